@@ -1,0 +1,1 @@
+"""Item pipelines: normalize -> validate -> dedupe -> Parquet writer."""

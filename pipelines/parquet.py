@@ -1,0 +1,157 @@
+"""Parquet writer: rows are buffered per listing day, and when the spider says a day is complete its
+partitions are written — one file per table and day, `data/<table>/date=YYYY-MM-DD/part-0.parquet`
+(hive layout, zstd).
+
+Why this is crash-safe and idempotent: a partition is a single file, written beside its final name
+and moved over it with `os.replace`, which is atomic on one filesystem. A reader (or a crash) sees
+either the old file or the new one, never half of one. Re-running a day replaces exactly that day's
+files; other days are never opened. A day that failed, or was still in flight when the crawl
+stopped, is not written at all, so the previous version of that day stays as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from scrapy import signals
+
+from scraper.items import TableRow
+from scraper.schema.registry import KEYS, TABLES
+from scraper.signals import day_completed, day_failed
+
+logger = logging.getLogger(__name__)
+
+PART_NAME = "part-0.parquet"
+TMP_SUFFIX = ".writing"  # not *.parquet, and dot-prefixed: no reader or glob ever picks it up
+
+
+def partition_dir(root: Path, table: str, day: date) -> Path:
+    """The folder of one table's day. Only registered table names and real dates get here, so no
+    path can be built from fetched data."""
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}")
+    if not isinstance(day, date):
+        raise TypeError(f"listing day must be a date, not {type(day).__name__}")
+    return root / table / f"date={day.isoformat()}"
+
+
+def write_partition(root: Path, table: str, day: date, data: pa.Table) -> Path:
+    """Atomically replace one table's partition for `day` with `data`."""
+    folder = partition_dir(root, table, day)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / PART_NAME
+    tmp = folder / f".{PART_NAME}.{os.getpid()}{TMP_SUFFIX}"
+    pq.write_table(data, tmp, compression="zstd")
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, final)
+    _fsync_dir(folder)
+    return final
+
+
+def remove_partition(root: Path, table: str, day: date) -> bool:
+    folder = partition_dir(root, table, day)
+    final = folder / PART_NAME
+    if not final.exists():
+        return False
+    final.unlink()
+    with contextlib.suppress(OSError):  # the folder may hold other files; leave it then
+        folder.rmdir()
+    return True
+
+
+def clean_stale_writes(root: Path) -> int:
+    """Remove temporary files a killed writer left behind (they were never visible to readers)."""
+    removed = 0
+    for tmp in root.glob(f"*/date=*/.{PART_NAME}.*{TMP_SUFFIX}"):
+        tmp.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def assemble(table: str, rows: list[pa.Table]) -> pa.Table:
+    """One day's rows of a table as one Arrow table of exactly its schema, in key order."""
+    data = pa.concat_tables(rows).combine_chunks() if rows else TABLES[table].empty_table()
+    keys = KEYS.get(table) or ()
+    if keys and data.num_rows > 1:
+        order = pc.sort_indices(data, sort_keys=[(k, "ascending") for k in keys])
+        data = data.take(order)
+    return data
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class ParquetWriterPipeline:
+    def __init__(self, root: Path, stats=None) -> None:
+        self.root = root
+        self.stats = stats
+        self.buffers: dict[date, dict[str, list[pa.Table]]] = defaultdict(lambda: defaultdict(list))
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(Path(crawler.settings.get("HFPAPERS_DATA_DIR", "data")), crawler.stats)
+        crawler.signals.connect(pipeline.pack_day, signal=day_completed)
+        crawler.signals.connect(pipeline.drop_day, signal=day_failed)
+        crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self, spider=None) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        stale = clean_stale_writes(self.root)
+        if stale:
+            logger.warning("removed %d unfinished partition file(s) of an earlier crash", stale)
+
+    def process_item(self, item: Any, spider=None) -> Any:
+        if isinstance(item, TableRow) and item.arrow is not None:
+            self.buffers[item.listing_date][item.table].append(item.arrow)
+        return item
+
+    def pack_day(self, listing_date: date, **_: Any) -> None:
+        """Write every table's partition for a completed day (tables with no rows are removed)."""
+        tables = self.buffers.pop(listing_date, {})
+        for table in TABLES:
+            rows = tables.get(table, [])
+            if rows:
+                data = assemble(table, rows)
+                path = write_partition(self.root, table, listing_date, data)
+                logger.info("wrote %s (%d rows)", path, data.num_rows)
+                if self.stats:
+                    self.stats.inc_value(f"hfpapers/rows/{table}", data.num_rows)
+            elif remove_partition(self.root, table, listing_date):
+                logger.warning("%s: no %s rows this time; removed its old partition", listing_date,
+                               table)
+        if self.stats:
+            self.stats.inc_value("hfpapers/days_written")
+
+    def drop_day(self, listing_date: date | None, reason: str = "", **_: Any) -> None:
+        """A failed day keeps its old partitions; only its rejects (why it failed) are written."""
+        if listing_date is None:
+            return
+        tables = self.buffers.pop(listing_date, {})
+        logger.warning("%s: day failed (%s); its partitions were left as they were",
+                       listing_date, reason)
+        if tables.get("rejects"):
+            path = write_partition(self.root, "rejects", listing_date,
+                                   assemble("rejects", tables["rejects"]))
+            logger.info("wrote %s", path)
+
+    def close(self, reason: str = "", **_: Any) -> None:
+        for day in list(self.buffers):
+            logger.warning("%s was not complete when the crawl stopped (%s); not written", day,
+                           reason)
+        self.buffers.clear()

@@ -1,0 +1,1 @@
+"""hfpapers Scrapy project: settings, spiders, page parsers, schema."""

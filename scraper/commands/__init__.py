@@ -1,0 +1,1 @@
+"""Project commands (COMMANDS_MODULE): `crawl` is Scrapy's, with checked arguments and exit codes."""

@@ -1,0 +1,32 @@
+"""What the spider yields: rows bound for a table, and rejects (input kept out of the dataset)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass
+class TableRow:
+    """One record for `table` (a name in scraper.schema.registry.TABLES), for one listing day."""
+
+    table: str
+    record: dict[str, Any]
+    listing_date: date
+    source_url: str | None = None
+    arrow: Any = field(default=None, repr=False)  # the row as a pyarrow.Table, set by validate
+
+
+@dataclass
+class Reject:
+    """Input that did not become a row: a malformed response, an unmappable entry, a record that
+    broke the schema, a request that failed for good. Written to the `rejects` table with its reason."""
+
+    listing_date: date
+    url: str | None
+    reason: str
+    detail: str = ""
+    table: str | None = None
+    arxiv_id: str | None = None
+    payload: Any = field(default=None, repr=False)

@@ -1,0 +1,211 @@
+"""Hugging Face daily_papers API (`/api/daily_papers?date=…`): JSON array of entries → `papers` records.
+
+Every entry shape from 2024-05 to 2026-08 is handled (sources.md §2); the per-entry mapping is shared
+with the listing page's JSON island and the per-paper API. Keys not mapped here are kept in `extra`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from scraper.parsers.errors import ParseError
+from scraper.parsers.text import parse_iso_datetime
+
+KIND = "hf_daily_api"
+
+# Keys we map (or deliberately ignore, with the reason) at each level; anything else goes to `extra`.
+ENTRY_KEYS = {
+    "paper", "publishedAt", "title", "summary", "thumbnail", "mediaUrl", "mediaUrls",
+    "numComments", "submittedBy", "organization", "submitterOrganization",
+    "isAuthorParticipating",
+    "upvoted",  # per-viewer flag of the listing page (whether *we* upvoted): not paper data
+}
+PAPER_KEYS = {
+    "id", "authors", "publishedAt", "submittedOnDailyAt", "submittedOnDailyBy", "title", "summary",
+    "upvotes", "discussionId", "projectPage", "githubRepo", "githubRepoAddedBy", "githubStars",
+    "ai_summary", "ai_keywords", "ai_summary_model", "mediaUrls", "organization",
+}
+
+
+@dataclass
+class DailyList:
+    """A parsed daily list: its listing day, the records, and entries that could not be mapped."""
+
+    listing_date: date | None
+    records: list[dict] = field(default_factory=list)
+    rejects: list[tuple[str, str, Any]] = field(default_factory=list)  # (arxiv_id|"", reason, raw)
+
+
+def load_json(body: bytes, kind: str, url: str) -> Any:
+    """Decode a JSON body or raise ParseError naming the parser and URL."""
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ParseError(kind, "invalid_json", str(exc)[:200], url) from exc
+
+
+def parse_daily_api(body: bytes, url: str = "", listing_date: date | None = None) -> DailyList:
+    """Parse a daily_papers response. `listing_date` is the day asked for; None (the undated
+    endpoint) means the day is inferred from the entries themselves."""
+    data = load_json(body, KIND, url)
+    if not isinstance(data, list):
+        raise ParseError(KIND, "not_a_list", f"top level is {type(data).__name__}", url)
+    return entries_to_daily_list(data, listing_date)
+
+
+def entries_to_daily_list(entries: list, listing_date: date | None) -> DailyList:
+    """Map daily entries (API array or listing-page `dailyPapers`) to records, ranked 1…n."""
+    result = DailyList(listing_date=listing_date or infer_listing_date(entries))
+    for rank, entry in enumerate(entries, start=1):
+        try:
+            result.records.append(entry_to_record(entry, rank))
+        except ParseError as exc:
+            arxiv_id = ""
+            if isinstance(entry, dict) and isinstance(entry.get("paper"), dict):
+                arxiv_id = str(entry["paper"].get("id") or "")
+            result.rejects.append((arxiv_id, exc.reason, entry))
+    return result
+
+
+def infer_listing_date(entries: list) -> date | None:
+    """The listing day of an undated response: the most common day of `paper.submittedOnDailyAt`,
+    or, in shapes before 2025-03 that lack it, of the entry's `publishedAt` (then the moment the paper
+    was put on Daily Papers). Never today's date."""
+    days: Counter[date] = Counter()
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        paper = entry.get("paper") if isinstance(entry.get("paper"), dict) else {}
+        stamp = parse_iso_datetime(paper.get("submittedOnDailyAt"))
+        if stamp is None and "submittedOnDailyAt" not in paper:
+            stamp = parse_iso_datetime(entry.get("publishedAt"))
+        if stamp is not None:
+            days[stamp.date()] += 1
+    return days.most_common(1)[0][0] if days else None
+
+
+def entry_to_record(entry: Any, rank: int | None = None) -> dict:
+    """One daily entry → one `papers` record (columns of scraper.schema.papers, raw text)."""
+    if not isinstance(entry, dict):
+        raise ParseError(KIND, "entry_not_an_object", type(entry).__name__)
+    paper = entry.get("paper")
+    if not isinstance(paper, dict):
+        raise ParseError(KIND, "entry_without_paper")
+    record = paper_to_record(paper)
+    # Entry-level values win where both levels carry one (the entry is what the list shows).
+    org = _dict(entry.get("organization")) or _dict(entry.get("submitterOrganization"))
+    if org:
+        record["organization"] = _str(org.get("name"))
+        record["organization_fullname"] = _str(org.get("fullname"))
+    submitter = _dict(entry.get("submittedBy"))
+    if submitter:
+        record["submitted_by"] = _str(submitter.get("name") or submitter.get("user"))
+        record["submitted_by_fullname"] = _str(submitter.get("fullname"))
+    if "submittedOnDailyAt" not in paper:
+        # Before 2025-03 the entry's publishedAt *was* the moment it was put on Daily Papers;
+        # after that it is the arXiv time shifted to US-Eastern, so it is used only in old shapes.
+        record["submitted_on_daily_at"] = parse_iso_datetime(entry.get("publishedAt"))
+    record["listing_rank"] = rank
+    record["title"] = _str(paper.get("title")) or _str(entry.get("title"))
+    record["summary"] = _str(paper.get("summary")) or _str(entry.get("summary"))
+    record["num_comments"] = _int(entry.get("numComments"))
+    record["thumbnail"] = _str(entry.get("thumbnail")) or _str(entry.get("mediaUrl"))
+    media = entry.get("mediaUrls") if "mediaUrls" in entry else paper.get("mediaUrls")
+    record["media_urls"] = _str_list(media)
+    record["is_author_participating"] = _bool(entry.get("isAuthorParticipating"))
+    extra = json.loads(record["extra"]) if record["extra"] else {}
+    extra.update({f"entry.{k}": v for k, v in entry.items() if k not in ENTRY_KEYS})
+    record["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
+    return record
+
+
+def paper_to_record(paper: dict) -> dict:
+    """A `paper` object (daily entry's, or the per-paper API's) → a `papers` record."""
+    arxiv_id = paper.get("id")
+    if not isinstance(arxiv_id, str) or not arxiv_id.strip():
+        raise ParseError(KIND, "paper_without_id")
+    org = _dict(paper.get("organization"))
+    by = _dict(paper.get("submittedOnDailyBy"))
+    extra = {f"paper.{k}": v for k, v in paper.items() if k not in PAPER_KEYS}
+    return {
+        "arxiv_id": arxiv_id.strip(),
+        "listing_rank": None,
+        "title": _str(paper.get("title")),
+        "summary": _str(paper.get("summary")),
+        "authors": [_author(a) for a in paper.get("authors") or [] if isinstance(a, dict)],
+        "published_at": parse_iso_datetime(paper.get("publishedAt")),
+        "submitted_on_daily_at": parse_iso_datetime(paper.get("submittedOnDailyAt")),
+        "submitted_by": _str(by.get("user") or by.get("name")),
+        "submitted_by_fullname": _str(by.get("fullname")),
+        "organization": _str(org.get("name")),
+        "organization_fullname": _str(org.get("fullname")),
+        "upvotes": _int(paper.get("upvotes")),
+        "num_comments": None,
+        "github_repo": _str(paper.get("githubRepo")),
+        "github_stars": _int(paper.get("githubStars")),
+        "github_repo_added_by": _str(paper.get("githubRepoAddedBy")),
+        "project_page": _str(paper.get("projectPage")),
+        "ai_summary": _str(paper.get("ai_summary")),
+        "ai_keywords": _str_list(paper.get("ai_keywords")),
+        "ai_summary_model": _str(paper.get("ai_summary_model")),
+        "thumbnail": None,
+        "media_urls": _str_list(paper.get("mediaUrls")),
+        "discussion_id": _str(paper.get("discussionId")),
+        "is_author_participating": None,
+        "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
+    }
+
+
+def _author(raw: dict) -> dict:
+    user = _dict(raw.get("user"))
+    return {
+        "name": _str(raw.get("name")),
+        "hf_user": _str(user.get("user") or user.get("name")),
+        "hf_fullname": _str(user.get("fullname")),
+        "hidden": _bool(raw.get("hidden")),
+        "status": _str(raw.get("status")),
+        "status_changed_at": parse_iso_datetime(raw.get("statusLastChangedAt")),
+        "author_id": _str(raw.get("_id")),
+    }
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value if value.strip() else None
+    return None
+
+
+def _int(value: Any) -> int | None:
+    """An integer count, or None when absent or not a number (absent is not zero)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _str_list(value: Any) -> list[str] | None:
+    if not isinstance(value, list):
+        return None
+    return [v for v in value if isinstance(v, str)]
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """Exposed for tests and other parsers: ISO string → aware UTC datetime."""
+    return parse_iso_datetime(value)

@@ -1,0 +1,56 @@
+"""Scrapy settings for hfpapers. Every hfpapers-specific setting starts with HFPAPERS_."""
+
+import os
+
+BOT_NAME = "hfpapers"
+SPIDER_MODULES = ["scraper.spiders"]
+NEWSPIDER_MODULE = "scraper.spiders"
+COMMANDS_MODULE = "scraper.commands"
+
+# -- where to fetch from (replay servers and tests point these at loopback) ---------------------
+HFPAPERS_HF_BASE = "https://huggingface.co"
+HFPAPERS_LISTING_PATH = "/papers/date/{date}"  # the older form is "/papers?date={date}"
+HFPAPERS_ARXIV_BASE = "https://arxiv.org"
+HFPAPERS_ARXIV_API = "https://export.arxiv.org/api/query"
+
+# -- where to write ------------------------------------------------------------------------------
+HFPAPERS_DATA_DIR = "data"
+
+# -- politeness ----------------------------------------------------------------------------------
+# Identify the crawler; set HFPAPERS_CONTACT (env or -s) to a URL or e-mail where you can be reached.
+USER_AGENT = "hfpapers/0.1 (+https://github.com/hfpapers/hfpapers; research dataset crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_SLOTS = {
+    "huggingface.co": {"concurrency": 2, "delay": 1.0},
+}
+DOWNLOAD_TIMEOUT = 60
+
+# -- retries: Scrapy's, plus Retry-After / RateLimit honoured per domain ---------------------------
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+RETRY_AFTER_MAX = 900  # seconds; a server asking for longer makes us give up on that request
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scraper.middlewares.RetryAfterMiddleware": 550,
+}
+
+# -- pipelines: each does one thing ------------------------------------------------------------
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 100,
+    "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.dedupe.DedupePipeline": 300,
+    "pipelines.parquet.ParquetWriterPipeline": 900,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+EXTENSIONS = {"scraper.extensions.RunReport": 500}
+
+if os.environ.get("HFPAPERS_CONTACT"):
+    USER_AGENT = f"{USER_AGENT[:-1]}; contact: {os.environ['HFPAPERS_CONTACT']})"

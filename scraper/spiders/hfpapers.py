@@ -1,0 +1,221 @@
+"""The `hfpapers` spider: schedules requests and routes responses to parsers. No parsing here.
+
+Listing days are crawled one after another: a day's list is requested, every request it leads to
+runs, and when the engine goes idle the day is complete — the spider then tells the Parquet writer
+(signal `day_completed`) and schedules the next day. Idle is the one moment Scrapy guarantees that
+nothing of the day is still in flight (retries included), so no counting of requests is needed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode, urlparse
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DontCloseSpider,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    ResponseDataLossError,
+)
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
+from twisted.python.failure import Failure
+
+from scraper.args import RunPlan, plan_run
+from scraper.commands.crawl import FAILED_DAYS_STAT
+from scraper.items import Reject, TableRow
+from scraper.parsers.errors import ParseError
+from scraper.parsers.hf_daily_api import DailyList, parse_daily_api
+from scraper.parsers.hf_listing_html import parse_listing_html
+from scraper.signals import day_completed, day_failed
+
+logger = logging.getLogger(__name__)
+
+
+class HfPapersSpider(scrapy.Spider):
+    name = "hfpapers"
+
+    def __init__(
+        self,
+        date: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        source: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.plan: RunPlan = plan_run(date, start, end, source)
+        self._pending_days: list[date | None] = list(self.plan.days or [None])
+        self._current: date | None = None  # the listing day in progress
+        self._current_ok = False
+        self._failure: str | None = None  # why the current day could not be fetched
+        self._started = time.monotonic()
+        self.days_done = 0
+        self.papers_so_far = 0
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        return spider
+
+    # -- scheduling ------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        logger.info("hfpapers: crawling %s from the %s source", self.plan.label, self.plan.source)
+        request = self._next_day_request()
+        if request is not None:
+            yield request
+
+    def on_idle(self) -> None:
+        """All requests of the current day are done: close the day, then start the next one."""
+        self._finish_current_day()
+        request = self._next_day_request()
+        if request is not None:
+            self.crawler.engine.crawl(request)
+            raise DontCloseSpider
+
+    def _next_day_request(self) -> scrapy.Request | None:
+        if not self._pending_days:
+            return None
+        day = self._pending_days.pop(0)
+        self._current, self._current_ok = day, False
+        settings = self.crawler.settings
+        hf = settings.get("HFPAPERS_HF_BASE").rstrip("/")
+        if self.plan.source == "html":
+            if day is None:
+                url = f"{hf}/papers"
+            else:
+                url = hf + settings.get("HFPAPERS_LISTING_PATH").format(date=day.isoformat())
+            callback = self.parse_listing_html
+        else:
+            query = {"date": day.isoformat()} if day else {}
+            url = f"{hf}/api/daily_papers" + (f"?{urlencode(query)}" if query else "")
+            callback = self.parse_daily_api
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.listing_failed,
+            meta={"listing_date": day, "hfpapers_kind": "listing"},
+            dont_filter=True,  # a day's list is always fetched fresh (upvotes change)
+        )
+
+    def _finish_current_day(self) -> None:
+        if self._current is None and self._failure is None and not self._current_ok:
+            return
+        day = self._current
+        if self._failure is not None:
+            self.crawler.signals.send_catch_log(day_failed, listing_date=day, reason=self._failure)
+        elif self._current_ok and day is not None:
+            self.crawler.signals.send_catch_log(day_completed, listing_date=day)
+        self.days_done += 1
+        self._log_progress(day)
+        self._current, self._current_ok, self._failure = None, False, None
+
+    def _log_progress(self, day: date | None) -> None:
+        if self.plan.days is None or len(self.plan.days) < 2:
+            return
+        total = len(self.plan.days)
+        elapsed = time.monotonic() - self._started
+        eta = elapsed / self.days_done * (total - self.days_done) if self.days_done else 0.0
+        logger.info(
+            "backfill: %d/%d days done (last %s), %d papers so far, elapsed %s, ETA %s",
+            self.days_done, total, day, self.papers_so_far,
+            timedelta(seconds=round(elapsed)), timedelta(seconds=round(eta)),
+        )
+
+    # -- routing ---------------------------------------------------------------------------------
+
+    def parse_daily_api(self, response: Response) -> Iterator[TableRow | Reject]:
+        yield from self._route_listing(response, parse_daily_api)
+
+    def parse_listing_html(self, response: Response) -> Iterator[TableRow | Reject]:
+        asked: date | None = response.meta["listing_date"]
+        final = urlparse(response.url)
+        if asked is not None and response.meta.get("redirect_urls") and (
+            final.path.rstrip("/").endswith("/papers") and not final.query
+        ):
+            # HF redirects a date without a list to the undated /papers page.
+            self._empty_day(asked, response.url, "redirected to /papers")
+            return
+        yield from self._route_listing(response, parse_listing_html)
+
+    def _route_listing(self, response: Response, parser) -> Iterator[TableRow | Reject]:
+        asked: date | None = response.meta["listing_date"]
+        try:
+            daily: DailyList = parser(response.body, response.url, asked)
+        except ParseError as exc:
+            logger.error("listing %s could not be parsed: %s", response.url, exc)
+            self._day_failed(asked, f"{exc.reason}")
+            yield Reject(asked or date.today(), response.url, exc.reason, exc.detail, exc.kind,
+                         payload=response.text[:65536] if response.encoding else None)
+            return
+        day = daily.listing_date
+        if day is None:
+            self._empty_day(asked, response.url, "no entries to learn the listing date from")
+            return
+        self._current, self._current_ok = day, True
+        if not daily.records and not daily.rejects:
+            self._empty_day(day, response.url, "empty list")
+            return
+        logger.info("%s: %d papers listed (%s)", day, len(daily.records), response.url)
+        self.papers_so_far += len(daily.records)
+        self.crawler.stats.inc_value("hfpapers/papers_listed", len(daily.records))
+        for arxiv_id, reason, raw in daily.rejects:
+            logger.warning("%s: entry %r kept out of the dataset: %s", response.url, arxiv_id,
+                           reason)
+            yield Reject(day, response.url, reason, "", "papers", arxiv_id or None, raw)
+        for record in daily.records:
+            yield TableRow("papers", record, day, response.url)
+
+    def _empty_day(self, day: date | None, url: str, why: str) -> None:
+        logger.info("%s: no Daily Papers list (%s) — 0 papers (%s)", day or "latest", why, url)
+        self.crawler.stats.inc_value("hfpapers/days_empty")
+        self._current, self._current_ok = day, True
+
+    def _day_failed(self, day: date | None, reason: str) -> None:
+        """Mark the day failed; the writer is told when the day closes (see on_idle)."""
+        self.crawler.stats.inc_value(FAILED_DAYS_STAT)
+        self._current, self._current_ok, self._failure = day, False, reason
+
+    def listing_failed(self, failure: Failure) -> Iterator[Reject]:
+        request = failure.request
+        day: date | None = request.meta.get("listing_date")
+        cause = describe_failure(failure)
+        logger.error(
+            "%s: the Daily Papers list could not be fetched (%s): %s; this day is not written",
+            day or "latest day", request.url, cause,
+        )
+        self._day_failed(day, cause)
+        if day is not None:
+            yield Reject(day, request.url, "fetch_failed", cause, "papers")
+
+
+def describe_failure(failure: Failure) -> str:
+    """One human line for why a request failed for good (after retries)."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        hint = " (rate limited)" if status == 429 else ""
+        return f"HTTP {status}{hint}"
+    for types, label in _FAILURE_LABELS:
+        if isinstance(exc, types):
+            return f"{label}: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+# Scrapy ≥ 2.14 wraps Twisted's errors in its own; both are named so either version reads well.
+_FAILURE_LABELS = [
+    ((CannotResolveHostError, DNSLookupError), "DNS lookup failed (no network?)"),
+    ((DownloadConnectionRefusedError, ConnectionRefusedError), "connection refused"),
+    ((DownloadTimeoutError, TimeoutError), "timed out"),
+    ((ResponseDataLossError,), "response cut short"),
+]

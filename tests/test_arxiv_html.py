@@ -1,0 +1,278 @@
+"""arXiv HTML full-text parser on the real 2501.11120v1 page (LaTeXML 0.8.8) and variants of it.
+
+Only tests/fixtures/arxiv_html/2501.11120v1.html is real; every other page here is derived from
+it inside the test (explained next to each), never saved as a fixture.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from scraper.parsers.arxiv_html import classify_license, extract_tables, parse_html
+from scraper.parsers.errors import ParseError
+from scraper.schema import conform
+from scraper.schema.fulltext import FULLTEXT
+
+PAGE = Path(__file__).resolve().parent / "fixtures" / "arxiv_html" / "2501.11120v1.html"
+URL = "https://arxiv.org/html/2501.11120v1"
+
+
+@cache
+def body() -> bytes:
+    return PAGE.read_bytes()
+
+
+@cache
+def row() -> dict:
+    return parse_html(body(), url=URL)
+
+
+def conforms(record: dict) -> None:
+    record = dict(record)
+    record.update(
+        listing_date=date(2025, 1, 20),
+        crawled_at=datetime(2026, 1, 1, tzinfo=UTC),
+        schema_version=1,
+        source_url=URL,
+    )
+    assert conform(record, FULLTEXT).num_rows == 1
+
+
+def test_identity_and_status():
+    r = row()
+    assert r["arxiv_id"] == "2501.11120"
+    assert r["version"] == 1  # from <base href="/html/2501.11120v1/">
+    assert r["fulltext_source"] == "html"
+    assert r["generator"] == "LaTeXML 0.8.8"
+    assert r["title"] == "Tell me about yourself: LLMs are aware of their learned behaviors"
+    assert r["abstract"].startswith("We study behavioral self-awareness — an LLM’s ability")
+    assert r["abstract"].count("\n") == 3  # four abstract paragraphs
+    # 7 ltx_ERROR spans next to real content -> partial
+    assert r["n_errors"] == 7
+    assert r["error_macros"] == ["{mdframed}"] * 3 + ["{spverbatim}"] * 4
+    assert r["fulltext_status"] == "partial"
+    assert r["license_name"] is None  # the 0.8.8 page carries no licence
+    conforms(r)
+
+
+def test_authors_numbered_affiliations():
+    authors = row()["authors"]
+    assert [a["name"] for a in authors] == [
+        "Jan Betley",
+        "Xuchan Bao",
+        "Martín Soto",
+        "Anna Sztyber-Betley",
+        "James Chua",
+        "Owain Evans",
+    ]
+    assert authors[2]["affiliations"] == ["Truthful AI", "UK AISI"]
+    assert authors[5]["affiliations"] == ["Truthful AI", "UC Berkeley"]
+
+
+def test_sections():
+    r = row()
+    secs = r["sections"]
+    levels = [s["level"] for s in secs]
+    assert r["n_sections"] == 9  # top-level body sections; appendices A-C not counted
+    assert sum(1 for s in secs if s["level"] == 1) == 12  # 9 sections + 3 appendices
+    assert levels.count(2) == 17 and levels.count(3) == 36
+    assert secs[0] == {**secs[0], "id": "S1", "number": "1", "title": "Introduction", "level": 1}
+    assert secs[0]["text"].startswith("Large Language Models (LLMs) can learn sophisticated")
+    appendix = next(s for s in secs if s["id"] == "A1")
+    assert appendix["number"] == "A" and appendix["title"] == "Author contributions"
+    para = next(s for s in secs if s["id"] == "S3.SS2.SSS1.Px1")
+    assert para["level"] == 4 and para["title"] == "Make Me Say rules"
+    # footnote bodies, ltx_ERROR macros and listing download links stay out of running text
+    all_text = "\n".join(s["text"] for s in secs)
+    assert "{mdframed}" not in all_text and "⬇" not in all_text
+    assert "We replicate some of our experiments on open-weight models" not in all_text
+
+
+def test_math_is_tex_alttext():
+    r = row()
+    assert r["n_math"] == 187
+    t2 = next(t for t in r["tables"] if t["id"] == "S3.T2")
+    assert t2["rows"][1]["cells"][1]["text"] == "0.14 \\pm 0.01"
+
+
+def test_tables():
+    tables = row()["tables"]
+    assert row()["n_tables"] == len(tables) == 47
+    t1 = tables[0]
+    assert (t1["id"], t1["label"]) == ("S3.T1", "Table 1")
+    assert t1["caption"].startswith("Overview of experiments for evaluating behavioral self-aware")
+    assert [c["text"] for c in t1["rows"][0]["cells"]] == [
+        "",
+        "Assistant output",
+        "Learned behavior",
+        "Variations",
+    ]
+    # toprule on row 0, rule above row 1 -> exactly one header row
+    assert [r["is_header"] for r in t1["rows"]] == [True, False, False, False]
+    assert t1["rows"][1]["cells"][0]["text"] == "Economic decisions (Section 3.1)"
+    assert t1["rows"][2]["cells"][0]["italic"] is True  # "\emph{Make Me Say} game (…)"
+
+
+def test_table_spans_bold_and_nested_tabular():
+    tables = {t["id"]: t for t in row()["tables"]}
+    t6 = tables["A2.T6"]
+    assert [(c["text"], c["bold"]) for c in t6["rows"][0]["cells"]] == [
+        ("System Prompt Name", True),
+        ("Text", True),
+    ]
+    assert t6["rows"][1]["cells"][0]["bold"] is False
+    t9 = tables["A2.T9"]
+    assert t9["rows"][1]["cells"][0] == {
+        "text": "bark",
+        "is_header": False,
+        "colspan": 1,
+        "rowspan": 3,
+        "bold": False,
+        "underline": False,
+        "italic": False,
+    }
+    t29 = tables["A3.T29"]
+    assert any(c["colspan"] == 2 for r in t29["rows"] for c in r["cells"])
+    # a tabular nested inside a header cell becomes that cell's text
+    t28 = tables["A3.T28"]
+    assert t28["rows"][0]["cells"][2]["text"] == (
+        "Actual risk level in lottery choice (risk-seeking / risk-averse)"
+    )
+    assert t28["caption"].startswith("Models learn the risk-seeking & risk-averse behaviors")
+
+
+def test_extract_tables_alone_matches_row():
+    assert extract_tables(body()) == row()["tables"]
+
+
+def test_figures_footnotes_references():
+    r = row()
+    assert r["n_figures"] == 36  # top-level figure.ltx_figure; the 12 sub-panels not counted
+    f1 = r["figures"][0]
+    assert (f1["id"], f1["label"], f1["images"]) == ("S1.F1", "Figure 1", ["x1.png"])
+    assert f1["caption"].startswith("Models can describe a learned behavioral policy")
+    # 5 \footnote + 1 \footnotetext ("† Equal contribution")
+    assert r["n_footnotes"] == 6
+    assert r["footnotes"][0]["mark"] == "†"
+    assert r["footnotes"][1] == {
+        "mark": "1",
+        "text": "We replicate some of our experiments on open-weight models to facilitate "
+        "future work (AI@Meta, 2024).",
+    }
+    assert r["n_references"] == 48
+    ref1, ref2 = r["references"][:2]
+    assert ref1["id"] == "bib.bib1" and ref1["tag"] == "AI@Meta (2024)"
+    assert ref1["urls"] == ["https://github.com/meta-llama/llama3/blob/main/MODEL_CARD.md"]
+    assert ref2["arxiv_ids"] == ["2309.14402"]
+    assert r["n_listings"] > 0 and r["n_equations"] == 0
+
+
+def _error_spans(page: bytes) -> bytes:
+    return b"\n".join(re.findall(rb'<span class="ltx_ERROR[^"]*"[^>]*>[^<]*</span>', page))
+
+
+def test_failed_conversion_variant():
+    # Derived: the real page's <head> with title "Untitled Document", and an article holding
+    # nothing but the page's 7 ltx_ERROR spans (what a failed conversion looks like).
+    page = body()
+    head = page[: page.index(b"<body>")]
+    head = re.sub(rb"<title>.*?</title>", b"<title>Untitled Document</title>", head, flags=re.S)
+    failed = (
+        head
+        + b'<body><nav class="ltx_page_navbar"><nav class="ltx_TOC"></nav></nav>'
+        + b'<div class="ltx_page_main"><div class="ltx_page_content">'
+        + b'<article class="ltx_document">'
+        + _error_spans(page)
+        + b"</article></div></div></body></html>"
+    )
+    r = parse_html(failed, url=URL)
+    assert r["fulltext_status"] == "conversion_failed"
+    assert r["title"] is None and r["abstract"] is None and r["sections"] == []
+    assert r["n_errors"] == 7
+    assert r["version"] == 1 and r["arxiv_id"] == "2501.11120"
+    conforms(r)
+
+
+@pytest.mark.parametrize("message", [b"No HTML is available for this paper", b"No content available"])
+def test_no_html_stub_variant(message):
+    # Derived: the real page's <head> followed by a body that only says there is no HTML
+    # (arXiv's 200 stub / ar5iv's message), with no LaTeXML article.
+    page = body()
+    head = page[: page.index(b"<body>")]
+    stub = head + b"<body><main><h1>" + message + b"</h1></main></body></html>"
+    r = parse_html(stub, url="https://arxiv.org/html/2501.11120v1")
+    assert r["fulltext_status"] == "no_html"
+    assert r["arxiv_id"] == "2501.11120"
+    conforms(r)
+
+
+def test_truncated_page_still_parses():
+    # Derived: the real page cut in the middle (a dropped connection); no exception, fewer
+    # sections, and the header data intact.
+    page = body()
+    r = parse_html(page[: len(page) // 2], url=URL)
+    assert r["title"] == row()["title"]
+    assert 0 < len(r["sections"]) < len(row()["sections"])
+    conforms(r)
+
+
+def test_oxide_style_header_variant():
+    # Derived: generation-B chrome added to the real page — no <base>, a Back-to-Abstract
+    # link to v2, a licence infobox and the watermark, and the oxide generator comment.
+    page = body()
+    page = re.sub(rb'<base href="[^"]*"/>', b"", page)
+    page = page.replace(b"by LaTeXML (version 0.8.8)", b"by LaTeXML oxide (version 0.7.6)")
+    chrome = (
+        b'<header class="arxiv-html-header"><a href="/abs/2501.11120v2">Back to Abstract</a>'
+        b'<a href="/pdf/2501.11120v2">Download PDF</a></header>'
+        b'<div id="infobox"><a href="https://info.arxiv.org/help/license/index.html#licenses-'
+        b'available">License: CC BY-NC-SA 4.0</a></div>'
+        b'<div id="watermark-tr">arXiv:2501.11120v2 [cs.CL] 20 Jan 2025</div>'
+    )
+    page = page.replace(b"<body>", b"<body>" + chrome, 1)
+    r = parse_html(page, url="https://arxiv.org/html/2501.11120")
+    assert r["version"] == 2
+    assert r["generator"] == "LaTeXML oxide 0.7.6"
+    assert r["license_name"] == "CC BY-NC-SA 4.0"
+    assert r["license_allows_redistribution"] is False
+    assert r["primary_subject"] == "cs.CL"
+    conforms(r)
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"",
+        bytes(range(256)) * 40,
+        b'{"error": "not found", "status": 404}',
+        b"<html><head><title>Hello</title></head><body><p>Just a page</p></body></html>",
+    ],
+)
+def test_not_arxiv_html_raises(garbage):
+    with pytest.raises(ParseError) as err:
+        parse_html(garbage, url=URL)
+    assert err.value.kind == "arxiv_html"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("http://creativecommons.org/licenses/by/4.0/", ("CC BY 4.0", True)),
+        ("https://creativecommons.org/licenses/by-sa/4.0/", ("CC BY-SA 4.0", True)),
+        ("http://creativecommons.org/licenses/by-nc-nd/4.0/", ("CC BY-NC-ND 4.0", False)),
+        ("http://creativecommons.org/publicdomain/zero/1.0/", ("CC0 1.0", True)),
+        ("http://arxiv.org/licenses/nonexclusive-distrib/1.0/", ("arXiv non-exclusive", False)),
+        ("License: CC BY 4.0", ("CC BY 4.0", True)),
+        ("arXiv.org perpetual non-exclusive license", ("arXiv non-exclusive", False)),
+        ("License: CC Zero", ("CC0 1.0", True)),
+        (None, (None, None)),
+    ],
+)
+def test_classify_license(value, expected):
+    _, name, allows = classify_license(value)
+    assert (name, allows) == expected

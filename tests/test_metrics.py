@@ -1,0 +1,198 @@
+"""Unit tests of scraper.parsers.metrics on real fixture tables and on small hand-built grids."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from scraper.parsers.arxiv_html import extract_tables
+from scraper.parsers.metrics import parse_cell_numbers, parse_number, table_metrics
+from scraper.schema import SCHEMA_VERSION, conform
+from scraper.schema.metrics import METRICS
+
+FIXTURE = Path(__file__).parent / "fixtures" / "arxiv_html" / "2501.11120v1.html"
+COMMON = {
+    "listing_date": date(2025, 1, 21),
+    "crawled_at": datetime(2025, 1, 21, 8, 0, tzinfo=UTC),
+    "source_url": "https://arxiv.org/html/2501.11120v1",
+    "schema_version": SCHEMA_VERSION,
+}
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, dict]:
+    return {t["id"]: t for t in extract_tables(FIXTURE.read_bytes())}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0.14 \\pm 0.01", (0.14, None, 0.01)),  # S3.T2 as the HTML parser gives it (TeX)
+        ("0.14 ± 0.01", (0.14, None, 0.01)),
+        ("10\\%", (10.0, "%", None)),  # S4.T5
+        ("20%", (20.0, "%", None)),
+        ("2e-5", (2e-5, None, None)),  # A3.T13 learning rate
+        ("5905", (5905.0, None, None)),  # A3.T37
+        ("66.30", (66.30, None, None)),
+        ("85.3_{\\pm 0.2}", (85.3, None, 0.2)),
+        ("\\textbf{92.59}", (92.59, None, None)),
+        ("4.2\\times", (4.2, "×", None)),
+        ("3 \\times 10^{-4}", (3e-4, None, None)),
+        ("1,024", (1024.0, None, None)),
+        ("462 s", (462.0, "s", None)),
+        ("12.3ms", (12.3, "ms", None)),
+        ("7B", (7.0, "B", None)),
+        ("−1.5", (-1.5, None, None)),
+    ],
+)
+def test_parse_number_values(text: str, expected: tuple) -> None:
+    value, unit, spread = parse_number(text)
+    assert value == pytest.approx(expected[0])
+    assert unit == expected[1]
+    assert spread == (pytest.approx(expected[2]) if expected[2] is not None else None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GPT-4o-2024-05-13",  # A3.T12 base model
+        "Llama-3.1-70B",
+        "392xxx",  # S4.T4 trigger
+        "-",  # A3.T28 GPT-4o epochs
+        "N/A",
+        "",
+        "2024-05-13",
+        "1.2.3",
+        "Fake triggers, 10\\% data for each",  # S4.T5 note
+        "Scale the answer to 0-1 (divide by 100).",  # A3.T18
+        "1008 (17.07%)",  # two numbers: not a single-number cell
+    ],
+)
+def test_parse_number_rejects(text: str) -> None:
+    assert parse_number(text) is None
+
+
+def test_parse_cell_numbers_compound_cells() -> None:
+    assert parse_cell_numbers("1008 (17.07%)") == [(1008.0, None, None), (17.07, "%", None)]
+    assert parse_cell_numbers("0.97 / 0.09") == [(0.97, None, None), (0.09, None, None)]
+    assert parse_cell_numbers("bold (51.88%) decisive (39.24%)") == []
+
+
+def test_real_table_with_spreads(tables: dict[str, dict]) -> None:
+    rows = table_metrics(tables["S3.T2"], "2501.11120", 1)
+    assert len(rows) == 9
+    first = rows[0]
+    assert (first["row_index"], first["col_index"]) == (1, 1)
+    assert first["row_label"] == "Rate of outputting secure code"
+    assert first["column_label"] == "FT on vulnerable code"
+    assert first["value"] == pytest.approx(0.14)
+    assert first["spread"] == pytest.approx(0.01)
+    assert first["table_label"] == "Table 2"
+    assert first["caption"].startswith("When models are finetuned")
+    gpt = [r for r in rows if r["column_label"] == "GPT-4o"]
+    assert [r["value"] for r in gpt] == pytest.approx([0.74, 0.70, 0.69])
+    assert all(r["spread"] is None for r in gpt)
+
+
+def test_real_table_count_and_percentage(tables: dict[str, dict]) -> None:
+    rows = table_metrics(tables["A3.T37"], "2501.11120", 1)
+    win_ring = [r for r in rows if r["row_label"] == "Ring" and r["column_label"] == "Win"]
+    assert [(r["value_index"], r["value"], r["unit"]) for r in win_ring] == [
+        (0, 1008.0, None),
+        (1, pytest.approx(17.07), "%"),
+    ]
+    assert len(rows) == 27
+
+
+def test_real_table_label_columns_and_dash(tables: dict[str, dict]) -> None:
+    rows = table_metrics(tables["A3.T12"], "2501.11120", 1)
+    assert {r["row_label"] for r in rows} >= {"Apples / GPT-4o-2024-08-06"}
+    apples_epochs = [r for r in rows if r["row_label"].startswith("Apples") and
+                     r["column_label"] == "Epochs"]
+    assert [r["value"] for r in apples_epochs] == [10.0]
+    t28 = table_metrics(tables["A3.T28"], "2501.11120", 1)
+    assert not [r for r in t28 if r["row_label"] == "GPT-4o" and r["column_label"] == "Epochs"]
+    assert all(r["col_index"] > 0 for r in t28)  # numeric first column is the row label
+
+
+def test_text_tables_give_nothing(tables: dict[str, dict]) -> None:
+    for tid in ("S3.T1", "S4.T4", "A3.T14", "A3.T18", "A3.T29", "A3.T43"):
+        assert table_metrics(tables[tid], "2501.11120", 1) == [], tid
+
+
+def _cell(text: str, **kw: object) -> dict:
+    base = {"text": text, "is_header": False, "colspan": 1, "rowspan": 1,
+            "bold": False, "underline": False, "italic": False}
+    return {**base, **kw}
+
+
+def _row(cells: list[dict], header: bool = False) -> dict:
+    if header:
+        cells = [{**c, "is_header": True} for c in cells]
+    return {"is_header": header, "cells": cells}
+
+
+GRID = {
+    "id": "S4.T2",
+    "label": "Table 2",
+    "caption": "Results on ImageNet and COCO.",
+    "rows": [
+        _row([_cell("Method", rowspan=2), _cell("ImageNet", colspan=2), _cell("Latency (ms)",
+              rowspan=2)], header=True),
+        _row([_cell("Top-1 \\uparrow"), _cell("Error \\downarrow")], header=True),
+        _row([_cell("Zero-shot", colspan=4)]),
+        _row([_cell("ResNet-50 [12]"), _cell("76.1"), _cell("23.9"), _cell("12.0")]),
+        _row([_cell("Ours"), _cell("\\textbf{80.2}", bold=True), _cell("\\underline{19.8}",
+              underline=True), _cell("-")]),
+    ],
+}
+
+
+def test_synthetic_multilevel_header_direction_best_unit() -> None:
+    rows = table_metrics(GRID, "2601.00001", 2)
+    by = {(r["row_label"], r["column_label"]): r for r in rows}
+    assert set(by) == {
+        ("Zero-shot / ResNet-50 [12]", "ImageNet / Top-1 ↑"),
+        ("Zero-shot / ResNet-50 [12]", "ImageNet / Error ↓"),
+        ("Zero-shot / ResNet-50 [12]", "Latency (ms)"),
+        ("Zero-shot / Ours", "ImageNet / Top-1 ↑"),
+        ("Zero-shot / Ours", "ImageNet / Error ↓"),
+    }
+    ours_top1 = by[("Zero-shot / Ours", "ImageNet / Top-1 ↑")]
+    assert ours_top1["is_best"] and ours_top1["direction"] == "higher"
+    assert ours_top1["value"] == pytest.approx(80.2)
+    assert by[("Zero-shot / Ours", "ImageNet / Error ↓")]["direction"] == "lower"
+    assert by[("Zero-shot / Ours", "ImageNet / Error ↓")]["is_best"]
+    lat = by[("Zero-shot / ResNet-50 [12]", "Latency (ms)")]
+    assert lat["unit"] == "ms" and lat["direction"] is None and not lat["is_best"]
+    assert (lat["row_index"], lat["col_index"]) == (3, 3)
+
+
+def test_caption_direction_and_header_fallback() -> None:
+    table = {
+        "id": "T9",
+        "label": "Table 9",
+        "caption": "Perplexity on WikiText (lower is better).",
+        "rows": [  # no row flagged as header: the first row is taken as header anyway
+            {"is_header": False, "cells": [_cell("Model"), _cell("PPL")]},
+            {"is_header": False, "cells": [_cell("Base"), _cell("12.4")]},
+        ],
+    }
+    (row,) = table_metrics(table, "2601.00002", None)
+    assert row["column_label"] == "PPL" and row["direction"] == "lower"
+    assert row["row_label"] == "Base" and row["value"] == pytest.approx(12.4)
+
+
+def test_empty_table() -> None:
+    assert table_metrics({"id": "T1", "label": None, "caption": None, "rows": []}, "x", 1) == []
+
+
+def test_rows_conform_to_schema(tables: dict[str, dict]) -> None:
+    rows = [r for t in tables.values() for r in table_metrics(t, "2501.11120", 1)]
+    rows += table_metrics(GRID, "2601.00001", None)
+    assert len(rows) > 100
+    for r in rows:
+        assert set(r) == set(METRICS.names) - set(COMMON)
+        conform(r | COMMON, METRICS)
