@@ -8,6 +8,7 @@ from typing import Any
 
 from scraper.items import Reject, TableRow
 from scraper.normalize import add_common, clean_paper
+from scraper.schema.registry import JOINED
 
 PAYLOAD_LIMIT = 65536
 
@@ -45,7 +46,7 @@ class NormalizePipeline:
             if self.stats:
                 self.stats.inc_value(f"hfpapers/rejects/{item.reason}")
             return reject_row(item, now)
-        if isinstance(item, TableRow):
+        if isinstance(item, TableRow) and item.table not in JOINED:
             cleaner = self.CLEANERS.get(item.table)
             if cleaner is not None:
                 cleaner(item.record)

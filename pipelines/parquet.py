@@ -25,7 +25,8 @@ import pyarrow.parquet as pq
 from scrapy import signals
 
 from scraper.items import TableRow
-from scraper.schema.registry import KEYS, TABLES
+from scraper.normalize import ARXIV_HTML_URL
+from scraper.schema.registry import JOIN_INTO, JOINED, KEYS, TABLES
 from scraper.signals import day_completed, day_failed
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,18 @@ def clean_stale_writes(root: Path) -> int:
     return removed
 
 
+def assemble_joined(name: str, rows: list[pa.Table]) -> pa.Table:
+    """Rows of a joined-only table (e.g. `arxiv`) as one table; the first row per key wins."""
+    if not rows:
+        return JOINED[name].empty_table()
+    data = pa.concat_tables(rows).combine_chunks()
+    key = KEYS[name][0]
+    first: dict[Any, int] = {}
+    for i, value in enumerate(data[key].to_pylist()):
+        first.setdefault(value, i)
+    return data.take(pa.array(sorted(first.values()), type=pa.int64()))
+
+
 def assemble(table: str, rows: list[pa.Table]) -> pa.Table:
     """One day's rows of a table as one Arrow table of exactly its schema, in key order."""
     data = pa.concat_tables(rows).combine_chunks() if rows else TABLES[table].empty_table()
@@ -86,6 +99,35 @@ def assemble(table: str, rows: list[pa.Table]) -> pa.Table:
         order = pc.sort_indices(data, sort_keys=[(k, "ascending") for k in keys])
         data = data.take(order)
     return data
+
+
+def join_by_key(target: pa.Table, source: pa.Table, key: str) -> pa.Table:
+    """Fill `target`'s columns that `source` also has from `source`'s row with the same `key`
+    (a left join on a unique key; target rows without a match keep nulls)."""
+    position = {value: i for i, value in enumerate(source[key].to_pylist())}
+    indices = pa.array([position.get(v) for v in target[key].to_pylist()], type=pa.int64())
+    matched = source.take(indices)
+    for name in source.column_names:
+        if name == key or name not in target.column_names:
+            continue
+        column = matched[name].cast(target.schema.field(name).type)
+        target = target.set_column(target.schema.get_field_index(name), name, column)
+    return target
+
+
+def versioned_html_urls(papers: pa.Table) -> pa.Table:
+    """`arxiv_html_url` points at the exact version the arXiv API reported, when it did."""
+    if "arxiv_version" not in papers.column_names:
+        return papers
+    urls = [
+        ARXIV_HTML_URL.format(id=f"{arxiv_id}v{version}") if version else url
+        for arxiv_id, version, url in zip(
+            papers["arxiv_id"].to_pylist(), papers["arxiv_version"].to_pylist(),
+            papers["arxiv_html_url"].to_pylist(), strict=True,
+        )
+    ]
+    index = papers.schema.get_field_index("arxiv_html_url")
+    return papers.set_column(index, "arxiv_html_url", pa.array(urls, pa.string()))
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -124,10 +166,16 @@ class ParquetWriterPipeline:
     def pack_day(self, listing_date: date, **_: Any) -> None:
         """Write every table's partition for a completed day (tables with no rows are removed)."""
         tables = self.buffers.pop(listing_date, {})
+        joins = {name: assemble_joined(name, tables.get(name, [])) for name in JOINED}
         for table in TABLES:
             rows = tables.get(table, [])
             if rows:
                 data = assemble(table, rows)
+                for name, (into, key) in JOIN_INTO.items():
+                    if into == table and joins[name].num_rows:
+                        data = join_by_key(data, joins[name], key)
+                if table == "papers":
+                    data = versioned_html_urls(data)
                 path = write_partition(self.root, table, listing_date, data)
                 logger.info("wrote %s (%d rows)", path, data.num_rows)
                 if self.stats:

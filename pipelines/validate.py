@@ -10,7 +10,7 @@ from typing import Any
 from pipelines.normalize import reject_row
 from scraper.items import Reject, TableRow
 from scraper.schema import SchemaError, conform
-from scraper.schema.registry import TABLES
+from scraper.schema.registry import TABLES, schema_of
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class ValidatePipeline:
     def process_item(self, item: Any, spider=None) -> Any:
         if not isinstance(item, TableRow):
             return item
-        schema = TABLES.get(item.table)
+        schema = schema_of(item.table)
         try:
             if schema is None:
                 raise SchemaError(f"no table named {item.table!r}")

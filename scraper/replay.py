@@ -11,6 +11,7 @@ Routes (one server, one prefix per site; point the HFPAPERS_* base-URL settings 
     /hf/papers/date/D             the same
     /hf/papers                    the newest hf_daily_html/*.html
     /arxiv/html/<id>v<N>          arxiv_html/<id>v<N>.html, else 404
+    /arxiv/html/<id>              the highest version recorded (arXiv serves the latest), else 404
     /arxiv/abs/<id>[v<N>]         the newest arxiv_abs/<id>_captured-*.html, else 404
     /export/api/query?id_list=…   a recorded feed when one was captured for exactly that query;
                                   otherwise a feed assembled from the recorded <entry> elements of
@@ -30,6 +31,7 @@ import copy
 import json
 import re
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -102,7 +104,7 @@ class FixtureStore:
             day = path.rsplit("/", 1)[1] if "/date/" in path else (query.get("date") or [None])[0]
             return self._listing(day)
         if path.startswith("/arxiv/html/"):
-            return self._file(f"arxiv_html/{path.rsplit('/', 1)[1]}.html", "text/html")
+            return self._html(path.split("/arxiv/html/", 1)[1])
         if path.startswith("/arxiv/abs/"):
             return self._abs(path.split("/arxiv/abs/", 1)[1])
         if path in ("/export/api/query", "/arxiv/api/query"):
@@ -137,6 +139,16 @@ class FixtureStore:
             return Reply(302, b"", headers={"Location": "/hf/papers"})
         return Reply(200, found.read_bytes(), "text/html; charset=utf-8")
 
+    def _html(self, paper: str) -> Reply:
+        if re.search(r"v\d+$", paper):
+            return self._file(f"arxiv_html/{paper.replace('/', '_')}.html", "text/html")
+        # Unversioned: arXiv serves the latest version; we serve the highest version recorded.
+        pages = sorted(self.glob(f"arxiv_html/{paper.replace('/', '_')}v*.html"),
+                       key=lambda p: int(re.search(r"v(\d+)\.html$", p.name).group(1)))
+        if not pages:
+            return Reply(404, b"not recorded")
+        return Reply(200, pages[-1].read_bytes(), "text/html; charset=utf-8")
+
     def _abs(self, versioned: str) -> Reply:
         bare = re.sub(r"v\d+$", "", versioned).replace("/", "_")
         pages = self.glob(f"arxiv_abs/{bare}_captured-*.html")
@@ -151,8 +163,10 @@ class FixtureStore:
         ids = [i for i in ",".join(query.get("id_list") or []).split(",") if i]
         if not ids:
             return Reply(400, b"only id_list queries are recorded")
-        exact = self.find(*(f"arxiv_api/idlist_{'_'.join(i.replace('/', '_') for i in ids)}{s}.xml"
-                            for s in ("", "_empty", "_oldstyle")))
+        exact = None
+        if len(ids) <= 2:  # the recorded single-query captures are named after their ids
+            name = "_".join(i.replace("/", "_") for i in ids)
+            exact = self.find(*(f"arxiv_api/idlist_{name}{s}.xml" for s in ("", "_empty", "_oldstyle")))
         if exact is not None:
             return Reply(200, exact.read_bytes(), atom_type)
         if any(not ARXIV_ID.match(i) for i in ids):
@@ -193,10 +207,13 @@ def make_handler(store: FixtureStore, log_path: Path | None, lock: threading.Loc
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            reply = store.reply(self.path)
+            try:
+                reply = store.reply(self.path)
+            except Exception as exc:  # a replay bug must show up as a 500, not a dropped connection
+                reply = Reply(500, f"replay server error: {exc!r}".encode())
             if log_path is not None:
                 with lock, open(log_path, "a", encoding="utf-8") as log:
-                    line = {"path": self.path, "status": reply.status,
+                    line = {"path": self.path, "status": reply.status, "t": time.time(),
                             "ua": self.headers.get("User-Agent")}
                     log.write(json.dumps(line) + "\n")
             self.send_response(reply.status)

@@ -23,10 +23,28 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50% around DOWNLOAD_DELAY (arXiv slots: none)
+# arXiv's API terms: at most one request every 3 s, one connection; arxiv.org's robots.txt asks
+# for a Crawl-delay (15 s when last seen), which the CrawlDelay extension applies on top of this.
 DOWNLOAD_SLOTS = {
     "huggingface.co": {"concurrency": 2, "delay": 1.0},
+    "arxiv.org": {"concurrency": 1, "delay": 3.0, "jitter": 0.0},
+    "export.arxiv.org": {"concurrency": 1, "delay": 3.0, "jitter": 0.0},
 }
+HFPAPERS_MAX_CRAWL_DELAY = 60  # seconds; a larger robots.txt Crawl-delay is capped (logged)
+
+# -- cache what never changes: versioned arXiv pages (see scraper/cache.py) ----------------------
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scraper.cache.ImmutablePagesPolicy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_DIR = "httpcache"  # relative paths live under .scrapy/ in the project
+HTTPCACHE_EXPIRATION_SECS = 0
+HTTPCACHE_GZIP = True
+HFPAPERS_MISSING_HTML_TTL = 30 * 86400  # seconds a "no HTML for this version" answer is trusted
+
+# -- arXiv ---------------------------------------------------------------------------------------
+HFPAPERS_ARXIV = True  # follow every paper to arXiv (API metadata + HTML full text)
+HFPAPERS_ARXIV_BATCH = 100  # ids per arXiv API request (the API's page size)
 DOWNLOAD_TIMEOUT = 60
 
 # -- retries: Scrapy's, plus Retry-After / RateLimit honoured per domain ---------------------------
@@ -50,7 +68,7 @@ ITEM_PIPELINES = {
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
-EXTENSIONS = {"scraper.extensions.RunReport": 500}
+EXTENSIONS = {"scraper.extensions.RunReport": 500, "scraper.extensions.CrawlDelay": 510}
 
 if os.environ.get("HFPAPERS_CONTACT"):
     USER_AGENT = f"{USER_AGENT[:-1]}; contact: {os.environ['HFPAPERS_CONTACT']})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from scraper.schema import table_schema
+from scraper.schema.arxiv import ARXIV_META_FIELDS
 
 TS = pa.timestamp("ms", tz="UTC")
 
@@ -55,9 +56,10 @@ HF_FIELDS: list[pa.Field] = [
     pa.field("arxiv_pdf_url", pa.string()),
     pa.field("arxiv_html_url", pa.string()),
     pa.field("extra", pa.string()),  # JSON object of source keys this schema does not map yet
+    pa.field("headline_claims", pa.list_(pa.string())),  # strongest quantitative claims of the abstract
 ]
 
 PAPERS = table_schema(
-    HF_FIELDS,
-    doc="One row per paper per Hugging Face Daily Papers listing day.",
+    HF_FIELDS + ARXIV_META_FIELDS,
+    doc="One row per paper per Hugging Face Daily Papers listing day, with its arXiv API metadata.",
 )

@@ -9,6 +9,7 @@ nothing of the day is still in flight (retries included), so no counting of requ
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
@@ -31,13 +32,22 @@ from twisted.python.failure import Failure
 
 from scraper.args import RunPlan, plan_run
 from scraper.commands.crawl import FAILED_DAYS_STAT
+from scraper.derive import abstract_claims, fulltext_derived
 from scraper.items import Reject, TableRow
+from scraper.parsers.arxiv_abs import fulltext_from_abs, parse_abs
+from scraper.parsers.arxiv_atom import atom_query_url, parse_atom
+from scraper.parsers.arxiv_html import parse_html
 from scraper.parsers.errors import ParseError
 from scraper.parsers.hf_daily_api import DailyList, parse_daily_api
 from scraper.parsers.hf_listing_html import parse_listing_html
 from scraper.signals import day_completed, day_failed
 
 logger = logging.getLogger(__name__)
+
+# arXiv identifiers as HF lists them (no version): new style 2501.11120, old style hep-th/9901001.
+ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})$")
+# Full-text statuses for which the abs page is fetched instead (it still has the metadata).
+ABS_FALLBACK = ("conversion_failed", "no_html")
 
 
 class HfPapersSpider(scrapy.Spider):
@@ -174,7 +184,149 @@ class HfPapersSpider(scrapy.Spider):
                            reason)
             yield Reject(day, response.url, reason, "", "papers", arxiv_id or None, raw)
         for record in daily.records:
+            claims = abstract_claims(record)
             yield TableRow("papers", record, day, response.url)
+            for claim in claims:
+                yield TableRow("claims", claim, day, response.url)
+        if self.crawler.settings.getbool("HFPAPERS_ARXIV"):
+            yield from self._arxiv_api_requests(day, [r["arxiv_id"] for r in daily.records])
+
+    # -- arXiv: API metadata in batches, then each paper's HTML (or its abs page) ----------------
+
+    def _arxiv_api_requests(self, day: date, ids: list[str]) -> Iterator[scrapy.Request | Reject]:
+        valid = [i for i in dict.fromkeys(ids) if ARXIV_ID.match(i)]
+        for bad in sorted(set(ids) - set(valid)):
+            logger.warning("%s: %r is not an arXiv id; not followed to arXiv", day, bad)
+            yield Reject(day, None, "not_an_arxiv_id", bad, "fulltext", bad)
+        batch = self.crawler.settings.getint("HFPAPERS_ARXIV_BATCH", 100)
+        api = self.crawler.settings.get("HFPAPERS_ARXIV_API")
+        for start in range(0, len(valid), batch):
+            chunk = valid[start:start + batch]
+            yield scrapy.Request(
+                atom_query_url(api, chunk),
+                callback=self.parse_arxiv_api,
+                errback=self.arxiv_api_failed,
+                meta={"listing_date": day, "arxiv_ids": chunk, "handle_httpstatus_list": [400]},
+                dont_filter=True,
+            )
+
+    def parse_arxiv_api(self, response: Response) -> Iterator[Any]:
+        day: date = response.meta["listing_date"]
+        asked: list[str] = response.meta["arxiv_ids"]
+        versions: dict[str, int | None] = {}
+        try:
+            feed = parse_atom(response.body, response.url)
+        except ParseError as exc:
+            logger.error("arXiv API response %s could not be parsed: %s", response.url, exc)
+            yield Reject(day, response.url, exc.reason, exc.detail, "arxiv_api")
+        else:
+            for message in feed.errors:
+                logger.error("arXiv API error (HTTP %d) for %s: %s", response.status, response.url,
+                             message)
+            for entry in feed.entries:
+                if entry["arxiv_id"] in asked and entry["arxiv_id"] not in versions:
+                    versions[entry["arxiv_id"]] = entry.get("arxiv_version")
+                    yield TableRow("arxiv", entry, day, response.url)
+        missing = [i for i in asked if i not in versions]
+        if missing:
+            logger.warning("%s: arXiv API has no entry for %d of %d papers (%s); their latest "
+                           "version is fetched unversioned", day, len(missing), len(asked),
+                           ", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""))
+            self.crawler.stats.inc_value("hfpapers/arxiv_api_missing", len(missing))
+        for arxiv_id in asked:
+            yield self._html_request(day, arxiv_id, versions.get(arxiv_id))
+
+    def arxiv_api_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        request = failure.request
+        day = request.meta["listing_date"]
+        logger.error("%s: arXiv API request failed (%s): %s; fetching full texts unversioned",
+                     day, request.url, describe_failure(failure))
+        for arxiv_id in request.meta["arxiv_ids"]:
+            yield self._html_request(day, arxiv_id, None)
+
+    def _arxiv_url(self, kind: str, arxiv_id: str, version: int | None) -> str:
+        base = self.crawler.settings.get("HFPAPERS_ARXIV_BASE").rstrip("/")
+        return f"{base}/{kind}/{arxiv_id}" + (f"v{version}" if version else "")
+
+    def _html_request(self, day: date, arxiv_id: str, version: int | None) -> scrapy.Request:
+        return scrapy.Request(
+            self._arxiv_url("html", arxiv_id, version),
+            callback=self.parse_arxiv_html,
+            errback=self.arxiv_page_failed,
+            meta={"listing_date": day, "arxiv_id": arxiv_id, "version": version,
+                  "handle_httpstatus_list": [404]},
+            dont_filter=True,  # the same paper on two days is written on both (from the cache)
+        )
+
+    def _abs_request(self, day: date, arxiv_id: str, version: int | None,
+                     status: str) -> scrapy.Request:
+        return scrapy.Request(
+            self._arxiv_url("abs", arxiv_id, version),
+            callback=self.parse_arxiv_abs,
+            errback=self.arxiv_page_failed,
+            meta={"listing_date": day, "arxiv_id": arxiv_id, "version": version,
+                  "fulltext_status": status, "handle_httpstatus_list": [404]},
+            dont_filter=True,
+        )
+
+    def parse_arxiv_html(self, response: Response) -> Iterator[Any]:
+        day, arxiv_id, version = (response.meta[k] for k in ("listing_date", "arxiv_id", "version"))
+        if response.status == 404:
+            logger.info("%s has no HTML version (404); using its abs page", arxiv_id)
+            yield self._abs_request(day, arxiv_id, version, "no_html")
+            return
+        try:
+            row = parse_html(response.body, response.url)
+        except ParseError as exc:
+            logger.error("arXiv HTML %s could not be parsed: %s", response.url, exc)
+            yield Reject(day, response.url, exc.reason, exc.detail, "fulltext", arxiv_id)
+            yield self._abs_request(day, arxiv_id, version, "fetch_error")
+            return
+        status = row["fulltext_status"]
+        if status in ABS_FALLBACK:
+            logger.info("%s: HTML status %s; using its abs page", response.url, status)
+            yield self._abs_request(day, arxiv_id, row.get("version") or version, status)
+            return
+        row["arxiv_id"] = arxiv_id  # the id we asked for is the join key, whatever the page says
+        row["version"] = row.get("version") or version
+        self.crawler.stats.inc_value(f"hfpapers/fulltext/{status}")
+        yield TableRow("fulltext", row, day, response.url)
+        metrics, claims = fulltext_derived(row)
+        for metric in metrics:
+            yield TableRow("metrics", metric, day, response.url)
+        for claim in claims:
+            yield TableRow("claims", claim, day, response.url)
+
+    def parse_arxiv_abs(self, response: Response) -> Iterator[Any]:
+        day, arxiv_id, version, status = (
+            response.meta[k] for k in ("listing_date", "arxiv_id", "version", "fulltext_status"))
+        if response.status == 404:
+            logger.warning("%s: no abs page either (404); no full text", arxiv_id)
+            yield TableRow("fulltext", no_fulltext(arxiv_id, version, status), day, response.url)
+            return
+        try:
+            row = fulltext_from_abs(parse_abs(response.body, response.url), status)
+        except ParseError as exc:
+            logger.error("arXiv abs page %s could not be parsed: %s", response.url, exc)
+            yield Reject(day, response.url, exc.reason, exc.detail, "fulltext", arxiv_id)
+            yield TableRow("fulltext", no_fulltext(arxiv_id, version, status), day, response.url)
+            return
+        row["arxiv_id"] = arxiv_id
+        self.crawler.stats.inc_value(f"hfpapers/fulltext/abs_{status}")
+        yield TableRow("fulltext", row, day, response.url)
+
+    def arxiv_page_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request
+        meta = request.meta
+        cause = describe_failure(failure)
+        logger.error("%s: %s failed for good: %s", meta["arxiv_id"], request.url, cause)
+        day, arxiv_id, version = meta["listing_date"], meta["arxiv_id"], meta["version"]
+        yield Reject(day, request.url, "fetch_failed", cause, "fulltext", arxiv_id)
+        if "fulltext_status" not in meta:  # the HTML failed: the abs page may still answer
+            yield self._abs_request(day, arxiv_id, version, "fetch_error")
+        else:
+            yield TableRow("fulltext", no_fulltext(arxiv_id, version, "fetch_error"), day,
+                           request.url)
 
     def _empty_day(self, day: date | None, url: str, why: str) -> None:
         logger.info("%s: no Daily Papers list (%s) — 0 papers (%s)", day or "latest", why, url)
@@ -197,6 +349,12 @@ class HfPapersSpider(scrapy.Spider):
         self._day_failed(day, cause)
         if day is not None:
             yield Reject(day, request.url, "fetch_failed", cause, "papers")
+
+
+def no_fulltext(arxiv_id: str, version: int | None, status: str) -> dict:
+    """The `fulltext` row of a paper for which arXiv gave us no text at all."""
+    return {"arxiv_id": arxiv_id, "version": version, "fulltext_source": "none",
+            "fulltext_status": status}
 
 
 def describe_failure(failure: Failure) -> str:
