@@ -1,0 +1,289 @@
+"""The release's dataset card (README.md with the Hub's YAML header), its licence file and figure.
+
+Everything here is rendered from the release summary, the pyarrow schemas and
+`scraper.schema.docs`, with no clock or random input, so the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+
+from pipelines.release import FIGURE_PATH, RELEASED_TABLES, ReleaseSummary
+from scraper.schema.docs import COLUMN_DOCS
+from scraper.schema.registry import TABLES
+
+PRETTY_NAME = "Hugging Face Daily Papers with arXiv metadata, full text and results"
+REPO_PLACEHOLDER = "<user>/hfpapers"
+TAGS = ["arxiv", "scientific-papers", "huggingface-daily-papers", "research-metadata", "parquet"]
+TASK_CATEGORIES = ["text-classification", "summarization", "table-question-answering"]
+# (exclusive upper bound, Hub size category), for the number of rows of the largest table.
+SIZE_CATEGORIES: tuple[tuple[int, str], ...] = (
+    (1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"),
+)
+UPVOTE_BUCKETS: tuple[tuple[int, int | None, str], ...] = (  # [low, high) and label
+    (0, 1, "0"), (1, 5, "1–4"), (5, 10, "5–9"), (10, 20, "10–19"), (20, 50, "20–49"),
+    (50, 100, "50–99"), (100, 200, "100–199"), (200, 500, "200–499"), (500, None, "500+"),
+)
+
+LICENSING = """\
+This dataset mixes material under different terms; each column's source is given above.
+
+* **arXiv metadata** — identifiers, titles, abstracts, authors, categories, dates, comments, DOIs
+  (`papers.arxiv_*`, `papers.summary`, the metadata columns of `fulltext`, abstract sentences in
+  `claims`): arXiv publishes its metadata under
+  [CC0 1.0](https://creativecommons.org/publicdomain/zero/1.0/).
+* **Hugging Face Daily Papers fields** — upvotes, comments, submitters, organizations, AI summaries
+  and keywords, GitHub links and stars: collected from Hugging Face's public API; reuse them within
+  [Hugging Face's terms](https://huggingface.co/terms-of-service).
+* **Full text** — `fulltext.sections`, `figures`, `tables`, `footnotes`, `references`, the
+  `metrics.caption` of a table and the `claims.sentence` of a conclusion: each paper version keeps
+  its own licence (`fulltext.license_name`, `fulltext.license_url`). They are released only for
+  versions under CC BY, CC BY-SA, CC0 or a public-domain mark
+  (`fulltext.license_allows_redistribution`); for every other version (arXiv's non-exclusive
+  licence, any NC or ND licence, or a licence we could not read) they are null, while the row, the
+  licence and the counts stay. Reusing released text under CC BY or CC BY-SA requires attribution:
+  cite the paper (`arxiv_id`, authors, title) and keep its licence.
+* **Numbers extracted from results tables and claims** (`metrics` values and labels, `claims`
+  spans) are facts reported by the papers; please cite the paper when you use them.
+* The code that built the dataset is MIT-licensed.
+"""
+
+LICENSE_TEXT = "# Licensing of this dataset\n\n" + LICENSING
+
+
+def size_category(rows: int) -> str:
+    for bound, label in SIZE_CATEGORIES:
+        if rows < bound:
+            return label
+    return "1B<n<10B"
+
+
+def arrow_type_name(data_type: pa.DataType) -> str:
+    """A compact Arrow type: `list<struct<name: string, …>>` (no `item:` noise)."""
+    if pa.types.is_list(data_type) or pa.types.is_large_list(data_type):
+        return f"list<{arrow_type_name(data_type.value_type)}>"
+    if pa.types.is_struct(data_type):
+        inner = ", ".join(f"{f.name}: {arrow_type_name(f.type)}" for f in data_type)
+        return f"struct<{inner}>"
+    return str(data_type)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def card_metadata(summary: ReleaseSummary) -> dict:
+    """The YAML header as a dict, in the order it is written."""
+    largest = max(t.rows for t in summary.tables.values())
+    configs = []
+    for name in RELEASED_TABLES:
+        if name not in summary.tables:
+            continue
+        config = {"config_name": name,
+                  "data_files": [{"split": "train", "path": f"data/{name}/date=*/*.parquet"}]}
+        if name == "papers":
+            config["default"] = True
+        configs.append(config)
+    return {
+        "pretty_name": PRETTY_NAME,
+        "language": ["en"],
+        "license": "other",
+        "license_name": "hfpapers-mixed",
+        "license_link": "LICENSE.md",
+        "annotations_creators": ["machine-generated"],
+        "language_creators": ["found"],
+        "multilinguality": ["monolingual"],
+        "size_categories": [size_category(largest)],
+        "source_datasets": ["original"],
+        "task_categories": TASK_CATEGORIES,
+        "tags": TAGS,
+        "configs": configs,
+    }
+
+
+def render_card(summary: ReleaseSummary) -> str:
+    from huggingface_hub import DatasetCard, DatasetCardData
+
+    data = DatasetCardData(**card_metadata(summary))
+    card = DatasetCard(f"---\n{data.to_yaml()}\n---\n\n{_body(summary)}")
+    return str(card).rstrip("\n") + "\n"
+
+
+def _body(summary: ReleaseSummary) -> str:
+    repo = summary.repo_id or REPO_PLACEHOLDER
+    days = len(summary.papers_per_day)
+    papers = summary.tables["papers"]
+    lic = summary.licence
+    out: list[str] = [
+        f"# {PRETTY_NAME}",
+        "",
+        f"Every paper listed on [Hugging Face Daily Papers](https://huggingface.co/papers) from "
+        f"**{summary.first_day}** to **{summary.last_day}** ({days} listing days, {papers.rows} paper "
+        f"rows), with its arXiv metadata and — where the paper's licence allows — its full text, the "
+        f"numbers of its results tables and the quantitative claims of its abstract and conclusion.",
+        "",
+        f"![Papers per listing day and distribution of upvotes]({FIGURE_PATH})",
+        "",
+        "## Configurations",
+        "",
+        "Each configuration is one table, stored as one Parquet file per listing day under "
+        "`data/<table>/date=YYYY-MM-DD/` (one `train` split).",
+        "",
+        "| config | rows | listing days | first day | last day | what a row is |",
+        "|---|---:|---:|---|---|---|",
+    ]
+    for name, info in summary.tables.items():
+        label = f"`{name}` (default)" if name == "papers" else f"`{name}`"
+        doc = TABLES[name].metadata[b"doc"].decode()
+        out.append(f"| {label} | {info.rows} | {len(info.days)} | {min(info.days)} | {max(info.days)} "
+                   f"| {_cell(doc)} |")
+    out += [
+        "",
+        "## Loading",
+        "",
+        "```python",
+        "from datasets import load_dataset",
+        "",
+        f'papers = load_dataset("{repo}", "papers", split="train")  # or "fulltext", "metrics", "claims"',
+        "```",
+        "",
+        "```python",
+        "import pandas as pd  # needs huggingface_hub installed for hf:// paths",
+        "",
+        f'papers = pd.read_parquet("hf://datasets/{repo}/data/papers")',
+        "```",
+        "",
+        "```sql",
+        "-- DuckDB",
+        "SELECT date, count(*) AS papers, sum(upvotes) AS upvotes",
+        f"FROM read_parquet('hf://datasets/{repo}/data/papers/*/*.parquet', hive_partitioning = true)",
+        "GROUP BY date ORDER BY date;",
+        "```",
+        "",
+        "`listing_date` is the listing day of a row. pandas, pyarrow and DuckDB also add the folder's "
+        "`date` key as a column; `datasets` reads the files only.",
+        "",
+        "## Full text and licences",
+        "",
+        "| paper versions | count |",
+        "|---|---:|",
+        f"| full text released (CC BY, CC BY-SA, CC0, public domain) | {len(lic.released)} |",
+        f"| full text withheld (licence does not allow redistribution, or unknown) | {len(lic.withheld)} |",
+        f"| no full text available (no HTML rendering; abs-page metadata at most) | {len(lic.no_body)} |",
+        "",
+        f"For withheld versions the `fulltext` row keeps its metadata, licence and counts while "
+        f"`{'`, `'.join(('sections', 'figures', 'tables', 'footnotes', 'references'))}` are null "
+        f"(an empty list means the paper has none). Withheld as well: `caption` in "
+        f"{lic.metrics_captions_withheld} `metrics` rows and `sentence` in "
+        f"{lic.claims_sentences_withheld} `claims` conclusion rows; their numbers and labels are kept. "
+        f"See [Licensing](#licensing).",
+        "",
+        "## Columns",
+        "",
+    ]
+    for name in summary.tables:
+        out += column_table(name)
+    out += [
+        "## How the data was collected",
+        "",
+        "A [Scrapy](https://scrapy.org) crawler (`hfpapers`) visits each listing day and, for that day:",
+        "",
+        "1. fetches the Daily Papers list from Hugging Face's `/api/daily_papers?date=…` (or the "
+        "listing page's embedded JSON, which gives the same records);",
+        "2. asks the arXiv API for the metadata of the day's papers (one request per 100 ids);",
+        "3. fetches each paper's arXiv HTML rendering at the version the API reported, falling back "
+        "to its abs page when there is none; from the HTML it extracts sections, tables, figures, "
+        "references and licence, the numbers of every results table (`metrics`), and the quantitative "
+        "claims of the abstract and conclusion (`claims`);",
+        "4. writes the day's partitions once every request of the day is done.",
+        "",
+        "The crawl obeys robots.txt (including `Crawl-delay`), honours `Retry-After`, and caches "
+        "immutable versioned arXiv pages. Input it could not use is kept in a local `rejects` table "
+        "that is not part of this release.",
+        "",
+        "## Licensing",
+        "",
+        LICENSING.rstrip("\n"),
+        "",
+        "## Known limits",
+        "",
+        "* Upvotes, comments and GitHub stars are snapshots taken at `crawled_at`, not final counts; "
+        "a re-crawled day replaces the earlier snapshot.",
+        "* A paper appears once per listing day it was listed on; `arxiv_id` alone is not unique "
+        "across days.",
+        "* Full text exists only for papers arXiv renders as HTML; LaTeXML conversion errors give "
+        "`fulltext_status = partial` with some text missing or garbled (math is kept as TeX).",
+        "* `metrics` and `claims` are extracted by rules, not by hand: units, `is_best` (bold or "
+        "underlined cells) and `direction` can be wrong or missing, and a claim's `value` is the "
+        "last number of its span.",
+        "* A licence that could not be read counts as not allowing redistribution.",
+        "* Counts the source did not send are null (absent is not zero); `organization` is set from "
+        "2025-10 on.",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def column_table(name: str) -> list[str]:
+    """Markdown lines documenting every column of `name`: heading, doc, and a table of name, Arrow
+    type, meaning and source."""
+    schema = TABLES[name]
+    docs = COLUMN_DOCS[name]
+    lines = [f"### `{name}`", "", TABLES[name].metadata[b"doc"].decode(), "",
+             "| column | Arrow type | meaning | source |", "|---|---|---|---|"]
+    for fld in schema:
+        doc = docs[fld.name]
+        kind = arrow_type_name(fld.type) + ("" if fld.nullable else ", not null")
+        lines.append(f"| `{fld.name}` | `{_cell(kind)}` | {_cell(doc.description)} | {_cell(doc.source)} |")
+    lines.append("")
+    return lines
+
+
+def upvote_histogram(upvotes: Sequence[int]) -> list[tuple[str, int]]:
+    return [(label, sum(1 for v in upvotes if v >= low and (high is None or v < high)))
+            for low, high, label in UPVOTE_BUCKETS]
+
+
+def draw_overview(papers_per_day: dict[date, int], upvotes: Sequence[int], path: Path) -> None:
+    """Two panels: papers per listing day, and how many papers got how many upvotes (PNG)."""
+    # The object API with an explicit Agg canvas: no pyplot state, no display needed.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(10, 3.6), dpi=100, layout="constrained")
+    FigureCanvasAgg(figure)
+    per_day, distribution = figure.subplots(1, 2, width_ratios=(3, 2))
+
+    days = sorted(papers_per_day)
+    positions = list(range(len(days)))
+    per_day.bar(positions, [papers_per_day[d] for d in days], width=0.8, color="#ff9d00")
+    step = max(1, len(days) // 8)  # at most ~8 date labels, however many days
+    per_day.set_xticks(positions[::step], [d.isoformat() for d in days[::step]], rotation=30, ha="right")
+    per_day.set_title(f"Papers per listing day ({len(days)} days, {sum(papers_per_day.values())} rows)")
+    per_day.set_ylabel("papers")
+    per_day.grid(axis="y", alpha=0.3)
+
+    buckets = upvote_histogram(upvotes)
+    distribution.bar([label for label, _ in buckets], [n for _, n in buckets], color="#4a6fe3")
+    distribution.set_title(f"Upvotes per paper row (median {_median(upvotes)})")
+    distribution.set_xlabel("upvotes")
+    distribution.set_ylabel("paper rows")
+    distribution.tick_params(axis="x", labelrotation=30)
+    distribution.grid(axis="y", alpha=0.3)
+
+    # No "Software" entry: the bytes depend on the data, not on the matplotlib version string.
+    figure.savefig(path, format="png", metadata={"Software": None})
+
+
+def _median(values: Sequence[int]) -> str:
+    if not values:
+        return "n/a"
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    value = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return f"{value:g}"

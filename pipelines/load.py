@@ -1,0 +1,92 @@
+"""`load()`: one table of the dataset as a typed pandas DataFrame, reading only the days asked for.
+
+    from pipelines import load
+    papers = load("papers", start="2025-09-29", end="2025-10-03")
+
+Works on the crawl's `data/` and on a release folder's `data/` (same layout). Types: integers are
+pandas nullable integers (absent counts stay <NA>, not float NaN), booleans are nullable booleans,
+timestamps are tz-aware (UTC), `listing_date` holds `datetime.date` values, lists and structs are
+Arrow-backed (`pd.ArrowDtype`, with the `.list` / `.struct` accessors), strings are pandas strings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+
+from scraper.schema.registry import TABLES
+
+PARTITION_KEY = "date"
+_NULLABLE_INTS = {
+    pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+}
+
+
+class NoDataError(LookupError):
+    """The table has no partition in the range asked for."""
+
+
+def _day(value: date | str | None, name: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _pandas_dtype(data_type: pa.DataType):
+    """The pandas dtype of an Arrow type (None: pyarrow's default conversion)."""
+    if data_type in _NULLABLE_INTS:
+        return _NULLABLE_INTS[data_type]
+    if pa.types.is_boolean(data_type):
+        return pd.BooleanDtype()
+    if pa.types.is_list(data_type) or pa.types.is_large_list(data_type) or pa.types.is_struct(data_type):
+        return pd.ArrowDtype(data_type)
+    return None
+
+
+def load(table: str = "papers", start: date | str | None = None, end: date | str | None = None,
+         data_dir: str | Path = "data", columns: list[str] | None = None) -> pd.DataFrame:
+    """Rows of `table` whose listing day is in [start, end] (both optional, both included).
+
+    Only the `date=` partitions in the range are opened: the partition filter prunes the others
+    before any file is read. Raises ValueError for an unknown table or column, NoDataError when
+    no partition of the table is in the range.
+    """
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")
+    first, last = _day(start, "start"), _day(end, "end")
+    if first and last and last < first:
+        raise ValueError(f"end={last} is before start={first}")
+    schema = TABLES[table]
+    wanted = list(columns) if columns is not None else schema.names
+    unknown = [c for c in wanted if c not in schema.names]
+    if unknown:
+        raise ValueError(f"{table} has no column(s) {', '.join(unknown)}")
+
+    root = Path(data_dir) / table
+    span = f"between {first or 'the first day'} and {last or 'the last day'}"
+    if not root.is_dir():
+        raise NoDataError(f"no {table} data in {data_dir} (no folder {root})")
+    # The schema is given, so discovery lists files without opening any of them.
+    partitioning = ds.partitioning(pa.schema([(PARTITION_KEY, pa.date32())]), flavor="hive")
+    dataset = ds.dataset(root, format="parquet", partitioning=partitioning,
+                         schema=schema.append(pa.field(PARTITION_KEY, pa.date32())))
+    in_range = ds.scalar(True)
+    if first:
+        in_range &= ds.field(PARTITION_KEY) >= pa.scalar(first, pa.date32())
+    if last:
+        in_range &= ds.field(PARTITION_KEY) <= pa.scalar(last, pa.date32())
+    fragments = sorted(dataset.get_fragments(filter=in_range), key=lambda f: f.path)
+    if not fragments:
+        raise NoDataError(f"no {table} data in {data_dir} {span}")
+    # Read the matching files in day order (the folder names sort by date).
+    selected = ds.FileSystemDataset(fragments, dataset.schema, dataset.format, dataset.filesystem)
+    data = selected.to_table(columns=wanted)
+    return data.to_pandas(types_mapper=_pandas_dtype, date_as_object=True)
