@@ -7,6 +7,14 @@ and moved over it with `os.replace`, which is atomic on one filesystem. A reader
 either the old file or the new one, never half of one. Re-running a day replaces exactly that day's
 files; other days are never opened. A day that failed, or was still in flight when the crawl
 stopped, is not written at all, so the previous version of that day stays as it was.
+
+A day's tables are replaced one after the other, so a crash in the middle of a day's write can
+leave that one day with some tables new and some old (every file whole and readable). The spider
+journals a day (JOBDIR) only after all its files are in place, so a resumed job redoes such a day.
+
+Test hook: HFPAPERS_TEST_WRITE_PAUSE = "YYYY-MM-DD[/table]=SECONDS" makes the writer sleep after the
+temporary file of that day (and table) is written and fsynced, before os.replace — long enough for a
+test to kill the process there.
 """
 
 from __future__ import annotations
@@ -14,8 +22,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import time
 from collections import defaultdict
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,15 +48,17 @@ TMP_SUFFIX = ".writing"  # not *.parquet, and dot-prefixed: no reader or glob ev
 def partition_dir(root: Path, table: str, day: date) -> Path:
     """The folder of one table's day. Only registered table names and real dates get here, so no
     path can be built from fetched data."""
-    if table not in TABLES:
+    if not isinstance(table, str) or table not in TABLES:
         raise ValueError(f"unknown table {table!r}")
-    if not isinstance(day, date):
+    if not isinstance(day, date) or isinstance(day, datetime):  # a datetime is a date too
         raise TypeError(f"listing day must be a date, not {type(day).__name__}")
     return root / table / f"date={day.isoformat()}"
 
 
-def write_partition(root: Path, table: str, day: date, data: pa.Table) -> Path:
-    """Atomically replace one table's partition for `day` with `data`."""
+def write_partition(root: Path, table: str, day: date, data: pa.Table,
+                    before_replace: Callable[[Path], None] | None = None) -> Path:
+    """Atomically replace one table's partition for `day` with `data`. `before_replace` (tests) is
+    called with the temporary file once it is complete, before it takes the final name."""
     folder = partition_dir(root, table, day)
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / PART_NAME
@@ -54,6 +66,8 @@ def write_partition(root: Path, table: str, day: date, data: pa.Table) -> Path:
     pq.write_table(data, tmp, compression="zstd")
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
+    if before_replace is not None:
+        before_replace(tmp)
     os.replace(tmp, final)
     _fsync_dir(folder)
     return final
@@ -130,6 +144,28 @@ def versioned_html_urls(papers: pa.Table) -> pa.Table:
     return papers.set_column(index, "arxiv_html_url", pa.array(urls, pa.string()))
 
 
+def write_pause_hook(spec: str) -> Callable[[str, date], Callable[[Path], None] | None]:
+    """HFPAPERS_TEST_WRITE_PAUSE ("YYYY-MM-DD[/table]=SECONDS") -> a function giving, per table and
+    day, the pause to make before os.replace (None: no pause)."""
+    if not spec.strip():
+        return lambda table, day: None
+    target, _, seconds = spec.partition("=")
+    day_text, _, table_name = target.strip().partition("/")
+    pause_day, pause = date.fromisoformat(day_text), float(seconds)
+
+    def hook(table: str, day: date) -> Callable[[Path], None] | None:
+        if day != pause_day or (table_name and table != table_name):
+            return None
+
+        def sleep(tmp: Path) -> None:
+            logger.warning("test hook: pausing %.1fs before replacing %s", pause, tmp)
+            time.sleep(pause)
+
+        return sleep
+
+    return hook
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -139,14 +175,17 @@ def _fsync_dir(folder: Path) -> None:
 
 
 class ParquetWriterPipeline:
-    def __init__(self, root: Path, stats=None) -> None:
+    def __init__(self, root: Path, stats=None, write_pause: str = "") -> None:
         self.root = root
         self.stats = stats
         self.buffers: dict[date, dict[str, list[pa.Table]]] = defaultdict(lambda: defaultdict(list))
+        self._pause_before_replace = write_pause_hook(write_pause)
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(Path(crawler.settings.get("HFPAPERS_DATA_DIR", "data")), crawler.stats)
+        settings = crawler.settings
+        pipeline = cls(Path(settings.get("HFPAPERS_DATA_DIR", "data")), crawler.stats,
+                       settings.get("HFPAPERS_TEST_WRITE_PAUSE") or "")
         crawler.signals.connect(pipeline.pack_day, signal=day_completed)
         crawler.signals.connect(pipeline.drop_day, signal=day_failed)
         crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
@@ -163,9 +202,11 @@ class ParquetWriterPipeline:
             self.buffers[item.listing_date][item.table].append(item.arrow)
         return item
 
-    def pack_day(self, listing_date: date, **_: Any) -> None:
-        """Write every table's partition for a completed day (tables with no rows are removed)."""
+    def pack_day(self, listing_date: date, **_: Any) -> dict[str, int]:
+        """Write every table's partition for a completed day (tables with no rows are removed);
+        return the rows written per table."""
         tables = self.buffers.pop(listing_date, {})
+        written: dict[str, int] = {}
         joins = {name: assemble_joined(name, tables.get(name, [])) for name in JOINED}
         for table in TABLES:
             rows = tables.get(table, [])
@@ -176,7 +217,9 @@ class ParquetWriterPipeline:
                         data = join_by_key(data, joins[name], key)
                 if table == "papers":
                     data = versioned_html_urls(data)
-                path = write_partition(self.root, table, listing_date, data)
+                path = write_partition(self.root, table, listing_date, data,
+                                       self._pause_before_replace(table, listing_date))
+                written[table] = data.num_rows
                 logger.info("wrote %s (%d rows)", path, data.num_rows)
                 if self.stats:
                     self.stats.inc_value(f"hfpapers/rows/{table}", data.num_rows)
@@ -185,6 +228,7 @@ class ParquetWriterPipeline:
                                table)
         if self.stats:
             self.stats.inc_value("hfpapers/days_written")
+        return written
 
     def drop_day(self, listing_date: date | None, reason: str = "", **_: Any) -> None:
         """A failed day keeps its old partitions; only its rejects (why it failed) are written."""

@@ -64,4 +64,6 @@ class ImmutablePagesPolicy:
     def is_cached_response_valid(
         self, cachedresponse: Response, response: Response, request: Request
     ) -> bool:
-        return True
+        # Asked again because the cached answer went stale: keep the new answer unless the
+        # server says "not modified".
+        return response.status == 304

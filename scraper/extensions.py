@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,13 @@ def _jsonable(value: Any) -> Any:
 
 
 class RunReport:
-    """At the end of every crawl: one summary (requests, retries by reason, rows per table, rejects,
-    elapsed time) in the log, and the full stats as JSON in `<data>/_runs/<UTC timestamp>.json`."""
+    """At the end of every crawl: one summary (requests, faults seen, retries by reason, rows per
+    table, rejects by reason, elapsed time) in the log, and the summary with the full stats as JSON in
+    `<data>/_runs/<UTC timestamp>.json`, beside the data it describes.
+
+    `faults_seen` counts what went wrong on the wire before retries sorted it out: answers with an
+    error status (404 included: arXiv's "no HTML"), download exceptions by type (timeouts, resets,
+    data loss…) and bodies that failed the body check (cut short / malformed)."""
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
@@ -38,20 +44,33 @@ class RunReport:
         def prefixed(prefix: str) -> dict[str, Any]:
             return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
+        statuses = prefixed("downloader/response_status_count/")
         return {
             "finish_reason": reason,
             "elapsed_seconds": stats.get("elapsed_time_seconds"),
             "requests": stats.get("downloader/request_count", 0),
-            "responses_by_status": prefixed("downloader/response_status_count/"),
+            "responses_by_status": statuses,
+            "faults_seen": {
+                "error_statuses": {k: v for k, v in statuses.items() if k.isdigit() and int(k) >= 400},
+                "exceptions": prefixed("downloader/exception_type_count/"),
+                "bad_bodies": prefixed("hfpapers/body_check/"),
+            },
             "retries": stats.get("retry/count", 0),
             "retries_by_reason": prefixed("retry/reason_count/"),
             "retries_given_up": stats.get("retry/max_reached", 0),
+            "retry_after_honoured": stats.get("retry/retry_after_honoured", 0),
+            "backoffs": stats.get("retry/backoff_count", 0),
+            "backoff_seconds": round(stats.get("retry/backoff_seconds", 0.0), 3),
             "cache_hits": stats.get("httpcache/hit", 0),
+            "cache_refreshed": stats.get("httpcache/refresh", 0),
+            "items_scraped": stats.get("item_scraped_count", 0),
+            "items_dropped": stats.get("item_dropped_count", 0),
             "rows_by_table": prefixed("hfpapers/rows/"),
             "rejects_by_reason": prefixed("hfpapers/rejects/"),
             "days_written": stats.get("hfpapers/days_written", 0),
             "days_empty": stats.get("hfpapers/days_empty", 0),
             "days_failed": stats.get("hfpapers/days_failed", 0),
+            "days_resumed": stats.get("hfpapers/days_resumed", 0),
         }
 
     def spider_closed(self, spider, reason: str) -> None:
@@ -63,7 +82,9 @@ class RunReport:
         self.root.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         path = self.root / f"{stamp}.json"
-        path.write_text(json.dumps(report, indent=2, default=_jsonable, sort_keys=True))
+        tmp = self.root / f".{stamp}.json.writing"  # whole or absent, like the partitions
+        tmp.write_text(json.dumps(report, indent=2, default=_jsonable, sort_keys=True))
+        os.replace(tmp, path)
         logger.info("run report written to %s", path)
 
 

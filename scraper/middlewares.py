@@ -1,18 +1,28 @@
-"""Downloader middlewares: retries that honour the server (Retry-After / RateLimit headers)."""
+"""Downloader middlewares: retries that honour the server (Retry-After / RateLimit headers) and back
+off per domain, a check of every body before a parser sees it, and an HTTP cache whose damaged
+entries can be fetched again.
+
+Order on the way back from the server (settings.DOWNLOADER_MIDDLEWARES): the HTTP cache (900)
+stores or serves the raw answer, redirects and decompression follow (600/590), then BodyCheck (560)
+looks at the decoded body, then RetryAfter (550) handles statuses; exceptions go to RetryAfter.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
 from email.utils import parsedate_to_datetime
 
+from lxml import etree
 from scrapy import Request
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 logger = logging.getLogger(__name__)
@@ -46,25 +56,60 @@ def retry_after_seconds(response: Response, now: float | None = None) -> float |
 
 
 class RetryAfterMiddleware(RetryMiddleware):
-    """Scrapy's RetryMiddleware, plus: when a 429/503 says how long to wait, the whole download slot
-    (that domain) pauses that long before its next request, instead of retrying straight into the
-    limit. Waits longer than RETRY_AFTER_MAX give up on the request with a clear log line."""
+    """Scrapy's RetryMiddleware, plus per-domain waiting before the next request of that domain
+    (its download slot):
+
+    * when a 429/503 says how long to wait (Retry-After / RateLimit), the slot pauses that long;
+      waits longer than RETRY_AFTER_MAX give up on the request with a clear log line;
+    * other retried failures (5xx without Retry-After, timeouts, resets, data loss) pause the slot
+      RETRY_BACKOFF_BASE × 2^(n-1) seconds after its n-th failure in a row, at most
+      RETRY_BACKOFF_MAX; an answer that is not retried resets n.
+
+    Retries themselves stop after RETRY_TIMES (Scrapy logs "Gave up retrying …" at ERROR, and the
+    request's errback records a reject)."""
 
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 600.0)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
         self._not_before: dict[str, float] = {}
+        self._failures: dict[str, int] = {}  # slot -> failed downloads in a row
 
     def _slot(self, request: Request) -> str:
         return self.crawler.engine.downloader.get_slot_key(request)
 
+    def _pause(self, slot: str, seconds: float) -> None:
+        until = time.monotonic() + seconds
+        self._not_before[slot] = max(self._not_before.get(slot, 0.0), until)
+
+    def _back_off(self, request: Request, reason: str) -> None:
+        slot = self._slot(request)
+        failures = self._failures.get(slot, 0) + 1
+        self._failures[slot] = failures
+        wait = min(self.backoff_max, self.backoff_base * 2 ** (failures - 1))
+        if wait > 0:
+            self._pause(slot, wait)
+            self.crawler.stats.inc_value("retry/backoff_count")
+            self.crawler.stats.inc_value("retry/backoff_seconds", wait)
+            logger.debug("%s for %s: failure %d in a row on %s; backing off %.2fs", reason,
+                         request.url, failures, slot, wait)
+
     async def process_request(self, request: Request, spider=None) -> None:
         wait = self._not_before.get(self._slot(request), 0.0) - time.monotonic()
         if wait > 0:
+            # Imported here: importing the reactor installs one, and this module is imported (by
+            # the spider) before Scrapy installs the asyncio reactor.
+            from twisted.internet import reactor
+
             await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
 
     def process_response(self, request: Request, response: Response, spider=None):
-        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+        if response.status not in self.retry_http_codes:
+            if "cached" not in response.flags:
+                self._failures.pop(self._slot(request), None)  # the domain answers again
+            return response
+        if request.meta.get("dont_retry"):
             return response
         wait = retry_after_seconds(response)
         reason = response_status_message(response.status)
@@ -77,10 +122,140 @@ class RetryAfterMiddleware(RetryMiddleware):
                 self.crawler.stats.inc_value("retry/retry_after_too_long")
                 return response
             slot = self._slot(request)
-            until = time.monotonic() + wait
-            self._not_before[slot] = max(self._not_before.get(slot, 0.0), until)
+            self._pause(slot, wait)
             self.crawler.stats.inc_value("retry/retry_after_honoured")
             logger.warning(
                 "%s for %s: server asks to wait %.1fs; pausing %s", reason, request.url, wait, slot
             )
+        else:
+            self._back_off(request, reason)
         return self._retry(request, reason) or response
+
+    def process_exception(self, request: Request, exception: Exception, spider=None):
+        if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry"):
+            self._back_off(request, type(exception).__name__)
+        return super().process_exception(request, exception)
+
+
+# -- bodies: checked whole before any parser sees them ------------------------------------------
+
+BODY_KIND = "body_kind"  # request meta: "json", "atom" or "html" (else guessed from Content-Type)
+REFRESH_CACHE = "hfpapers_refresh_cache"  # request meta: skip the cache read, store the answer
+# Real pages end with </html> (all captured arXiv, abs and HF pages do, a newline after it at most);
+# a little slack allows for a trailing comment or script a site may add after it.
+_HTML_END = b"</html>"
+_HTML_TAIL = 1024
+
+
+class BodyCheckFailed(IgnoreRequest):
+    """A body still cut short or malformed after every retry; the request's errback records it."""
+
+    def __init__(self, reason: str, detail: str, response: Response) -> None:
+        self.reason, self.detail, self.status = reason, detail, response.status
+        super().__init__(f"{reason}: {detail} (HTTP {response.status}, {len(response.body)} bytes)")
+
+
+def body_kind(request: Request, response: Response) -> str | None:
+    """What the body should be: the request says so, else the Content-Type tells."""
+    kind = request.meta.get(BODY_KIND)
+    if kind:
+        return kind
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+    if "json" in content_type:
+        return "json"
+    if "atom" in content_type or "xml" in content_type:
+        return "atom"
+    if "html" in content_type:
+        return "html"
+    return None
+
+
+def body_problem(kind: str, body: bytes) -> tuple[str, str] | None:
+    """(reason, detail) when `body` is not a whole document of `kind`, else None. The reason is
+    `truncated_body` when the end of the document is missing, `malformed_body` otherwise."""
+    stripped = body.rstrip()
+    if not stripped:
+        return "truncated_body", "empty body"
+    if kind == "json":
+        try:
+            json.loads(body)
+        except json.JSONDecodeError as exc:  # cut short: the parser ran out of input
+            cut = exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated string")
+            return ("truncated_body" if cut else "malformed_body"), f"invalid JSON: {exc}"[:200]
+        except (UnicodeDecodeError, ValueError) as exc:
+            cut = isinstance(exc, UnicodeDecodeError) and exc.start >= len(body) - 3
+            return ("truncated_body" if cut else "malformed_body"), f"invalid JSON: {exc}"[:200]
+        except RecursionError:
+            return "malformed_body", "invalid JSON: nested too deeply"
+    elif kind == "atom":
+        # Fed whole to an incremental parser, a cut document fails only when told it has ended.
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        reason = "malformed_body"
+        try:
+            parser.feed(body)
+            reason = "truncated_body"
+            parser.close()
+        except etree.XMLSyntaxError as exc:
+            return reason, f"invalid XML: {exc}"[:200]
+    elif kind == "html" and _HTML_END not in stripped[-_HTML_TAIL:].lower():
+        return "truncated_body", f"HTML without its closing </html> (ends {stripped[-40:]!r})"
+    return None
+
+
+class BodyCheckMiddleware:
+    """A body cut short or malformed is retried, never parsed into half a record.
+
+    Every answer a parser reads (200s; an Atom 400 error feed too) must be a whole document of its
+    kind: JSON must load, Atom must parse as XML, an HTML page must end with </html>. (A body shorter
+    than its Content-Length never gets here: Scrapy raises ResponseDataLossError and RetryAfter
+    retries it.) A failed check is retried with reason `truncated_body` / `malformed_body` through
+    Scrapy's get_retry_request (RETRY_TIMES, retry stats); the retry skips the HTTP cache read, since
+    the bad copy may have been stored (or a damaged cache entry may be what failed). When retries run
+    out, a JSON or Atom body goes on to its parser, which rejects it whole (a JSON or XML parse is
+    all-or-nothing) with the body kept as the reject's payload; an HTML page fails the request
+    instead (BodyCheckFailed), since the lenient HTML parsers would make half a record of it, and
+    the request's errback records the reject."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        kind = body_kind(request, response)
+        if kind is None or not (response.status == 200 or (kind == "atom" and response.status == 400)):
+            return response
+        problem = body_problem(kind, response.body)
+        if problem is None:
+            return response
+        reason, detail = problem
+        stats = self.crawler.stats
+        stats.inc_value(f"hfpapers/body_check/{reason}")
+        where = "cached copy of " if "cached" in response.flags else ""
+        logger.warning("%s: %s%s (%d bytes): %s", reason, where, request.url, len(response.body),
+                       detail)
+        retry = None
+        if not request.meta.get("dont_retry"):
+            retry = get_retry_request(request, spider=self.crawler.spider, reason=reason)
+        if retry is not None:
+            retry.meta[REFRESH_CACHE] = True
+            return retry
+        if kind in ("json", "atom"):
+            logger.error("%s: still %s after every retry; its parser will reject it", request.url,
+                         reason)
+            return response
+        raise BodyCheckFailed(reason, detail, response)
+
+
+class RefreshingHttpCacheMiddleware(HttpCacheMiddleware):
+    """Scrapy's HTTP cache, plus one request meta key: REFRESH_CACHE skips the cache read (the copy
+    there, if any, failed the body check) and the fresh answer is stored over it, so a damaged entry
+    (a truncated page, or one a killed crawl left half written) heals itself."""
+
+    def process_request(self, request: Request, spider=None):
+        if request.meta.get(REFRESH_CACHE) and self.policy.should_cache_request(request):
+            self.stats.inc_value("httpcache/refresh")
+            return None
+        return super().process_request(request)

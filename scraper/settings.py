@@ -47,15 +47,26 @@ HFPAPERS_ARXIV = True  # follow every paper to arXiv (API metadata + HTML full t
 HFPAPERS_ARXIV_BATCH = 100  # ids per arXiv API request (the API's page size)
 DOWNLOAD_TIMEOUT = 60
 
-# -- retries: Scrapy's, plus Retry-After / RateLimit honoured per domain ---------------------------
+# -- retries: Scrapy's, plus Retry-After / RateLimit honoured and back-off per domain, and every
+# body checked whole before a parser sees it (see scraper/middlewares.py) ----------------------------
 RETRY_ENABLED = True
-RETRY_TIMES = 4
+RETRY_TIMES = 4  # retries after the first try: 5 tries in all
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_AFTER_MAX = 900  # seconds; a server asking for longer makes us give up on that request
+RETRY_BACKOFF_BASE = 1.0  # seconds a domain pauses after a failure without Retry-After; doubles…
+RETRY_BACKOFF_MAX = 60.0  # …with each failure in a row, up to this
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.middlewares.RetryAfterMiddleware": 550,
+    "scraper.middlewares.BodyCheckMiddleware": 560,  # after decompression, before retries
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "scraper.middlewares.RefreshingHttpCacheMiddleware": 900,
 }
+
+# -- resume (-s JOBDIR=DIR): the spider's journal of finished days in DIR is the job's memory ------
+# Scrapy's disk request queue is not used (a killed crawl leaves it inconsistent, and the day in
+# progress is redone from its list anyway); nor is the pickled spider.state (the journal is JSON).
+SCHEDULER = "scraper.spiders.hfpapers.MemoryQueueScheduler"
 
 # -- pipelines: each does one thing ------------------------------------------------------------
 ITEM_PIPELINES = {
@@ -68,7 +79,11 @@ ITEM_PIPELINES = {
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
-EXTENSIONS = {"scraper.extensions.RunReport": 500, "scraper.extensions.CrawlDelay": 510}
+EXTENSIONS = {
+    "scraper.extensions.RunReport": 500,
+    "scraper.extensions.CrawlDelay": 510,
+    "scrapy.extensions.spiderstate.SpiderState": None,  # see "resume" above
+}
 
 if os.environ.get("HFPAPERS_CONTACT"):
     USER_AGENT = f"{USER_AGENT[:-1]}; contact: {os.environ['HFPAPERS_CONTACT']})"

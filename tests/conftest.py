@@ -8,13 +8,14 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from scraper.replay import replay_settings, serve
+from scraper.replay import FaultPlan, replay_settings, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -37,12 +38,17 @@ class Replay:
     def settings(self) -> dict[str, str]:
         return replay_settings(self.base)
 
+    def fault_report(self) -> dict:
+        """The server's count of faults served so far (GET /_faults)."""
+        with urllib.request.urlopen(f"{self.base}/_faults", timeout=10) as answer:
+            return json.loads(answer.read())
+
 
 def start_replay(tmp: Path, overlay: Path | None = None, faults: dict | None = None,
-                 robots: bytes | None = None):
+                 robots: bytes | None = None, fault_plan: FaultPlan | None = None):
     log_path = tmp / "replay-requests.jsonl"
     folders = [overlay, FIXTURES] if overlay else [FIXTURES]
-    server = serve(folders, 0, "127.0.0.1", log_path, robots, faults)
+    server = serve(folders, 0, "127.0.0.1", log_path, robots, faults, fault_plan)
     return server, Replay(f"http://127.0.0.1:{server.server_address[1]}", log_path)
 
 
@@ -69,9 +75,9 @@ class CrawlResult:
         return self.report()["stats"]
 
 
-def run_crawl(replay: Replay, data_dir: Path, *args: str, settings: dict | None = None,
-              timeout: int = 300) -> CrawlResult:
-    """`scrapy crawl hfpapers -a …` in a subprocess against `replay`, writing to `data_dir`."""
+def crawl_command(replay: Replay, data_dir: Path, *args: str,
+                  settings: dict | None = None) -> list[str]:
+    """The `scrapy crawl hfpapers -a … -s …` command line that crawls `replay` into `data_dir`."""
     all_settings = {
         **replay.settings(),
         "HFPAPERS_DATA_DIR": str(data_dir),
@@ -84,6 +90,99 @@ def run_crawl(replay: Replay, data_dir: Path, *args: str, settings: dict | None 
         cmd += ["-a", arg]
     for key, value in all_settings.items():
         cmd += ["-s", f"{key}={value}"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+    return cmd
+
+
+CRAWL_ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+
+def run_crawl(replay: Replay, data_dir: Path, *args: str, settings: dict | None = None,
+              timeout: int = 300) -> CrawlResult:
+    """`scrapy crawl hfpapers -a …` in a subprocess against `replay`, writing to `data_dir`."""
+    cmd = crawl_command(replay, data_dir, *args, settings=settings)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env=CRAWL_ENV)
     return CrawlResult(proc.returncode, proc.stdout + proc.stderr, data_dir)
+
+
+def start_crawl(replay: Replay, data_dir: Path, log_path: Path, *args: str,
+                settings: dict | None = None) -> subprocess.Popen:
+    """The same crawl started in the background (stdout and stderr to `log_path`), for tests that
+    stop it from outside (e.g. with SIGKILL). The caller waits for or kills the process."""
+    cmd = crawl_command(replay, data_dir, *args, settings=settings)
+    with open(log_path, "wb") as log:
+        return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=CRAWL_ENV)
+
+
+# -- a backfill of recorded days plus the derived arXiv day, and its fault-free reference crawl --
+
+DERIVED_BACKFILL = ("start=2025-09-29", "end=2025-10-03")  # 10-01 has no list
+ARXIV_DAY_AS = "2025-10-02"  # a weekday without a capture: the derived arXiv day is served here
+
+
+def derive_backfill_overlay(folder: Path) -> Path:
+    """The recorded days 2025-09-29…10-03, with the arXiv test day of tests/test_arxiv_crawl
+    (`derive_overlay`: real list entries and Atom entries re-pointed at the captured HTML and abs
+    pages) served as 2025-10-02, so one backfill has recorded lists and real arXiv pages."""
+    from tests.test_arxiv_crawl import DAY, derive_overlay
+
+    derive_overlay(folder)
+    lists = folder / "hf_daily_api"
+    (lists / f"{ARXIV_DAY_AS}.json").write_bytes((lists / f"{DAY}.json").read_bytes())
+    return folder
+
+
+# Timeouts and waits small enough for a fast suite (a `slow` fault answers after 3 s). Headroom for a
+# loaded machine: a recorded answer that times out on the client resets the server's count of faults
+# in a row for its path, so with at most 2 injected faults in a row a path may need more than 3 tries.
+FAST_RETRY_SETTINGS = {
+    "DOWNLOAD_TIMEOUT": "2",
+    "RETRY_BACKOFF_BASE": "0.05",
+    "RETRY_BACKOFF_MAX": "0.5",
+    "RETRY_TIMES": "6",
+}
+
+
+@dataclass
+class Reference:
+    overlay: Path
+    result: CrawlResult
+    requests: list[dict]
+
+
+@pytest.fixture(scope="session")
+def reference_backfill(tmp_path_factory) -> Iterator[Reference]:
+    """The derived backfill crawled once without any fault: what every faulty or interrupted crawl
+    of the same days must end up with."""
+    tmp = tmp_path_factory.mktemp("reference")
+    overlay = derive_backfill_overlay(tmp / "overlay")
+    server, replay = start_replay(tmp, overlay=overlay)
+    try:
+        result = run_crawl(replay, tmp / "data", *DERIVED_BACKFILL,
+                           settings={**FAST_RETRY_SETTINGS, "HTTPCACHE_DIR": str(tmp / "cache")})
+        requests = replay.requests()
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.log[-4000:]
+    yield Reference(overlay, result, requests)
+
+
+def dataset_contents(data_dir: Path) -> dict[str, object]:
+    """Every partition file under `data_dir` (run reports aside) as a pyarrow Table, keyed by its
+    path, made comparable across crawls: `crawled_at` dropped, the replay server's address cut from
+    `source_url`, rejects (which have no key) sorted."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    contents: dict[str, object] = {}
+    for path in sorted(data_dir.glob("*/date=*/*.parquet")):
+        table = pq.read_table(path).drop_columns(["crawled_at"])
+        index = table.schema.get_field_index("source_url")
+        urls = pc.replace_substring_regex(table["source_url"], pattern=r"^http://127\.0\.0\.1:\d+",
+                                          replacement="")
+        table = table.set_column(index, "source_url", urls)
+        if path.parts[-3] == "rejects" and table.num_rows > 1:
+            keys = [(c, "ascending") for c in ("reason", "source_url", "arxiv_id", "detail")]
+            table = table.take(pc.sort_indices(table, sort_keys=keys))
+        contents[str(path.relative_to(data_dir))] = table
+    return contents

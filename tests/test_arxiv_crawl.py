@@ -154,3 +154,19 @@ def test_robots_crawl_delay_is_honoured(tmp_path) -> None:
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert len(gaps) >= 10 and min(gaps) >= 0.95
     assert Replay  # the replay helper type is part of the public test API
+
+
+def test_duckdb_reads_metrics_and_claims(arxiv_run) -> None:
+    import duckdb
+
+    data = arxiv_run[0].data_dir
+    metrics = duckdb.sql(
+        f"SELECT date, arxiv_id, count(*) AS n, count(DISTINCT table_id) AS tables "
+        f"FROM read_parquet('{data}/metrics/*/*.parquet', hive_partitioning=true) GROUP BY ALL"
+    ).fetchall()
+    assert [(str(d), a, n) for d, a, n, _ in metrics] == [(DAY, HTML_ID, 108)]
+    kinds = dict(duckdb.sql(
+        f"SELECT kind, count(*) FROM read_parquet('{data}/claims/*/*.parquet', hive_partitioning=true) "
+        f"WHERE date = '{DAY}' GROUP BY kind"
+    ).fetchall())
+    assert sum(kinds.values()) == len(read(arxiv_run[0], "claims")) > 0

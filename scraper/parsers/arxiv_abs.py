@@ -24,6 +24,12 @@ _HISTORY = re.compile(
     r"\s*(?:\(([^)]*)\))?"
 )
 _SUBJECT_CODE = re.compile(r"\(([^()]+)\)\s*$")
+MAX_VERSION = 32767  # versions are int16 columns; a larger "version" is not one
+
+
+def _version(digits: str) -> int | None:
+    version = int(digits)
+    return version if 0 < version <= MAX_VERSION else None
 
 
 def _meta(tree: LexborHTMLParser, name: str) -> list[str]:
@@ -73,15 +79,15 @@ def parse_abs(body: bytes, url: str = "") -> dict:
     version = None
     og = _first(_meta(tree, "og:url"))
     if og and (m := _VERSION.search(og)):
-        version = int(m.group(1))
+        version = _version(m.group(1))
     if version is None:
         link = tree.css_first("td.arxividv a[href]")
         if link is not None and (m := _VERSION.search(link.attributes.get("href") or "")):
-            version = int(m.group(1))
+            version = _version(m.group(1))
     dateline_node = tree.css_first("div.dateline")
     dateline = squash(dateline_node.text()) if dateline_node is not None else None
     if version is None and dateline and (m := _THIS_VERSION.search(dateline)):
-        version = int(m.group(1))
+        version = _version(m.group(1))
     if version is None and history:
         version = max(h["version"] for h in history)
     if arxiv_id is None:
@@ -161,11 +167,14 @@ def _history(tree: LexborHTMLParser) -> list[dict]:
         return []
     out = []
     for m in _HISTORY.finditer(squash(node.text()) or ""):
+        version = _version(m.group(1))
+        if version is None:
+            continue
         try:
             when = datetime.strptime(m.group(2), "%d %b %Y %H:%M:%S").replace(tzinfo=UTC)
         except ValueError:
             when = None
-        out.append({"version": int(m.group(1)), "submitted_at": when, "size": m.group(3)})
+        out.append({"version": version, "submitted_at": when, "size": m.group(3)})
     return out
 
 

@@ -28,6 +28,7 @@ _X = f"{{{ARXIV}}}"
 _O = f"{{{OPENSEARCH}}}"
 _ID_IN_URL = re.compile(r"/abs/(.+?)/?$")
 _VERSIONED = re.compile(r"^(.+?)v(\d+)$")
+MAX_VERSION = 32767  # versions are int16 columns; a larger "version" is not one
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 
 
@@ -61,7 +62,8 @@ def split_id_version(value: str) -> tuple[str, int | None]:
         s = s[6:]
     m = _VERSIONED.match(s)
     if m:
-        return m.group(1), int(m.group(2))
+        version = int(m.group(2))
+        return m.group(1), version if 0 < version <= MAX_VERSION else None
     return s, None
 
 

@@ -1,15 +1,35 @@
 """arXiv HTML full text (LaTeXML 0.8.8 "A" pages and LaTeXML oxide "B" pages) -> one FULLTEXT row.
 
-Parser decision (``bench/bench_arxiv_html.py``, real 699 KB 2501.11120v1 page, best of 60,
-interleaved): bare Lexbor parse 3.8-4.4 ms (160-190 MB/s), bare lxml 7.5-7.9 ms (~90 MB/s),
-this full extraction 15.5 ms (45 MB/s), a plain BeautifulSoup[lxml] extraction ~210 ms (3.3 MB/s).
-So: selectolax/Lexbor, plus a byte-level pre-pass that swaps every ``<math …>…</math>`` for
-``<span class="ltx_tex">ALTTEXT</span>`` *before* parsing (``bytes.find``, ~1 ms). MathML is
-most of a paper's nodes and we only want its TeX, so Lexbor parses a smaller tree (2.2 ms instead
-of ~3.5) and every ``.text()`` yields math as TeX with no per-node Python work. The rest is CSS
-selectors run natively by Lexbor and one ``.text()`` per record. Known gap: full/bare is ~3.5-4x,
-not the 2.5x target; what remains is per-cell Python for 47 tables / 590 cells (~3 ms), section
-text (~1.5 ms) and references (~1 ms).
+Speed (``bench/bench_arxiv_html.py``: real 699 KB 2501.11120v1 page, best of 40, interleaved rounds
+in shuffled order, each timed call right after an untimed call of the same function, on a shared
+2-core box): bare Lexbor parse 3.0-3.1 ms (~225 MB/s), bare lxml 7.4-7.8 ms, this full extraction
+9.2-9.7 ms (~72 MB/s, 3.0-3.2x the bare Lexbor parse: the 2.5x goal is not met; it was 15.2-15.6 ms
+and 4.7x), a plain BeautifulSoup[lxml] extraction 205-215 ms (~22x slower than this). Where the
+time goes and why (costs checked with callgrind, which counts instructions exactly; 84M per call
+against 33M for the bare parse, 133M before):
+
+* Bytes pre-pass (:func:`_strip_math`, ~0.7 ms): every ``<math …>…</math>`` becomes
+  ``<span class="ltx_tex">ALTTEXT</span>`` before parsing. MathML is most of a paper's nodes and we
+  only want its TeX, so Lexbor parses a smaller tree (~2.1 ms instead of ~3.0) and every text read
+  yields math as TeX. The ``bytes.find`` scan for ``<math`` (~0.35 ms) is the floor; the usual
+  start tag takes one regex match.
+* Queries: a ``css()`` call costs ~20k instructions of selector set-up plus a walk of its subtree,
+  and class selectors are the dear ones. So the article is read by one selector list sorted in
+  Python (:class:`_Blocks`: <br>s, errors, notes, sections, figures, images, bibitems, tables,
+  listings), the page chrome by one id-only list, each table figure by one list (its tabulars
+  plus a superset of its styled nodes, ``[class*="ltx_f"]`` standing for four classes and for the
+  math spans the pre-pass marked ``ltx_fontcmd``), the bibliography by one query on its list.
+* Text: ``text_lexbor()`` (one C call) rather than ``text()``; whitespace squashed by :func:`_sq`
+  (newline/NBSP to space, isprintable() proves no other whitespace is left, collapse runs)
+  rather than split()/join(), which built one object per word.
+* Per node: tag ids instead of tag names, class strings split once (cached), one pass per cell
+  building its record from a template cached by class set, header rules from flags the pass
+  collected.
+
+What remains is mostly the parse plus pre-pass (~2.8 ms, about the bare parse alone) and
+CPython's per-node cost: ~2.3 ms tables (497 cells), ~1.3 ms section text, ~0.7 ms the article
+query, ~0.6 ms references. Output is identical to the earlier, slower code on the fixture and on
+variants of it (truncations, chrome, thead/th, styled math).
 
 Table records (``tables`` column, also available alone via :func:`extract_tables`)::
 
@@ -40,7 +60,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -53,78 +72,253 @@ KIND = "arxiv_html"
 
 _MATH_OPEN = b"<math"
 _MATH_CLOSE = b"</math>"
+_MATH_NAME_END = (b" ", b">", b"\n", b"\t", b"\r", b"/")
 _ALTTEXT = re.compile(rb"""\balttext\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DISPLAY_BLOCK = re.compile(rb"""\bdisplay\s*=\s*["']block["']""")
 _TAG_END = re.compile(rb"""(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# The usual LaTeXML start tag, <math alttext="…" class=… display=… id=…>: alttext first, only
+# double quotes. One match gives the TeX and the end of the tag.
+_MATH_START = re.compile(rb"""<math alttext="([^"]*)"[^>"']*(?:"[^"]*"[^>"']*)*>""")
+# Bytes an alttext can start with when its text may match a _STYLE_TEX pattern: whitespace
+# or NUL (the parser drops NUL), then non-ASCII (Unicode space), an entity, or a backslash
+# and one of the command names, or an entity/NUL soon after the backslash.
+_TEX_FONT_LEAD = re.compile(
+    rb"[ \t\n\r\x0b\x0c\x1c-\x1f\x00]*(?:[\x80-\xff&]|\\(?:bf|bm|boldsymbol|emph|it|mathbf|mathit|pmb"
+    rb"|textbf|textit|underline|[^&\x00]{0,11}[&\x00]))"
+)
+_TEX_SPANS = {
+    (False, False): b'<span class="ltx_tex">',
+    (True, False): b'<span class="ltx_tex ltx_tex_block">',
+    (False, True): b'<span class="ltx_tex ltx_fontcmd">',
+    (True, True): b'<span class="ltx_tex ltx_tex_block ltx_fontcmd">',
+}
 
 
-def _strip_math(body: bytes) -> tuple[bytes, int]:
-    """Replace each ``<math>`` element by a ``span.ltx_tex`` holding its alttext; count them.
+def _strip_math(body: bytes) -> tuple[bytes, int, bool]:
+    """Replace each ``<math>`` element by a ``span.ltx_tex`` holding its alttext.
 
-    A math element without ``alttext`` is left as it is (handled after parsing).
+    Returns (new bytes, number of math elements, whether any ``<math`` text is left in the new
+    bytes). A math element without ``alttext`` is left as it is (handled after parsing).
+    Start tags in the usual layout take one regex match; others the general path below
+    (first '>' outside quotes, first alttext attribute).
     """
     out: list[bytes] = []
     pos = 0
     count = 0
+    leftover = False
     find = body.find
+    fast = _MATH_START.match
     i = find(_MATH_OPEN)
     while i != -1:
-        nxt = body[i + 5 : i + 6]
-        if nxt not in (b" ", b">", b"\n", b"\t", b"\r", b"/"):
-            i = find(_MATH_OPEN, i + 5)
-            continue
-        m = _TAG_END.match(body, i + 5)
+        m = fast(body, i)
+        if m is not None:
+            end = m.end()
+            tex = m.group(1)
+        else:
+            if body[i + 5 : i + 6] not in _MATH_NAME_END:
+                leftover = True
+                i = find(_MATH_OPEN, i + 5)
+                continue
+            m = _TAG_END.match(body, i + 5)
+            end = m.end() if m is not None else -1
+            tex = None
         j = find(_MATH_CLOSE, i)
-        if m is None or j == -1:
+        if end == -1 or j == -1:
+            leftover = True
             break
         count += 1
-        start_tag = body[i : m.end()]
-        alt = _ALTTEXT.search(start_tag)
-        if alt is None:
-            i = find(_MATH_OPEN, j)
-            continue
-        tex = (alt.group(1) if alt.group(1) is not None else alt.group(2)).replace(b"<", b"&lt;")
-        cls = b"ltx_tex ltx_tex_block" if _DISPLAY_BLOCK.search(start_tag) else b"ltx_tex"
-        out += (body[pos:i], b'<span class="', cls, b'">', tex, b"</span>")
+        start_tag = body[i:end]
+        if tex is None:
+            alt = _ALTTEXT.search(start_tag)
+            if alt is None:
+                leftover = True
+                i = find(_MATH_OPEN, j)
+                continue
+            tex = alt.group(1) if alt.group(1) is not None else alt.group(2)
+        if b"<" in tex:
+            tex = tex.replace(b"<", b"&lt;")
+        block = b"block" in start_tag and _DISPLAY_BLOCK.search(start_tag) is not None
+        # TeX that may start with a font command (\mathbf…, see _STYLE_TEX) gets the class
+        # ltx_fontcmd, so that the table style query finds it with the [class*="ltx_f"] it
+        # already has (see _TABLE_FIG_SEL) instead of one more selector. A superset: after
+        # whitespace/NUL (which the parser drops), a backslash and a command name, or anything
+        # an entity or a non-ASCII character could turn into one.
+        styled = _TEX_FONT_LEAD.match(tex) is not None
+        out += (body[pos:i], _TEX_SPANS[block, styled], tex, b"</span>")
         pos = j + len(_MATH_CLOSE)
         i = find(_MATH_OPEN, pos)
     if not out:
-        return body, count
+        return body, count, leftover
     out.append(body[pos:])
-    return b"".join(out), count
+    return b"".join(out), count, leftover
 
 
 def _prepare(body: bytes) -> tuple[LexborHTMLParser, int]:
-    """Math pre-pass, ``<br>`` -> space, then the Lexbor parse. Returns (tree, number of math)."""
-    stripped, n_math = _strip_math(body)
-    # <br> has no text; without a space "line one<br/>line two" would run together.
-    stripped = stripped.replace(b"<br", b" <br")
+    """Math pre-pass then the Lexbor parse. Returns (tree, number of math).
+
+    ``<br>`` still needs a space before it (see :func:`_space_breaks`).
+    """
+    stripped, n_math, leftover = _strip_math(body)
     tree = LexborHTMLParser(stripped)
-    leftover = tree.css("math") if b"<math" in stripped else []
-    for m in leftover:  # only math without alttext survives the pre-pass
-        ann = m.css_first('annotation[encoding="application/x-tex"]')
-        m.replace_with(" " + (ann.text() if ann is not None else m.text()) + " ")
+    if leftover:  # only math without alttext survives the pre-pass
+        for m in tree.css("math"):
+            ann = m.css_first('annotation[encoding="application/x-tex"]')
+            m.replace_with(" " + (ann.text_lexbor() if ann is not None else m.text_lexbor()) + " ")
     return tree, n_math
 
 
+def _space_breaks(brs: list[LexborNode]) -> None:
+    """A text node " " before each ``<br>``: it has no text, so "line one<br/>line two" would
+    otherwise run together. (Done on the tree: a bytes.replace over the page cost ~0.9 ms.)"""
+    for br in brs:
+        br.insert_before(" ")
+
+
 def _sq(text: str) -> str:
-    """Same result as text.squash for a str, several times faster (no regex)."""
-    return " ".join(text.split())
+    """``" ".join(text.split())`` (whitespace squashed), ~1.5x faster on LaTeXML text.
+
+    Page text holds almost only spaces, newlines and NBSPs; split() builds one object per word.
+    Turn those two into spaces, and if no other whitespace is left, collapsing runs of spaces
+    gives the same string. Other whitespace is looked for with isprintable() (false for every
+    whitespace character but the space), or for long ASCII text with a few fast ``in`` scans.
+    """
+    u = text.strip()
+    if "\n" in u:
+        u = u.replace("\n", " ")
+    if "\xa0" in u:
+        u = u.replace("\xa0", " ")
+    if len(u) > 80 and u.isascii():
+        if (
+            "\t" in u
+            or "\r" in u
+            or "\x0b" in u
+            or "\x0c" in u
+            or "\x1c" in u
+            or "\x1d" in u
+            or "\x1e" in u
+            or "\x1f" in u
+        ):
+            return " ".join(u.split())
+    elif not u.isprintable():  # tab, thin space…: the general way
+        return " ".join(u.split())
+    while "  " in u:
+        u = u.replace("  ", " ")
+    return u
 
 
 def _text(node: LexborNode | None) -> str:
-    """Squashed text of a node ('' for None)."""
+    """Squashed text of a node ('' for None).
+
+    Throughout, ``text_lexbor()`` (Lexbor's textContent, one C call) replaces ``text()``: the same
+    string for an element (all descendant text nodes, undecodable bytes as U+FFFD) without
+    text()'s per-call Python accumulator, ~1/3 cheaper on small nodes. Not for comments (it
+    returns their data, text() ""), which iter() also yields: callers skip non-elements.
+    """
     if node is None:
         return ""
-    return " ".join(node.text().split())
+    return _sq(node.text_lexbor())
 
 
 def _classes(node: LexborNode) -> str:
     return node.attributes.get("class") or ""
 
 
+_NO_TOKENS: frozenset[str] = frozenset()
+_TOKENS: dict[str, frozenset[str]] = {}
+
+
+def _class_set(cls: str | None) -> frozenset[str]:
+    """Class attribute -> set of class names, cached (a page repeats a few hundred strings)."""
+    if not cls:
+        return _NO_TOKENS
+    toks = _TOKENS.get(cls)
+    if toks is None:
+        if len(_TOKENS) > 8192:
+            _TOKENS.clear()
+        toks = _TOKENS[cls] = frozenset(cls.split())
+    return toks
+
+
+def _toks(node: LexborNode) -> frozenset[str]:
+    return _class_set(node.attributes.get("class"))
+
+
+# Where a CSS class selector is replaced by a Python test, the class attribute must be split
+# the way CSS does, on ASCII whitespace only: str.split() also splits at an em space or \x0b.
+# (Both agree on every LaTeXML page. Quirks-mode pages, without a doctype, would also match
+# class names case-insensitively in CSS; arXiv pages always have one.)
+_HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
+_CSS_TOKENS: dict[str, frozenset[str]] = {}
+
+
+def _css_class_set(cls: str | None) -> frozenset[str]:
+    """Class attribute -> the class names a CSS class selector sees, cached."""
+    if not cls:
+        return _NO_TOKENS
+    toks = _CSS_TOKENS.get(cls)
+    if toks is None:
+        if len(_CSS_TOKENS) > 8192:
+            _CSS_TOKENS.clear()
+        toks = _CSS_TOKENS[cls] = frozenset(_HTML_SPACE.split(cls)) - {""}
+    return toks
+
+
+def _css_toks(node: LexborNode) -> frozenset[str]:
+    return _css_class_set(node.attributes.get("class"))
+
+
+def _css_classed_toks(node: LexborNode) -> frozenset[str]:
+    """_css_toks() for a node that almost surely has a class attribute: ``attrs.get`` skips
+    the dict of all attributes but raises (and catches) KeyError inside when there is none."""
+    return _css_class_set(node.attrs.get("class"))
+
+
+def _classed_toks(node: LexborNode) -> frozenset[str]:
+    """_toks() for a node that almost surely has a class attribute: ``attrs.get`` skips the
+    dict of all attributes but raises (and catches) KeyError inside when there is none."""
+    return _class_set(node.attrs.get("class"))
+
+
 def _has_class(node: LexborNode, cls: str) -> bool:
-    return cls in _classes(node).split()
+    return cls in _toks(node)
+
+
+def _tag_ids(*names: str) -> tuple[int, ...]:
+    """Lexbor's ids of HTML tag names: comparing ``tag_id`` skips building the name string."""
+    probe = LexborHTMLParser("")
+    return tuple(probe.create_node(name).tag_id for name in names)
+
+
+_TD, _TH, _TR, _THEAD, _TABLE, _FIGURE, _FIGCAPTION = _tag_ids(
+    "td", "th", "tr", "thead", "table", "figure", "figcaption"
+)
+_SECTION, _DIV, _SPAN, _SUP, _BR, _IMG, _LI, _A = _tag_ids(
+    "section", "div", "span", "sup", "br", "img", "li", "a"
+)
+_ROW_GROUP_IDS = frozenset(_tag_ids("thead", "tbody", "tfoot"))
+_HEADING_IDS = frozenset(_tag_ids("h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+def _first_element_child(node: LexborNode) -> LexborNode | None:
+    child = node.first_child
+    while child is not None and not child.is_element_node:
+        child = child.next
+    return child
+
+
+def _first_with_class(node: LexborNode, cls: str, tag: str | None = None) -> LexborNode | None:
+    """``node.css_first(f"{tag or ''}.{cls}")`` with a fast path for the usual layout, where
+    the match is the node's first element child (css_first costs ~1.5 µs, mostly selector
+    compilation). The node itself comes first in document order, so it is checked first.
+    `tag` may only be "span" (compared by tag id)."""
+    if (tag is None or node.tag_id == _SPAN) and cls in _css_toks(node):
+        return node
+    child = _first_element_child(node)
+    if child is None:  # no element below the node at all
+        return None
+    if (tag is None or child.tag_id == _SPAN) and cls in _css_toks(child):
+        return child
+    return node.css_first(f"{tag or ''}.{cls}")
 
 
 def _span(value: str | None) -> int:
@@ -137,20 +331,34 @@ def _span(value: str | None) -> int:
         return 1
 
 
+def _under(node: LexborNode, root_id: int) -> bool:
+    """True when `node` is the node with mem_id `root_id` or one of its descendants."""
+    p: LexborNode | None = node
+    while p is not None:
+        if p.mem_id == root_id:
+            return True
+        p = p.parent
+    return False
+
+
 # --------------------------------------------------------------------------------------------
 # Tables
 
-_STYLED_SEL = (
-    ".ltx_font_bold, b, strong, .ltx_font_italic, em, i, .ltx_framed_underline, "
-    ".ltx_font_underline, u, span.ltx_tex"
-)
+# What makes a node styled (see _style_hit): .ltx_font_bold, b, strong, .ltx_font_italic,
+# em, i, .ltx_framed_underline, .ltx_font_underline, u, span.ltx_tex. One query per table figure
+# finds its tabulars and a superset of those: [class*="ltx_f"] covers the four classes and the
+# math spans that can carry a font command (ltx_fontcmd, set by _strip_math) in one selector;
+# Lexbor's cost grows with every selector of the list. Python then keeps the real ones.
+_TABLE_FIG_SEL = '.ltx_tabular, [class*="ltx_f"], b, strong, em, i, u'
 _STYLE_TAGS = {"b": "bold", "strong": "bold", "em": "italic", "i": "italic", "u": "underline"}
+_STYLE_TAG_IDS = dict(zip(_tag_ids(*_STYLE_TAGS), _STYLE_TAGS.values(), strict=True))
 _STYLE_CLASSES = {
     "ltx_font_bold": "bold",
     "ltx_font_italic": "italic",
     "ltx_framed_underline": "underline",
     "ltx_font_underline": "underline",
 }
+_STYLE_CLASS_SET = frozenset(_STYLE_CLASSES)
 _STYLE_TEX = {
     "bold": re.compile(r"^\s*\\(?:mathbf|textbf|bm|boldsymbol|pmb|bf)\b"),
     "italic": re.compile(r"^\s*\\(?:mathit|textit|emph|it)\b"),
@@ -159,43 +367,63 @@ _STYLE_TEX = {
 _STYLES = ("bold", "italic", "underline")
 
 
-def _nonblank_len(text: str) -> int:
-    return len("".join(text.split()))
+# class names -> (how many of the four style classes, the styles they give); cached
+_CLASS_STYLES: dict[frozenset, tuple[int, frozenset[str]]] = {}
 
 
-def _node_styles(node: LexborNode) -> set[str]:
-    """Styles a node applies by tag/class, or by the TeX of a math span."""
-    styles = set()
-    tag_style = _STYLE_TAGS.get(node.tag)
-    if tag_style:
-        styles.add(tag_style)
-    cls = _classes(node).split()
-    if "ltx_tex" in cls:
-        tex = node.text()
-        styles.update(s for s, rx in _STYLE_TEX.items() if rx.match(tex))
-    else:
-        styles.update(_STYLE_CLASSES[c] for c in cls if c in _STYLE_CLASSES)
-    return styles
+def _class_styles(toks: frozenset[str]) -> tuple[int, frozenset[str]]:
+    found = _CLASS_STYLES.get(toks)
+    if found is None:
+        names = toks & _STYLE_CLASS_SET
+        if len(_CLASS_STYLES) > 8192:
+            _CLASS_STYLES.clear()
+        found = _CLASS_STYLES[toks] = (len(names), frozenset(_STYLE_CLASSES[c] for c in names))
+    return found
 
 
-_STYLED_IN_TABLES = ", ".join(f".ltx_tabular {sel.strip()}" for sel in _STYLED_SEL.split(","))
+def _style_hit(node: LexborNode, cls: str | None) -> tuple[frozenset[str], int] | None:
+    """(styles, hits) of a node the table style query returned, None when it is not styled.
 
-
-def _styled_chars(root: LexborNode, cells: dict[int, object]) -> dict[object, dict[str, int]]:
-    """cell key -> {style: non-blank chars inside outermost nodes of that style}.
-
-    One selector query for the whole article (Lexbor compiles a selector per call, so one
-    query per table costs more than the walks); each styled node walks up to its cell and is
-    skipped for a style an ancestor inside the cell already carries (no double counting).
+    hits = how many of the style selectors (listed above _TABLE_FIG_SEL) match the node: Lexbor
+    reports a node once per matching selector of a list and the original whole-page query
+    counted every report, so a node carrying two style classes counts twice; kept for
+    identical output. styles = what the node applies by tag/class, or by the TeX of a math
+    span.
     """
-    nodes = root.css(_STYLED_IN_TABLES)
-    if not nodes:
-        return {}
-    styles_of = {n.mem_id: _node_styles(n) for n in nodes}
-    out: dict[object, dict[str, int]] = {}
-    stop = root.mem_id
-    for n in nodes:
-        mine = styles_of[n.mem_id]
+    css = _css_class_set(cls)  # the selectors see these names
+    hits = len(css & _STYLE_CLASS_SET)
+    tag_id = node.tag_id
+    tag_style = _STYLE_TAG_IDS.get(tag_id)
+    if tag_style:
+        hits += 1
+    if tag_id == _SPAN and "ltx_tex" in css:
+        hits += 1
+    if not hits:
+        return None
+    toks = _class_set(cls)  # the styles were worked out from str.split() names
+    class_styles = (_CLASS_STYLES.get(toks) or _class_styles(toks))[1]
+    if "ltx_tex" in toks:  # the TeX decides, the classes do not
+        tex = node.text_lexbor()
+        styles = {tag_style} if tag_style else set()
+        if tex.lstrip().startswith("\\"):  # every _STYLE_TEX pattern needs \s*\\ first
+            styles.update(s for s, rx in _STYLE_TEX.items() if rx.match(tex))
+        return frozenset(styles), hits
+    return (class_styles | {tag_style} if tag_style else class_styles), hits
+
+
+# Styled node: (node, styles, selector hits)
+Styled = tuple[LexborNode, frozenset, int]
+
+
+def _styled_chars(styled: list[Styled], cells: dict, stop: int, out: dict[int, dict[str, int]]) -> None:
+    """Add to `out` (cell mem_id -> {style: non-blank chars inside outermost nodes of that
+    style}) the styled nodes of one table figure (`stop` = its mem_id).
+
+    Each styled node walks up to its cell and is skipped for a style an ancestor inside the
+    cell already carries (no double counting).
+    """
+    styles_of = {n.mem_id: s for n, s, _ in styled}
+    for n, mine, hits in styled:
         if not mine:
             continue
         inherited: set[str] = set()
@@ -204,133 +432,195 @@ def _styled_chars(root: LexborNode, cells: dict[int, object]) -> dict[object, di
         while p is not None:
             pid = p.mem_id
             if pid in cells:
-                cell = cells[pid]
+                cell = pid
                 break
             if pid == stop:
                 break
-            inherited |= styles_of.get(pid, set())
+            s = styles_of.get(pid)
+            if s:
+                inherited |= s
             p = p.parent
-        todo = mine - inherited
-        if cell is None or not todo:
+        if cell is None:
             continue
-        n_chars = _nonblank_len(n.text())
+        todo = mine - inherited
+        if not todo:
+            continue
+        n_chars = len("".join(n.text_lexbor().split())) * hits
         acc = out.setdefault(cell, {})
         for style in todo:
             acc[style] = acc.get(style, 0) + n_chars
-    return out
 
 
-def _child_rows(table: LexborNode) -> Iterator[tuple[LexborNode, bool]]:
-    """(row, in_thead) for the direct rows of a tabular, looking through thead/tbody/tfoot."""
+_TOP_RULES = frozenset({"ltx_border_t", "ltx_border_tt"})
+_BOTTOM_RULES = frozenset({"ltx_border_b", "ltx_border_bb"})
+# class names -> (own bold, own italic, own underline, ltx_th, top rule, bottom rule)
+_OWN: dict[frozenset, tuple[bool, bool, bool, bool, bool, bool]] = {}
+
+
+def _own_flags(toks: frozenset[str]) -> tuple[bool, bool, bool, bool, bool, bool]:
+    flags = _OWN.get(toks)
+    if flags is None:
+        own = {_STYLE_CLASSES[x] for x in toks & _STYLE_CLASS_SET}
+        if len(_OWN) > 8192:
+            _OWN.clear()
+        flags = _OWN[toks] = (
+            "bold" in own,
+            "italic" in own,
+            "underline" in own,
+            "ltx_th" in toks,
+            not _TOP_RULES.isdisjoint(toks),
+            not _BOTTOM_RULES.isdisjoint(toks),
+        )
+    return flags
+
+
+# class names -> (record template, th by class, top rule, bottom rule); see _own_flags()
+_CELL: dict[frozenset, tuple[dict, bool, bool, bool]] = {}
+
+
+def _cell_template(toks: frozenset[str]) -> tuple[dict, bool, bool, bool]:
+    bold, italic, underline, th_cls, top, bottom = _own_flags(toks)
+    if len(_CELL) > 8192:
+        _CELL.clear()
+    record = {
+        "text": "",
+        "is_header": th_cls,
+        "colspan": 1,
+        "rowspan": 1,
+        "bold": bold,
+        "underline": underline,
+        "italic": italic,
+    }
+    found = _CELL[toks] = (record, th_cls, top, bottom)
+    return found
+
+
+class _Row:
+    """One row of a tabular: its cell records (and cell mem_ids), and what the header rule needs."""
+
+    __slots__ = ("in_head", "ids", "records", "all_th", "top", "bottom")
+
+    def __init__(self, row: LexborNode, row_toks: frozenset[str], in_head: bool) -> None:
+        self.in_head = in_head
+        ids: list[int] = []
+        records: list[dict] = []
+        all_th = True
+        top = not _TOP_RULES.isdisjoint(row_toks)  # a rule on the row element counts as a cell's
+        bottom = False
+        for c in row.iter():  # the hottest loop of the module: one pass per cell, kept lean
+            attrs = c.attributes
+            cls = attrs.get("class")
+            toks = (_TOKENS.get(cls) or _class_set(cls)) if cls else _NO_TOKENS
+            tag_id = c.tag_id
+            if tag_id in (_TD, _TH) or "ltx_td" in toks or "ltx_th" in toks:
+                template, th_cls, cell_top, cell_bottom = _CELL.get(toks) or _cell_template(toks)
+                record = template.copy()  # cheaper than building the 7-key dict
+                if tag_id == _TH:
+                    record["is_header"] = True
+                    th_cls = True
+                all_th = all_th and th_cls
+                top = top or cell_top
+                bottom = bottom or cell_bottom
+                value = attrs.get("colspan")
+                if value:
+                    record["colspan"] = _span(value)
+                value = attrs.get("rowspan")
+                if value:
+                    record["rowspan"] = _span(value)
+                # _sq() inlined (this runs once per cell)
+                text = c.text_lexbor().strip()
+                if "\n" in text:
+                    text = text.replace("\n", " ")
+                if "\xa0" in text:
+                    text = text.replace("\xa0", " ")
+                if not text.isprintable():
+                    text = " ".join(text.split())
+                elif "  " in text:
+                    text = _sq(text)
+                record["text"] = text
+                records.append(record)
+                ids.append(c.mem_id)
+        self.ids = ids
+        self.records = records
+        self.all_th = all_th and bool(records)
+        self.top = top
+        self.bottom = bottom
+
+
+def _table_rows(table: LexborNode) -> list[_Row]:
+    """The direct rows of a tabular, looking through thead/tbody/tfoot."""
+    rows: list[_Row] = []
     for child in table.iter():
-        tag = child.tag
-        cls = _classes(child)
-        if tag == "tr" or "ltx_tr" in cls.split():
-            yield child, False
-        elif tag in ("thead", "tbody", "tfoot") or "ltx_thead" in cls or "ltx_tbody" in cls:
-            in_head = tag == "thead" or "ltx_thead" in cls.split()
+        tag_id = child.tag_id
+        cls = child.attributes.get("class") or ""
+        toks = _class_set(cls)
+        if tag_id == _TR or "ltx_tr" in toks:
+            rows.append(_Row(child, toks, False))
+        elif tag_id in _ROW_GROUP_IDS or "ltx_thead" in cls or "ltx_tbody" in cls:
+            in_head = tag_id == _THEAD or "ltx_thead" in toks
             for row in child.iter():
-                if row.tag == "tr" or "ltx_tr" in _classes(row).split():
-                    yield row, in_head
+                row_toks = _toks(row)
+                if row.tag_id == _TR or "ltx_tr" in row_toks:
+                    rows.append(_Row(row, row_toks, in_head))
+    return rows
 
 
-Cell = tuple[LexborNode, str, dict]
-
-
-def _row_cells(row: LexborNode) -> list[Cell]:
-    """(cell, class string, attributes) for each cell of a row (td/th or .ltx_td/.ltx_th)."""
-    cells = []
-    for c in row.iter():
-        attrs = c.attributes
-        cls = attrs.get("class") or ""
-        if c.tag in ("td", "th") or "ltx_td" in cls.split() or "ltx_th" in cls.split():
-            cells.append((c, cls, attrs))
-    return cells
-
-
-def _is_th(cell: Cell) -> bool:
-    return cell[0].tag == "th" or "ltx_th" in cell[1].split()
-
-
-_TOP_RULES = {"ltx_border_t", "ltx_border_tt"}
-_BOTTOM_RULES = {"ltx_border_b", "ltx_border_bb"}
-
-
-def _header_count(rows: list[tuple[LexborNode, bool, list[Cell]]]) -> set[int]:
-    """Indexes of header rows (see module docstring)."""
-    head = {i for i, (_, in_thead, _) in enumerate(rows) if in_thead}
-    if head and len(head) < len(rows):
-        return head
-    th_rows = {i for i, (_, _, cells) in enumerate(rows) if cells and all(map(_is_th, cells))}
-    if th_rows and len(th_rows) < len(rows):
-        return th_rows
+def _header_rows(rows: list[_Row]) -> int | set[int]:
+    """Header rows (see module docstring): a set of indexes, or k for the first k rows."""
     n = len(rows)
+    head = {i for i, r in enumerate(rows) if r.in_head} if any(r.in_head for r in rows) else None
+    if head and len(head) < n:
+        return head
+    th_rows = {i for i, r in enumerate(rows) if r.all_th} if any(r.all_th for r in rows) else None
+    if th_rows and len(th_rows) < n:
+        return th_rows
     for k in range(1, min(4, n - 1) + 1):
-        row_cls = rows[k][0].attributes.get("class") or ""
-        top = any(_TOP_RULES.intersection(cls.split()) for _, cls, _ in rows[k][2])
-        prev_bottom = any(_BOTTOM_RULES.intersection(cls.split()) for _, cls, _ in rows[k - 1][2])
-        if top or prev_bottom or _TOP_RULES.intersection(row_cls.split()):
-            return set(range(k))
-    return set()
+        if rows[k].top or rows[k - 1].bottom:
+            return k
+    return 0
 
 
-Rows = list[tuple[LexborNode, bool, list[Cell]]]
-
-
-def _table_rows(tabular: LexborNode) -> Rows:
-    return [(row, in_head, _row_cells(row)) for row, in_head in _child_rows(tabular)]
-
-
-def _table_grid(rows: Rows, styled: dict[object, dict[str, int]], key: int) -> list[dict]:
-    """Row/cell records of one tabular; `styled` is keyed by (key, cell number)."""
-    header = _header_count(rows)
+def _table_grid(rows: list[_Row]) -> list[dict]:
+    """Row records of one tabular (cell records already built, header flags set here)."""
+    header = _header_rows(rows)
     out = []
-    k = -1
-    for i, (_, _, cells) in enumerate(rows):
-        row_is_header = i in header
-        out_cells = []
-        for c, cls, attrs in cells:
-            k += 1
-            text = " ".join(c.text().split())
-            n = len(text) - text.count(" ")
-            chars = styled.get((key, k))
-            own_cls = cls.split()
-            own = {_STYLE_CLASSES[x] for x in own_cls if x in _STYLE_CLASSES}
-            if chars:
-                flags = {s: s in own or (n > 0 and 2 * chars.get(s, 0) >= n) for s in _STYLES}
-            else:
-                flags = {s: s in own for s in _STYLES}
-            out_cells.append(
-                {
-                    "text": text,
-                    "is_header": row_is_header or c.tag == "th" or "ltx_th" in own_cls,
-                    "colspan": _span(attrs.get("colspan")),
-                    "rowspan": _span(attrs.get("rowspan")),
-                    "bold": flags["bold"],
-                    "underline": flags["underline"],
-                    "italic": flags["italic"],
-                }
-            )
-        out.append({"is_header": row_is_header, "cells": out_cells})
+    for i, row in enumerate(rows):
+        row_is_header = i < header if type(header) is int else i in header
+        if row_is_header:
+            for r in row.records:
+                r["is_header"] = True
+        out.append({"is_header": row_is_header, "cells": row.records})
     return out
+
+
+def _apply_styles(chars: dict[int, dict[str, int]], records: dict[int, dict]) -> None:
+    """Set a cell's style flag when at least half its non-blank characters carry that style."""
+    for cell_id, acc in chars.items():
+        record = records[cell_id]
+        text = record["text"]
+        n = len(text) - text.count(" ")
+        if n > 0:
+            for style in _STYLES:
+                if not record[style] and 2 * acc.get(style, 0) >= n:
+                    record[style] = True
 
 
 def _caption(figure: LexborNode, tag_class: str) -> tuple[str | None, str | None]:
     """(label, caption) of a figure: its own figcaption, tag span text split off."""
     cap = None
     for child in figure.iter():
-        if child.tag == "figcaption":
+        if child.tag_id == _FIGCAPTION:
             cap = child
             break
     if cap is None:
         cap = figure.css_first("figcaption")
     if cap is None:
         return None, None
-    full = _text(cap)
-    tag = cap.css_first(f"span.{tag_class}") or cap.css_first("span.ltx_tag")
+    full = _sq(cap.text_lexbor())
+    tag = _first_with_class(cap, tag_class, "span") or _first_with_class(cap, "ltx_tag", "span")
     label = None
     if tag is not None:
-        tag_text = _text(tag)
+        tag_text = _sq(tag.text_lexbor())
         label = tag_text.rstrip(":").strip() or None
         if full.startswith(tag_text):
             full = full[len(tag_text) :].strip()
@@ -339,12 +629,13 @@ def _caption(figure: LexborNode, tag_class: str) -> tuple[str | None, str | None
 
 def _outermost(nodes: list[LexborNode], stop: LexborNode, cls: str) -> list[LexborNode]:
     """The nodes of `nodes` without an ancestor of class `cls` below `stop`."""
+    stop_id = stop.mem_id
     out = []
     for n in nodes:
         p = n.parent
         nested = False
-        while p is not None and p.mem_id != stop.mem_id:
-            if cls in _classes(p).split():
+        while p is not None and p.mem_id != stop_id:
+            if cls in _toks(p):
                 nested = True
                 break
             p = p.parent
@@ -354,13 +645,13 @@ def _outermost(nodes: list[LexborNode], stop: LexborNode, cls: str) -> list[Lexb
 
 
 def _top_level(nodes: list[LexborNode], cls: str) -> list[LexborNode]:
-    """Nodes not nested inside another node with class `cls`."""
+    """Nodes not nested inside another ``figure`` with class `cls`."""
     out = []
     for n in nodes:
         p = n.parent
         nested = False
         while p is not None:
-            if p.tag == "figure" and cls in _classes(p).split():
+            if p.tag_id == _FIGURE and cls in _classed_toks(p):
                 nested = True
                 break
             p = p.parent
@@ -369,41 +660,56 @@ def _top_level(nodes: list[LexborNode], cls: str) -> list[LexborNode]:
     return out
 
 
-def _tables(root: LexborNode) -> list[dict]:
-    specs = []
-    cell_keys: dict[int, object] = {}
-    for fig in _top_level(root.css("figure.ltx_table"), "ltx_table"):
+def _tables(root: LexborNode, figures: list[LexborNode] | None = None) -> list[dict]:
+    """Table records; `figures` = the ``figure.ltx_table`` under root when already known."""
+    if figures is None:
+        figures = root.css("figure.ltx_table")
+    specs = []  # (id, label, caption, rows or None)
+    records: dict[int, dict] = {}  # cell mem_id -> cell record
+    chars: dict[int, dict[str, int]] = {}  # cell mem_id -> styled characters
+    for fig in _top_level(figures, "ltx_table"):
         label, caption = _caption(fig, "ltx_tag_table")
         fid = fig.attributes.get("id")
-        tabulars = _outermost(fig.css(".ltx_tabular"), fig, "ltx_tabular")
+        tabs: list[LexborNode] = []
+        styled_nodes: list[Styled] = []
+        last = 0
+        for n in fig.css(_TABLE_FIG_SEL):
+            nid = n.mem_id
+            if nid == last:  # Lexbor repeats a node once per selector it matches
+                continue
+            last = nid
+            cls = n.attributes.get("class")
+            if "ltx_tabular" in _css_class_set(cls):
+                tabs.append(n)
+            hit = _style_hit(n, cls)
+            if hit is not None:
+                styled_nodes.append((n, *hit))
+        tabulars = _outermost(tabs, fig, "ltx_tabular")
         if not tabulars:
             specs.append((fid, label, caption, None))
             continue
         many = len(tabulars) > 1
+        fig_cells: dict[int, dict] = {}
         for k, tab in enumerate(tabulars, 1):
             rows = _table_rows(tab)
-            key = len(specs)
-            n = 0
-            for _, _, cells in rows:
-                for c, _, _ in cells:
-                    cell_keys[c.mem_id] = (key, n)
-                    n += 1
+            for row in rows:
+                fig_cells.update(zip(row.ids, row.records, strict=True))
             specs.append((f"{fid}#{k}" if many and fid else fid, label, caption, rows))
-    styled = _styled_chars(root, cell_keys) if cell_keys else {}
+        if styled_nodes:
+            _styled_chars(styled_nodes, fig_cells, fig.mem_id, chars)
+        records.update(fig_cells)
+    if chars:
+        _apply_styles(chars, records)
     return [
-        {
-            "id": tid,
-            "label": label,
-            "caption": caption,
-            "rows": _table_grid(rows, styled, key) if rows is not None else [],
-        }
-        for key, (tid, label, caption, rows) in enumerate(specs)
+        {"id": tid, "label": label, "caption": caption, "rows": _table_grid(rows) if rows is not None else []}
+        for tid, label, caption, rows in specs
     ]
 
 
 def extract_tables(body: bytes) -> list[dict]:
     """Table records (see module docstring) of an arXiv HTML page, on their own."""
     tree, _ = _prepare(body)
+    _space_breaks(tree.css("br"))
     root = tree.css_first("article.ltx_document") or tree.body or tree.root
     if root is None:
         return []
@@ -501,7 +807,7 @@ def _tokens(node: LexborNode, out: list[tuple[str, str]]) -> None:
         if ch.is_text_node:
             out.append(("text", ch.text_content or ""))
         elif ch.tag == "sup":
-            out.append(("sup", ch.text()))
+            out.append(("sup", ch.text_lexbor()))
         elif ch.tag == "br":
             out.append(("br", " "))
         else:
@@ -622,24 +928,46 @@ def _authors(article: LexborNode) -> list[dict]:
 # Footnotes, references, figures, sections
 
 _FOOTNOTE_ROLES = ("ltx_role_footnote", "ltx_role_footnotetext")
+# The parts of a note _pull_notes needs, in one query per note.
+_NOTE_PARTS = "sup.ltx_note_mark, .ltx_note_content, .ltx_tag_note, .ltx_note_type"
 
 
-def _pull_notes(root: LexborNode) -> tuple[list[dict], list[dict]]:
-    """Collect then remove every ``span.ltx_note`` so notes never leak into running text.
+def _pull_notes(notes: list[LexborNode]) -> tuple[list[dict], list[dict]]:
+    """Collect then remove every ``span.ltx_note`` (`notes`, in document order) so notes never
+    leak into running text.
 
     Returns (footnotes [{mark, text}], other notes [{role, text}] such as ``\\thanks``).
     """
     footnotes: list[dict] = []
     others: list[dict] = []
-    for note in root.css(".ltx_note"):
-        if note.parent is None:
+    for note in notes:
+        if note.parent is None:  # inside a note removed before
             continue
         cls = _classes(note).split()
-        mark_node = note.css_first("sup.ltx_note_mark")
+        mark_node = content = None
+        junk: list[LexborNode] = []  # sup.ltx_note_mark, .ltx_tag_note, .ltx_note_type
+        last = 0
+        for n in note.css(_NOTE_PARTS):
+            nid = n.mem_id
+            if nid == last:
+                continue
+            last = nid
+            toks = _css_classed_toks(n)
+            is_mark = "ltx_note_mark" in toks and n.tag_id == _SUP
+            if is_mark and mark_node is None:
+                mark_node = n
+            if content is None and "ltx_note_content" in toks:
+                content = n
+            if is_mark or "ltx_tag_note" in toks or "ltx_note_type" in toks:
+                junk.append(n)
         mark = _text(mark_node) or None
-        content = note.css_first(".ltx_note_content") or note
-        for junk in content.css("sup.ltx_note_mark, .ltx_tag_note, .ltx_note_type"):
-            junk.decompose()
+        if content is None:
+            content = note
+        else:  # only the junk inside the content (the node itself included)
+            cid = content.mem_id
+            junk = [j for j in junk if _under(j, cid)]
+        for j in junk:
+            j.decompose()
         text = _text(content)
         if any(r in cls for r in _FOOTNOTE_ROLES):
             footnotes.append({"mark": mark, "text": text})
@@ -657,25 +985,74 @@ _ARXIV_REF = re.compile(
 )
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _DOI_TRAIL = ".,;:)]}"
+# Everything a bibitem needs (see _bib_parts for the one query that usually finds it).
+_BIB_PARTS = ".ltx_tag_bibitem, .ltx_tag, .ltx_bibblock, a[href]"
 
 
-def _references(root: LexborNode) -> list[dict]:
+def _bib_parts(items: list[LexborNode]) -> list[list[LexborNode]]:
+    """``[item.css(_BIB_PARTS) for item in items]`` (plus, harmlessly, each item itself), as one
+    query on the list holding them when the items are exactly its element children (the usual
+    ``ul.ltx_biblist``): in document order, every hit from item k up to item k+1 is then inside
+    item k. Each css() call costs ~20k instructions before any matching."""
+    parent = items[0].parent if len(items) > 1 else None
+    if parent is not None:
+        index = {item.mem_id: k for k, item in enumerate(items)}
+        if [c.mem_id for c in parent.iter()] == list(index):
+            parts: list[list[LexborNode]] = [[] for _ in items]
+            k = -1
+            for n in parent.css("li.ltx_bibitem, " + _BIB_PARTS):  # the items mark the boundaries
+                k = index.get(n.mem_id, k)
+                if k >= 0:
+                    parts[k].append(n)
+            return parts
+    return [item.css(_BIB_PARTS) for item in items]
+
+
+def _references(items: list[LexborNode]) -> list[dict]:
     refs = []
-    for item in root.css("li.ltx_bibitem"):
-        tag_node = item.css_first(".ltx_tag_bibitem") or item.css_first(".ltx_tag")
-        tag = _text(tag_node) or None
-        blocks = item.css(".ltx_bibblock")
+    for item, hits in zip(items, _bib_parts(items) if items else [], strict=True):
+        tag_node = first_tag = None
+        blocks: list[LexborNode] = []
+        links: list[str | None] = []  # href values
+        last = 0
+        for n in hits:
+            nid = n.mem_id
+            if nid == last:  # reported once per matching selector
+                continue
+            last = nid
+            attrs = n.attributes
+            toks = _css_class_set(attrs.get("class"))
+            if tag_node is None and "ltx_tag_bibitem" in toks:
+                tag_node = n
+            if first_tag is None and "ltx_tag" in toks:
+                first_tag = n
+            if "ltx_bibblock" in toks:
+                blocks.append(n)
+            if "href" in attrs and n.tag_id == _A:
+                links.append(attrs["href"])
+        tag = _text(tag_node or first_tag) or None
         text = " ".join(t for t in (_text(b) for b in blocks) if t) if blocks else _text(item)
         if not blocks and tag and text.startswith(tag):
             text = text[len(tag) :].strip()
         urls: list[str] = []
-        for a in item.css("a[href]"):
-            href = (a.attributes.get("href") or "").strip()
+        for href in links:
+            href = (href or "").strip()
             if href.startswith(("http://", "https://", "ftp://")) and href not in urls:
                 urls.append(href)
         hay = text + " " + " ".join(urls)
-        arxiv_ids = list(dict.fromkeys(m.group(1) for m in _ARXIV_REF.finditer(hay)))
-        dois = list(dict.fromkeys(m.group(1).rstrip(_DOI_TRAIL) for m in _DOI.finditer(hay)))
+        # Both regexes scan slowly (an IGNORECASE alternation, a leading \b) and every match
+        # starts with a literal, so start at its first occurrence. "arxiv" is looked up in
+        # lower() only for ASCII text: IGNORECASE also folds e.g. a dotless ı, lower() does not.
+        start = hay.lower().find("arxiv") if hay.isascii() else 0
+        arxiv_ids = (
+            list(dict.fromkeys(m.group(1) for m in _ARXIV_REF.finditer(hay, start))) if start != -1 else []
+        )
+        start = hay.find("10.")
+        dois = (
+            list(dict.fromkeys(m.group(1).rstrip(_DOI_TRAIL) for m in _DOI.finditer(hay, start)))
+            if start != -1
+            else []
+        )
         refs.append(
             {
                 "id": item.attributes.get("id"),
@@ -689,17 +1066,30 @@ def _references(root: LexborNode) -> list[dict]:
     return refs
 
 
-def _figures(root: LexborNode) -> list[dict]:
+def _figures(figures: list[LexborNode], imgs: list[LexborNode], root_id: int) -> list[dict]:
+    """Figure records; `figures` = every figure.ltx_figure, `imgs` = every img under the root."""
+    top = _top_level(figures, "ltx_figure")
+    srcs: dict[int, list[str]] = {f.mem_id: [] for f in top}
+    for img in imgs:  # each img goes to its top-level figure, if any (document order kept)
+        p = img.parent
+        while p is not None:
+            pid = p.mem_id
+            found = srcs.get(pid)
+            if found is not None:
+                found.append(img.attributes.get("src") or "")
+                break
+            if pid == root_id:
+                break
+            p = p.parent
     out = []
-    for fig in _top_level(root.css("figure.ltx_figure"), "ltx_figure"):
+    for fig in top:
         label, caption = _caption(fig, "ltx_tag_figure")
-        images = [i.attributes.get("src") or "" for i in fig.css("img")]
         out.append(
             {
                 "id": fig.attributes.get("id"),
                 "label": label,
                 "caption": caption,
-                "images": [i for i in images if i and not i.startswith("data:")],
+                "images": [i for i in srcs[fig.mem_id] if i and not i.startswith("data:")],
             }
         )
     return out
@@ -716,32 +1106,40 @@ _SECTION_LEVELS = {
     "ltx_subparagraph": 5,
 }
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_LEVELS: dict[str, int | None] = {}  # class attribute -> level (first level class in it)
 
 
-def _sections(root: LexborNode) -> list[dict]:
+def _sections(sections: list[LexborNode]) -> list[dict]:
     """Every section level in document order; text = the section's own blocks, one per line."""
     out = []
-    for sec in root.css("section"):
-        cls = _classes(sec).split()
-        level = next((_SECTION_LEVELS[c] for c in cls if c in _SECTION_LEVELS), None)
+    for sec in sections:
+        cls = sec.attributes.get("class") or ""
+        level = _LEVELS.get(cls, -1)
+        if level == -1:
+            if len(_LEVELS) > 8192:
+                _LEVELS.clear()
+            names = cls.split()
+            level = _LEVELS[cls] = next((_SECTION_LEVELS[c] for c in names if c in _SECTION_LEVELS), None)
         if level is None:  # bibliography, ltx_index…
             continue
         heading = None
         parts = []
         for child in sec.iter():
-            tag = child.tag
-            if tag == "section" or tag == "figure":
+            tag_id = child.tag_id
+            if tag_id in (_SECTION, _FIGURE):
                 continue
-            if heading is None and tag in _HEADINGS and _has_class(child, "ltx_title"):
+            if heading is None and tag_id in _HEADING_IDS and "ltx_title" in _toks(child):
                 heading = child
                 continue
-            t = _text(child)
+            if not child.is_element_node:  # a comment: text() gave "", text_lexbor() its data
+                continue
+            t = _sq(child.text_lexbor())
             if t:
                 parts.append(t)
         number = title = None
         if heading is not None:
             title = _text(heading)
-            tag_node = heading.css_first(".ltx_tag")
+            tag_node = _first_with_class(heading, "ltx_tag")
             if tag_node is not None:
                 tag_text = _text(tag_node)
                 if title.startswith(tag_text):
@@ -754,7 +1152,7 @@ def _sections(root: LexborNode) -> list[dict]:
                 "title": title or None,
                 "level": level,
                 "text": "\n".join(parts),
-                "_appendix": "ltx_appendix" in cls,
+                "_appendix": "ltx_appendix" in _class_set(cls),
             }
         )
     return out
@@ -809,6 +1207,121 @@ _COUNTS = (
     "n_errors",
 )
 
+# Each css() call walks its whole subtree (~0.1 ms for the article) plus ~20k instructions of
+# selector set-up, and a selector list costs far less than separate walks; class selectors
+# are the dear ones. So the page is read with two lists and the hits sorted in Python:
+# 1) the licence boxes, anywhere on the page (ids only);
+_CHROME_SEL = "#license-tr, div#infobox"
+# 2) everything else, in the article: <br>s, error macros, notes, and the blocks used once
+#    notes and errors are removed. A node is reported once per selector it matches.
+_ARTICLE_SEL = (
+    "br, .ltx_ERROR, .ltx_note, section, figure, img, li.ltx_bibitem, table, div.ltx_listing, "
+    "div.ltx_listing_data"
+)
+
+
+class _Blocks:
+    """The hits of _ARTICLE_SEL, sorted by kind (document order kept in each list)."""
+
+    __slots__ = (
+        "brs", "errors", "notes", "sections", "tables", "figures", "floats", "imgs", "bibitems",
+        "listings", "equations",
+    )
+
+    def __init__(self, article: LexborNode) -> None:
+        self.brs: list[LexborNode] = []
+        self.errors: list[LexborNode] = []
+        self.notes: list[LexborNode] = []
+        self.sections: list[LexborNode] = []
+        self.tables: list[LexborNode] = []  # figure.ltx_table
+        self.figures: list[LexborNode] = []  # figure.ltx_figure
+        self.floats: list[LexborNode] = []  # both, and div.ltx_listing_data
+        self.imgs: list[LexborNode] = []
+        self.bibitems: list[LexborNode] = []
+        self.listings: list[LexborNode] = []  # div.ltx_listing
+        self.equations: list[tuple[LexborNode, int]] = []  # (table, matching selectors)
+        hits = article.css(_ARTICLE_SEL)
+        ids = [h.mem_id for h in hits]
+        ids.append(0)
+        n_hits = len(hits)
+        i = 0
+        while i < n_hits:
+            node = hits[i]
+            nid = ids[i]
+            j = i + 1
+            while ids[j] == nid:
+                j += 1
+            # A node reported once matched one selector; for a br, section, img or li that is
+            # its type selector, so its classes need not be read.
+            single = j == i + 1
+            i = j
+            tag_id = node.tag_id
+            if single:
+                if tag_id == _BR:
+                    self.brs.append(node)
+                    continue
+                if tag_id == _SECTION:
+                    self.sections.append(node)
+                    continue
+                if tag_id == _IMG:
+                    self.imgs.append(node)
+                    continue
+                if tag_id == _LI:
+                    self.bibitems.append(node)
+                    continue
+            self._sort(node, tag_id)
+
+    def _sort(self, node: LexborNode, tag_id: int) -> None:
+        toks = _css_classed_toks(node) if tag_id in (_FIGURE, _TABLE) else _css_toks(node)
+        if "ltx_ERROR" in toks:
+            self.errors.append(node)
+        if "ltx_note" in toks:
+            self.notes.append(node)
+        if tag_id == _BR:
+            self.brs.append(node)
+        elif tag_id == _SECTION:
+            self.sections.append(node)
+        elif tag_id == _IMG:
+            self.imgs.append(node)
+        elif tag_id == _FIGURE:
+            is_table = "ltx_table" in toks
+            is_figure = "ltx_figure" in toks
+            if is_table:
+                self.tables.append(node)
+            if is_figure:
+                self.figures.append(node)
+            if is_table or is_figure:
+                self.floats.append(node)
+        elif tag_id == _LI:
+            if "ltx_bibitem" in toks:
+                self.bibitems.append(node)
+        elif tag_id == _TABLE:
+            # counted once per matching selector, as len(css(...)) did
+            n = ("ltx_equation" in toks) + ("ltx_equationgroup" in toks)
+            if n:
+                self.equations.append((node, n))
+        elif tag_id == _DIV:
+            if "ltx_listing" in toks:
+                self.listings.append(node)
+            if "ltx_listing_data" in toks:
+                self.floats.append(node)
+
+    def drop_removed(self) -> None:
+        """Forget the blocks that notes/errors/contact names took out of the tree: decompose()
+        detaches every node of a subtree, and the separate queries they replace ran after."""
+        for name in ("sections", "tables", "figures", "floats", "imgs", "bibitems", "listings"):
+            kept = [n for n in getattr(self, name) if n.parent is not None]
+            setattr(self, name, kept)
+        self.equations = [(n, k) for n, k in self.equations if n.parent is not None]
+
+    @property
+    def n_equations(self) -> int:
+        return sum(k for _, k in self.equations)
+
+    @property
+    def n_listings(self) -> int:
+        return len(self.listings)
+
 
 def parse_html(body: bytes, url: str = "") -> dict:
     """One FULLTEXT row (without the common columns) from an arXiv ``/html/<id>vN`` response.
@@ -818,7 +1331,7 @@ def parse_html(body: bytes, url: str = "") -> dict:
     ``no_html`` (arXiv's "No HTML is available" stub or ar5iv's "No content available").
     Raises ParseError for bytes that are not an arXiv HTML page.
     """
-    if not body or not body.strip():
+    if not body or body.isspace():
         raise ParseError(KIND, "empty", url=url)
     lead = body.lstrip()[:1]
     if lead in (b"{", b"[") or b"<" not in body[:4096]:
@@ -836,44 +1349,70 @@ def parse_html(body: bytes, url: str = "") -> dict:
     gen = _GENERATOR.search(body)
     generator = f"LaTeXML{' oxide' if gen.group(1) else ''} {gen.group(2).decode()}" if gen else None
 
+    license_trs: list[LexborNode] = []
+    infoboxes: list[LexborNode] = []
+    last = 0
+    for n in tree.css(_CHROME_SEL):
+        nid = n.mem_id
+        if nid == last:  # reported once per matching selector
+            continue
+        last = nid
+        node_id = n.attributes.get("id")
+        if node_id == "license-tr":
+            license_trs.append(n)
+        if node_id == "infobox" and n.tag_id == _DIV:
+            infoboxes.append(n)
+
     # Which version was served: <base href> (A), Back-to-Abstract link / watermark (B), the URL.
     base = tree.css_first("base[href]")
+    base_href = base.attributes.get("href") if base is not None else None
     back = None
-    for a in tree.css("header.arxiv-html-header a[href], .ltx_page_header a[href]"):
-        if "abstract" in a.text().lower():
-            back = a.attributes.get("href")
-            break
+    if _id_version(base_href)[0] is None:  # the link only counts when <base> has no id
+        for a in tree.css("header.arxiv-html-header a[href], .ltx_page_header a[href]"):
+            _space_breaks(a.css("br"))  # a second space before a <br> changes no test here
+            if "abstract" in a.text_lexbor().lower():
+                back = a.attributes.get("href")
+                break
     # B pages print "arXiv:<id>vN [<primary>] <date>" in a watermark before the article.
     art_at = body.find(b"<article")
     wm = _WATERMARK.search(body, 0, art_at if art_at != -1 else min(len(body), 200_000))
     wm_text = wm.group(0).decode("utf-8", "replace") if wm else ""
-    arxiv_id, version = _id_version(
-        base.attributes.get("href") if base is not None else None, back, wm_text, url
-    )
+    arxiv_id, version = _id_version(base_href, back, wm_text, url)
     arxiv_id = arxiv_id or bare
     primary = wm.group(3).decode("utf-8", "replace").strip() if wm else None
 
-    lic_node = tree.css_first("#license-tr") or tree.css_first("div#infobox a[href*=licen]")
+    lic_node = license_trs[0] if license_trs else None
+    if lic_node is None:
+        for box in infoboxes:
+            lic_node = box.css_first("a[href*=licen]")
+            if lic_node is not None:
+                break
     lic_src = None
+    for node in (lic_node, infoboxes[0] if infoboxes else None):
+        if node is not None:  # their text is squashed: an extra space before a <br> is harmless
+            _space_breaks(node.css("br"))
     if lic_node is not None:
         lic_src = lic_node.attributes.get("href") or _text(lic_node)
         if not classify_license(lic_src)[1]:
             lic_src = _text(lic_node)
     if lic_src is None:
-        infobox = tree.css_first("div#infobox")
-        lic_src = _text(infobox) if infobox is not None else None
+        lic_src = _text(infoboxes[0]) if infoboxes else None
     license_url, license_name, allows = classify_license(lic_src)
 
     article = tree.css_first("article.ltx_document") or tree.css_first(".ltx_page_content")
-    root = article if article is not None else (tree.body or tree.root)
-    errors = [_text(e) for e in root.css(".ltx_ERROR")]
     if article is None:
+        root = tree.body or tree.root
+        _space_breaks(root.css("br"))
+        errors = [_text(e) for e in root.css(".ltx_ERROR")]
         row = _empty_row(arxiv_id, version, "conversion_failed")
         row.update(generator=generator, error_macros=errors, n_errors=len(errors), n_math=n_math)
         return row
-
-    footnotes, other_notes = _pull_notes(article)
-    for e in article.css(".ltx_ERROR"):
+    blocks = _Blocks(article)
+    _space_breaks(blocks.brs)
+    errors = [_text(e) for e in blocks.errors]
+    footnotes, other_notes = _pull_notes(blocks.notes)
+    # An error inside a removed note is already detached; decomposing it again is a no-op.
+    for e in blocks.errors:
         e.decompose()
     title_node = article.css_first("h1.ltx_title_document") or article.css_first(".ltx_title")
     title = _text(title_node) or None
@@ -883,23 +1422,24 @@ def parse_html(body: bytes, url: str = "") -> dict:
         paras = [
             _text(ch)
             for ch in abstract_node.iter()
-            if not (ch.tag in _HEADINGS and _has_class(ch, "ltx_title"))
+            if ch.is_element_node and not (ch.tag in _HEADINGS and _has_class(ch, "ltx_title"))
         ]
         abstract = "\n".join(p for p in paras if p) or None
     authors = _authors(article)
-    n_equations = len(article.css("table.ltx_equation, table.ltx_equationgroup"))
-    n_listings = len(article.css("div.ltx_listing"))
-    tables = _tables(article)
-    figures = _figures(article)
-    references = _references(article)
+
+    blocks.drop_removed()
+    tables = _tables(article, blocks.tables)
+    figures = _figures(blocks.figures, blocks.imgs, article.mem_id)
+    references = _references(blocks.bibitems)
     # Floats and listing download links must not reach section text. Floats that are direct
     # children of a section (the usual case) are skipped by _sections; freeing those big
     # subtrees here would cost more than the rest of the section pass.
-    for junk in article.css("figure.ltx_table, figure.ltx_figure, div.ltx_listing_data"):
+    for junk in blocks.floats:
         parent = junk.parent
-        if parent is not None and (parent.tag != "section" or junk.tag != "figure"):
+        if parent is not None and (parent.tag_id != _SECTION or junk.tag_id != _FIGURE):
             junk.decompose()
-    sections = _sections(article)
+    # decompose() detaches every node of the subtree: a section inside a removed float is gone.
+    sections = _sections([s for s in blocks.sections if s.parent is not None])
 
     if title is None and abstract is None and not sections:
         status = "conversion_failed"
@@ -944,9 +1484,9 @@ def parse_html(body: bytes, url: str = "") -> dict:
         "n_sections": n_top,
         "n_figures": len(figures),
         "n_tables": len(tables),
-        "n_equations": n_equations,
+        "n_equations": blocks.n_equations,
         "n_math": n_math,
-        "n_listings": n_listings,
+        "n_listings": blocks.n_listings,
         "n_references": len(references),
         "n_footnotes": len(footnotes),
         "n_errors": len(errors),

@@ -122,6 +122,7 @@ _WORD_NUMBERS = {
     )
 }
 _WORD_NUMBERS.update({"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100})
+_SECONDS_PER = {"second": 1, "minute": 60, "hour": 3600}
 _WORD_ALT = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
 
 _P_DURATION = re.compile(
@@ -263,10 +264,13 @@ def _sentence_claims(sentence: str) -> list[dict[str, Any]]:
         )
 
     for m in _P_DURATION.finditer(sentence):
-        mult = {"minute": 60, "hour": 3600}
-        ua = m.group("ua").lower().rstrip("s")
-        ub = m.group("ub").lower().rstrip("s")
-        seconds = _f(m.group("a")) * mult[ua] + _f(m.group("b")) * (1 if ub == "second" else 60)
+        # casefold, not lower: re.I also matches "ſ" (long s) for "s"; a letter that folds to two
+        # characters ("İ" for "i") leaves a word that is not looked up, and the match is skipped.
+        ua = m.group("ua").casefold().rstrip("s")
+        ub = m.group("ub").casefold().rstrip("s")
+        if ua not in _SECONDS_PER or ub not in _SECONDS_PER:
+            continue
+        seconds = _f(m.group("a")) * _SECONDS_PER[ua] + _f(m.group("b")) * _SECONDS_PER[ub]
         add(m, seconds, "s", _kind(sentence, *m.span(), "s"))
 
     for pattern in (_P_FROM_TO, _P_BARE_TO):
@@ -308,8 +312,11 @@ def _sentence_claims(sentence: str) -> list[dict[str, Any]]:
         add(m, _f(num), unit, _kind(sentence, m.start("v"), m.end(), unit))
 
     for m in _P_WORD.finditer(sentence):
-        unit = "pt" if m.group("unit").lower().startswith(("point", "percentage")) else "×"
-        add(m, float(_WORD_NUMBERS[m.group("w").lower()]), unit, _kind(sentence, *m.span(), unit))
+        number = _WORD_NUMBERS.get(m.group("w").casefold())  # see _P_DURATION above
+        if number is None:
+            continue
+        unit = "pt" if m.group("unit").casefold().startswith(("point", "percentage")) else "×"
+        add(m, float(number), unit, _kind(sentence, *m.span(), unit))
 
     for m in _P_COMPARATIVE.finditer(sentence):
         if _is_year(m.group("v"), None):

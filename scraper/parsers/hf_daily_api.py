@@ -7,6 +7,7 @@ with the listing page's JSON island and the per-paper API. Keys not mapped here 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -40,12 +41,49 @@ class DailyList:
     rejects: list[tuple[str, str, Any]] = field(default_factory=list)  # (arxiv_id|"", reason, raw)
 
 
-def load_json(body: bytes, kind: str, url: str) -> Any:
-    """Decode a JSON body or raise ParseError naming the parser and URL."""
+def load_json(body: bytes | str, kind: str, url: str) -> Any:
+    """Decode a JSON body or raise ParseError naming the parser and URL. Lone surrogates (from
+    `\\ud800`-style escapes, or raw surrogate bytes, which json.loads decodes with surrogatepass) can
+    be in no Arrow string: they become U+FFFD."""
     try:
-        return json.loads(body)
+        data = json.loads(body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise ParseError(kind, "invalid_json", str(exc)[:200], url) from exc
+    except RecursionError as exc:
+        raise ParseError(kind, "invalid_json", "nested too deeply", url) from exc
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    maybe_surrogates = _SURROGATE.search(raw) or b"\x00" in raw[:4]  # (UTF-16/32 JSON: walk it)
+    return without_lone_surrogates(data) if maybe_surrogates else data
+
+
+# A surrogate escape (\uD800–\uDFFF), or a surrogate encoded as (invalid) UTF-8 bytes.
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+
+
+def _clean_text(text: str) -> str:
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def without_lone_surrogates(data: Any) -> Any:
+    """`data` (decoded JSON) with every lone surrogate in its strings and keys replaced by U+FFFD
+    (walked without recursion: JSON may nest as deep as the decoder allows)."""
+    if isinstance(data, str):
+        return _clean_text(data)
+    if not isinstance(data, (dict, list)):
+        return data
+    stack: list[dict | list] = [data]
+    while stack:
+        node = stack.pop()
+        items = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        if isinstance(node, dict):
+            node.clear()
+        for key, value in items:
+            if isinstance(value, str):
+                value = _clean_text(value)
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
+            node[_clean_text(key) if isinstance(key, str) else key] = value
+    return data
 
 
 def parse_daily_api(body: bytes, url: str = "", listing_date: date | None = None) -> DailyList:
@@ -136,7 +174,7 @@ def paper_to_record(paper: dict) -> dict:
         "listing_rank": None,
         "title": _str(paper.get("title")),
         "summary": _str(paper.get("summary")),
-        "authors": [_author(a) for a in paper.get("authors") or [] if isinstance(a, dict)],
+        "authors": [_author(a) for a in _list(paper.get("authors")) if isinstance(a, dict)],
         "published_at": parse_iso_datetime(paper.get("publishedAt")),
         "submitted_on_daily_at": parse_iso_datetime(paper.get("submittedOnDailyAt")),
         "submitted_by": _str(by.get("user") or by.get("name")),
@@ -177,23 +215,32 @@ def _dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _str(value: Any) -> str | None:
     if isinstance(value, str):
         return value if value.strip() else None
     return None
 
 
+INT32 = range(-(2**31), 2**31)  # the counts' column type
+
+
 def _int(value: Any) -> int | None:
-    """An integer count, or None when absent or not a number (absent is not zero)."""
+    """An integer count, or None when absent, not a number, or beyond its int32 column (absent is
+    not zero)."""
+    number: int | None = None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())  # ASCII only: "²".isdigit() is true, int("²") fails
+    return number if number is not None and number in INT32 else None
 
 
 def _bool(value: Any) -> bool | None:

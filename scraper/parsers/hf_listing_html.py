@@ -7,13 +7,12 @@ same mapping. The visible cards (Tailwind classes) are ignored: they change, the
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from lxml import html as lxml_html
 
 from scraper.parsers.errors import ParseError
-from scraper.parsers.hf_daily_api import DailyList, entries_to_daily_list
+from scraper.parsers.hf_daily_api import DailyList, entries_to_daily_list, load_json
 from scraper.parsers.text import parse_iso_datetime
 
 KIND = "hf_listing_html"
@@ -31,9 +30,9 @@ def listing_props(body: bytes, url: str = "") -> dict:
     if not islands:
         raise ParseError(KIND, "no_dailypapers_island", url=url)
     try:
-        props = json.loads(islands[0].get("data-props"))
-    except ValueError as exc:
-        raise ParseError(KIND, "invalid_island_json", str(exc)[:200], url) from exc
+        props = load_json(islands[0].get("data-props") or "", KIND, url)
+    except ParseError as exc:
+        raise ParseError(KIND, "invalid_island_json", exc.detail, url) from exc
     if not isinstance(props, dict) or not isinstance(props.get("dailyPapers"), list):
         raise ParseError(KIND, "island_without_dailyPapers", url=url)
     return props

@@ -181,6 +181,11 @@ def parse_number(text: str) -> tuple[float, str | None, float | None] | None:
 # Table grid
 
 
+# No real table is this wide; a bogus colspan (the schema allows up to 2^31) must not make the grid
+# take all memory. Cells past this many logical columns are left out of the grid.
+MAX_COLUMNS = 1000
+
+
 def _grid(rows: list[dict]) -> list[list[tuple[int, int] | None]]:
     """Logical grid: grid[r][c] = (r0, k) of the cell covering slot (r, c); k = index in row r0."""
     grid: list[list[tuple[int, int] | None]] = [[] for _ in rows]
@@ -190,7 +195,9 @@ def _grid(rows: list[dict]) -> list[list[tuple[int, int] | None]]:
             line = grid[r]
             while c < len(line) and line[c] is not None:
                 c += 1
-            span_c = max(1, int(cell.get("colspan") or 1))
+            if c >= MAX_COLUMNS:
+                break
+            span_c = min(max(1, int(cell.get("colspan") or 1)), MAX_COLUMNS - c)
             span_r = max(1, int(cell.get("rowspan") or 1))
             for rr in range(r, min(len(rows), r + span_r)):
                 target = grid[rr]
@@ -273,7 +280,7 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict]
     label_cols = 1
     while label_cols < ncols - 1:
         col_cells = [grid[r][label_cols] for r in body]
-        texts = [(_cell(rows, ref) or {}).get("text", "") for ref in col_cells]
+        texts = [(_cell(rows, ref) or {}).get("text") or "" for ref in col_cells]
         if any(numbers_at(r, label_cols) for r in body) or not any(t.strip() for t in texts):
             break
         label_cols += 1
@@ -294,7 +301,7 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict]
     group: str | None = None
     for r in body:
         cells_here = [grid[r][c] for c in range(ncols)]
-        texts = [(_cell(rows, ref) or {}).get("text", "").strip() for ref in cells_here]
+        texts = [((_cell(rows, ref) or {}).get("text") or "").strip() for ref in cells_here]
         origin_texts = [t for c, t in enumerate(texts) if is_origin(r, c) and t]
         first = texts[0] if texts else ""
         group_row = first and len(origin_texts) == 1 and is_origin(r, 0) and ncols > 1

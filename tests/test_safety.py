@@ -1,0 +1,176 @@
+"""Safety of the crawl's own code: no path built from fetched data escapes the data folder, nothing
+fetched is ever evaluated or unpickled, XML from the network cannot pull in local files, and tokens
+come only from the environment and are never logged.
+
+Where pickles do exist (all written by Scrapy, none holding fetched content): the HTTP cache keeps
+each entry's metadata dict (URL, status, time) and the response's attributes other than its body
+pickled, the body itself raw. JOBDIR holds no pickle at all: the request queue stays in memory
+(scraper.spiders.hfpapers.MemoryQueueScheduler) and the pickled spider.state is switched off
+(settings.EXTENSIONS); resume reads only the JSON journal.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines.parquet import partition_dir, remove_partition, write_partition
+from scraper import settings as crawl_settings
+from scraper.middlewares import body_problem
+from scraper.parsers.arxiv_atom import parse_atom
+from scraper.schema.registry import TABLES
+from tests.conftest import ROOT
+
+CODE_DIRS = ("scraper", "pipelines")
+
+
+def code_files() -> list[Path]:
+    files = [p for folder in CODE_DIRS for p in sorted((ROOT / folder).rglob("*.py"))]
+    assert len(files) > 20
+    return files
+
+
+def parsed_code() -> list[tuple[Path, ast.AST]]:
+    return [(path, ast.parse(path.read_text(encoding="utf-8"), str(path))) for path in code_files()]
+
+
+# -- partition paths -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", ["../papers", "papers/../../etc", "/etc/passwd", "", ".", "..",
+                                   "papers\x00", "PAPERS", "papers ", "_runs", "arxiv", None, 1])
+def test_a_crafted_table_name_is_refused(tmp_path: Path, table) -> None:
+    with pytest.raises(ValueError, match="unknown table"):
+        partition_dir(tmp_path, table, date(2025, 1, 1))
+    with pytest.raises(ValueError):
+        write_partition(tmp_path, table, date(2025, 1, 1), pa.table({"a": [1]}))
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("day", ["2025-01-01", "../../etc", "2025-01-01/../../x", b"2025-01-01",
+                                 20250101, None, datetime(2025, 1, 1, 12, 0)])
+def test_a_crafted_day_is_refused(tmp_path: Path, day) -> None:
+    with pytest.raises(TypeError, match="must be a date"):
+        partition_dir(tmp_path, "papers", day)
+    with pytest.raises(TypeError):
+        remove_partition(tmp_path, "papers", day)
+    assert list(tmp_path.iterdir()) == []
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(table=st.sampled_from(sorted(TABLES)), day=st.dates())
+def test_every_partition_stays_inside_the_data_folder(table: str, day: date) -> None:
+    root = Path("/srv/hfpapers/data")
+    folder = partition_dir(root, table, day)
+    assert folder.parent == root / table
+    assert re.fullmatch(r"date=\d{4}-\d{2}-\d{2}", folder.name)
+    assert folder.resolve().is_relative_to(root)
+
+
+# -- nothing fetched is evaluated or unpickled ------------------------------------------------------
+
+UNSAFE_BUILTINS = {"eval", "exec", "compile", "__import__"}
+UNSAFE_MODULES = {"pickle", "cPickle", "_pickle", "marshal", "shelve", "dill", "jsonpickle", "cloudpickle"}
+
+
+def test_no_eval_exec_or_unpickling_in_the_crawl_code() -> None:
+    problems = []
+    for path, tree in parsed_code():
+        where = path.relative_to(ROOT)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                    node.func.id in UNSAFE_BUILTINS):
+                problems.append(f"{where}:{node.lineno}: {node.func.id}()")
+            if isinstance(node, ast.Import):
+                names = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                names = {(node.module or "").split(".")[0]}
+            else:
+                continue
+            for name in names & UNSAFE_MODULES:
+                problems.append(f"{where}:{node.lineno}: imports {name}")
+            if isinstance(node, ast.ImportFrom) and node.module == "yaml" or (
+                    isinstance(node, ast.Import) and any(a.name == "yaml" for a in node.names)):
+                problems.append(f"{where}:{node.lineno}: imports yaml (use safe_load only)")
+    assert problems == []
+
+
+def test_jobdir_and_scheduler_settings_keep_pickles_out_of_the_job_directory() -> None:
+    assert crawl_settings.SCHEDULER == "scraper.spiders.hfpapers.MemoryQueueScheduler"
+    assert crawl_settings.EXTENSIONS["scrapy.extensions.spiderstate.SpiderState"] is None
+
+
+# -- XML from the network cannot read local files ------------------------------------------------
+
+
+def test_xml_parsers_never_resolve_entities() -> None:
+    calls = []
+    for path, tree in parsed_code():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "XMLParser":
+                options = {k.arg: getattr(k.value, "value", None) for k in node.keywords}
+                calls.append(path.name)
+                assert options.get("resolve_entities") is False, f"{path}:{node.lineno}"
+                assert options.get("no_network") is True, f"{path}:{node.lineno}"
+    assert {"arxiv_atom.py", "middlewares.py"} <= set(calls)
+
+
+def test_an_external_entity_in_a_feed_is_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    feed = (f'<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY x SYSTEM "file://{secret}">]>'
+            '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2501.11120v1'
+            '</id><title>&x;</title></entry></feed>').encode()
+    parsed = parse_atom(feed, "https://export.arxiv.org/api/query")
+    assert "TOP-SECRET" not in repr(parsed.entries)
+    assert body_problem("atom", feed) is None or "TOP-SECRET" not in str(body_problem("atom", feed))
+
+
+# -- tokens: from the environment only, never logged ---------------------------------------------
+
+LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+SECRET_LITERAL = re.compile(r"\b(?:hf_[A-Za-z0-9]{30,}|gh[pousr]_[A-Za-z0-9]{30,})\b")
+
+
+def _mentions_a_token(node: ast.AST) -> bool:
+    for inner in ast.walk(node):
+        name = getattr(inner, "id", None) or getattr(inner, "attr", None)
+        if isinstance(name, str) and re.search(r"token|secret|password", name, re.I):
+            return True
+    return False
+
+
+def test_no_token_in_the_code_or_the_settings_and_none_logged() -> None:
+    problems = []
+    for path, tree in parsed_code():
+        where = path.relative_to(ROOT)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and (
+                    SECRET_LITERAL.search(node.value)):
+                problems.append(f"{where}:{node.lineno}: a token written in the code")
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            logged = isinstance(func, ast.Name) and func.id == "print" or (
+                isinstance(func, ast.Attribute) and func.attr in LOG_METHODS
+                and isinstance(func.value, ast.Name) and "log" in func.value.id.lower())
+            arguments = [*node.args, *(k.value for k in node.keywords)]
+            if logged and any(_mentions_a_token(a) for a in arguments):
+                problems.append(f"{where}:{node.lineno}: a token may be logged")
+            reads_setting = isinstance(func, ast.Attribute) and func.attr.startswith("get") and (
+                "settings" in ast.unparse(func.value).lower())
+            if reads_setting and node.args and isinstance(node.args[0], ast.Constant) and re.search(
+                    r"TOKEN|SECRET|PASSWORD", str(node.args[0].value)):
+                problems.append(f"{where}:{node.lineno}: a token read from the settings (they are "
+                                f"logged at start-up); read it from the environment")
+    # Settings are printed in the crawl log ("Overridden settings"): none may hold a secret.
+    names = [n for n in dir(crawl_settings) if n.isupper()]
+    problems += [f"scraper/settings.py: {n}" for n in names if re.search(r"TOKEN|SECRET|PASSW", n)]
+    assert problems == []
