@@ -29,7 +29,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipelines.normalize import reject_row
@@ -404,11 +404,8 @@ def test_arxiv_abs(body: bytes) -> None:
         check_fulltext(fulltext_from_abs(meta, "no_html"), "1902.02534")
 
 
-# arxiv_html.py belongs to another change in progress, so its crashes are recorded, not fixed:
-# the generic byte mutations pass; the number-targeted ones find records that break the fulltext
-# schema (strict xfail below, with the two minimal inputs). Remove the markers once fixed.
-ARXIV_HTML_KNOWN = ("arxiv_html: a colspan/rowspan beyond int32 or a version beyond int16 (in the URL,"
-                    " <base> or links) is kept as it is and the row breaks the fulltext schema")
+# The number-targeted mutations found two records that broke the fulltext schema (a colspan beyond
+# int32, a version beyond int16); they are fixed and kept here as regression tests.
 
 
 @fuzz(700)
@@ -419,15 +416,13 @@ def test_arxiv_html(body: bytes) -> None:
         check_fulltext(row)
 
 
-@pytest.mark.xfail(strict=True, reason=ARXIV_HTML_KNOWN)
 @pytest.mark.filterwarnings("ignore:Generating overly large repr")
-@settings(fuzz(150), phases=[Phase.explicit, Phase.generate])  # a failure is expected: no shrinking
+@settings(fuzz(150))
 @given(body=mutated_bytes(corpus("arxiv_html"), targeted=True))
 def test_arxiv_html_numbers(body: bytes) -> None:
     test_arxiv_html.hypothesis.inner_test(body)
 
 
-@pytest.mark.xfail(strict=True, reason=ARXIV_HTML_KNOWN)
 def test_arxiv_html_colspan_beyond_int32() -> None:
     body = (b'<article class="ltx_document"><h1 class="ltx_title_document">T</h1><figure class="ltx_'
             b'table"><table class="ltx_tabular"><tr><td class="ltx_td" id="c" colspan="2147483648">1'
@@ -435,7 +430,6 @@ def test_arxiv_html_colspan_beyond_int32() -> None:
     check_fulltext(parse_html(body, "https://arxiv.org/html/2501.11120v1"))
 
 
-@pytest.mark.xfail(strict=True, reason=ARXIV_HTML_KNOWN)
 def test_arxiv_html_version_beyond_int16() -> None:
     body = b'<article class="ltx_document"><p>x</p></article>'
     check_fulltext(parse_html(body, "https://arxiv.org/html/2501.11120v32768"))
