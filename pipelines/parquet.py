@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from scrapy import signals
 
+from scraper.files import fsync_dir
 from scraper.items import TableRow
 from scraper.normalize import ARXIV_HTML_URL
 from scraper.schema.registry import JOIN_INTO, JOINED, KEYS, TABLES
@@ -69,7 +70,7 @@ def write_partition(root: Path, table: str, day: date, data: pa.Table,
     if before_replace is not None:
         before_replace(tmp)
     os.replace(tmp, final)
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return final
 
 
@@ -164,14 +165,6 @@ def write_pause_hook(spec: str) -> Callable[[str, date], Callable[[Path], None] 
         return sleep
 
     return hook
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class ParquetWriterPipeline:

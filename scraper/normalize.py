@@ -40,12 +40,12 @@ def clean_paper(record: dict) -> dict:
     record["title"] = squash(record.get("title"))
     record["summary"] = readable_latex(squash(record.get("summary")))
     arxiv_id = record["arxiv_id"]
-    version = record.get("arxiv_version")
-    versioned = f"{arxiv_id}v{version}" if version else arxiv_id
     record["hf_url"] = HF_PAPER_URL.format(id=arxiv_id)
     record["arxiv_abs_url"] = ARXIV_ABS_URL.format(id=arxiv_id)
     record["arxiv_pdf_url"] = ARXIV_PDF_URL.format(id=arxiv_id)
-    record["arxiv_html_url"] = record.get("arxiv_html_url") or ARXIV_HTML_URL.format(id=versioned)
+    # Unversioned (the latest) here: the HF row has no version; once the arXiv API has reported one,
+    # the writer points it at that version (pipelines.parquet.versioned_html_urls).
+    record["arxiv_html_url"] = ARXIV_HTML_URL.format(id=arxiv_id)
     return record
 
 

@@ -45,6 +45,7 @@ from twisted.python.failure import Failure
 from scraper.args import RunPlan, plan_run
 from scraper.commands.crawl import FAILED_DAYS_STAT
 from scraper.derive import abstract_claims, fulltext_derived
+from scraper.files import fsync_dir
 from scraper.items import Reject, TableRow
 from scraper.middlewares import BODY_KIND, BodyCheckFailed
 from scraper.parsers.arxiv_abs import fulltext_from_abs, parse_abs
@@ -103,11 +104,7 @@ class DayJournal:
             handle.flush()
             os.fsync(handle.fileno())
         if created:
-            fd = os.open(self.path.parent, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            fsync_dir(self.path.parent)
 
     def _ends_with_newline(self) -> bool:
         with open(self.path, "rb") as handle:
@@ -231,7 +228,7 @@ class HfPapersSpider(scrapy.Spider):
             url,
             callback=callback,
             errback=self.listing_failed,
-            meta={"listing_date": day, "hfpapers_kind": "listing", BODY_KIND: body},
+            meta={"listing_date": day, BODY_KIND: body},
             dont_filter=True,  # a day's list is always fetched fresh (upvotes change)
         )
 
