@@ -8,7 +8,12 @@ call built, i.e. the tree for a bare parse and the row for an extraction):
 * the full ``scraper.parsers.arxiv_html.parse_html`` extraction,
 * a straightforward BeautifulSoup extraction of the same main fields (title, abstract, sections
   with text, tables as grids, references, error count) on the ``lxml`` tree builder (the fastest
-  BS4 backend, so the comparison is the least flattering one for us).
+  BS4 backend, so the comparison is the least flattering one for us),
+* two *floors*, i.e. what any extraction of our row costs on this stack before it builds any
+  structure: the math pre-pass and Lexbor parse, one query for the nodes whose text the row holds
+  (section blocks, table cells, captions, bibitems) and a read of each text — raw, and
+  whitespace-squashed as the row needs it. ``full - squashed floor`` is what the structure
+  (tables as grids, styles, section tree, references, authors, notes) costs.
 
 All parse the same original bytes. Rounds are interleaved so machine noise hits every contender
 alike, and each round shuffles the order and runs every contender once untimed right before its
@@ -40,7 +45,8 @@ import lxml.html
 from bs4 import BeautifulSoup
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.parsers.arxiv_html import parse_html
+# The floors use the parser's own fastest primitives (its pre-pass and squash).
+from scraper.parsers.arxiv_html import _FIGURE, _SECTION, _prepare, _sq, parse_html
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests/fixtures/arxiv_html/2501.11120v1.html"
 TARGET_FULL_VS_BARE = 2.5
@@ -49,6 +55,22 @@ LXML = "lxml.html.fromstring (bare)"
 LEXBOR = "selectolax Lexbor (bare)"
 FULL = "parse_html (full extraction)"
 BS4 = "BeautifulSoup[lxml] extraction"
+FLOOR_RAW = "floor: text reads, raw"
+FLOOR = "floor: text reads, squashed"
+_FLOOR_SEL = "section, td, th, figcaption, li.ltx_bibitem"
+
+
+def text_floor(body: bytes, squash: bool = True) -> list[str]:
+    """Every text the row holds read once, with no structure: the cost below any extraction."""
+    tree, _ = _prepare(body)
+    article = tree.css_first("article.ltx_document")
+    texts: list[str] = []
+    for node in article.css(_FLOOR_SEL):
+        if node.tag_id == _SECTION:  # its own blocks (headings too), not its subsections/floats
+            texts.extend(c.text_lexbor() for c in node.iter() if c.tag_id not in (_SECTION, _FIGURE))
+        else:
+            texts.append(node.text_lexbor())
+    return [_sq(t) for t in texts] if squash else texts
 
 
 def bs4_extract(body: bytes) -> dict:
@@ -141,13 +163,13 @@ def measure(
     return times
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path", nargs="?", default=str(FIXTURE))
     ap.add_argument("-n", "--rounds", type=int, default=40)
     ap.add_argument("--bs4-rounds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0, help="seed of the per-round order shuffle")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     body = Path(args.path).read_bytes()
     mb = len(body) / 1e6
     rng = random.Random(args.seed)
@@ -156,6 +178,8 @@ def main() -> int:
         LXML: lambda: lxml.html.fromstring(body),
         LEXBOR: lambda: LexborHTMLParser(body),
         FULL: lambda: parse_html(body),
+        FLOOR_RAW: lambda: text_floor(body, squash=False),
+        FLOOR: lambda: text_floor(body),
     }
     for fn in contenders.values():  # warm-up (imports, caches)
         fn()
@@ -186,6 +210,17 @@ def main() -> int:
     print(
         f"BS4 extraction / full extraction = {r2:.1f}x"
         f"  (target >= {TARGET_BS4_VS_FULL}x)  {'PASS' if r2 >= TARGET_BS4_VS_FULL else 'MISS'}"
+    )
+    bare = best[bare_name]
+    floor, floor_raw = best[FLOOR], best[FLOOR_RAW]
+    print(
+        f"floors / fastest bare parse: raw text reads {floor_raw / bare:.2f}x, squashed {floor / bare:.2f}x"
+        f" (squash alone {(floor - floor_raw) / bare:.2f}x)"
+    )
+    print(
+        f"structure work = full - squashed floor = {(full - floor) * 1000:.2f} ms"
+        f" = {(full - floor) / bare:.2f}x the bare parse; the {TARGET_FULL_VS_BARE}x target leaves it"
+        f" {TARGET_FULL_VS_BARE - floor / bare:.2f}x ({(TARGET_FULL_VS_BARE * bare - floor) * 1000:.2f} ms)"
     )
 
     for name, fn in [

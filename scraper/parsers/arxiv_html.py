@@ -28,7 +28,12 @@ against 33M for the bare parse, 133M before):
 
 What remains is mostly the parse plus pre-pass (~2.8 ms, about the bare parse alone) and
 CPython's per-node cost: ~2.3 ms tables (497 cells), ~1.3 ms section text, ~0.7 ms the article
-query, ~0.6 ms references. Output is identical to the earlier, slower code on the fixture, on
+query, ~0.6 ms references. Why 2.5x is out of reach here: the bench also times a *floor* — the
+pre-pass and parse, one query, and every text the row holds read once and squashed, with no
+structure at all — and that alone is 1.7-1.9x the bare parse (the squash 0.35-0.55x of it:
+isprintable() and the search for double spaces are per-character C passes we found no cheaper
+exact substitute for). The structure then costs ~4.2-4.8 ms (1.3-1.4x) against the 1.8-2.7 ms the
+target would leave it. Output is identical to the earlier, slower code on the fixture, on
 variants of it (truncations, chrome, thead/th, styled math) and on ~1,300 randomly mutated
 copies, with one deliberate exception: the space before ``<br>`` is now added before the <br>
 elements of the tree, not before every ``<br`` byte sequence, which also rewrote attribute

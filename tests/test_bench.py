@@ -1,0 +1,46 @@
+"""The parser benchmark runs, and its floor really reads the texts the row holds.
+
+No timing is asserted here (speed targets live in ``bench/``, not in the suite); this keeps the
+benchmark from rotting and its floor honest: a floor that skipped part of the row's text would
+make the structure look dearer than it is.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from bench_arxiv_html import FIXTURE, main, text_floor  # noqa: E402
+
+from scraper.parsers.arxiv_html import parse_html  # noqa: E402
+
+
+def test_floor_reads_the_texts_of_the_row():
+    body = FIXTURE.read_bytes()
+    floor = text_floor(body)
+    read = set(floor)
+    row = parse_html(body, url="https://arxiv.org/html/2501.11120v1")
+    cells = [c["text"] for t in row["tables"] for r in t["rows"] for c in r["cells"]]
+    assert len(cells) == 497
+    assert all(text in read for text in cells)
+    # Section blocks: the row drops footnotes and error macros from them, the floor does not,
+    # so a few lines differ (18 of 185 on this page); titles sit inside the heading texts.
+    lines = [line for s in row["sections"] for line in s["text"].split("\n") if line]
+    assert len(lines) == 185
+    assert sum(line in read for line in lines) >= 0.9 * len(lines)
+    titles = [s["title"] for s in row["sections"] if s["title"]]
+    assert titles and all(any(title in text for text in floor) for title in titles)
+    assert text_floor(body, squash=False) != floor  # the raw floor really skips the squash
+
+
+def test_bench_prints_every_ratio(capsys):
+    assert main(["-n", "1", "--bs4-rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    for label in (
+        "full extraction / fastest bare parse",
+        "BS4 extraction / full extraction",
+        "floors / fastest bare parse: raw text reads",
+        "structure work = full - squashed floor",
+        "memory parse_html (full extraction)",
+    ):
+        assert label in out, label
