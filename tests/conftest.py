@@ -19,6 +19,8 @@ from scraper.replay import FaultPlan, replay_settings, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
+# bench/ holds scripts, not a package; test_gold and test_bench import them.
+sys.path.insert(0, str(ROOT / "bench"))
 
 
 def fixture_bytes(relative: str) -> bytes:

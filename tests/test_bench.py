@@ -5,14 +5,9 @@ benchmark from rotting and its floor honest: a floor that skipped part of the ro
 make the structure look dearer than it is.
 """
 
-import sys
-from pathlib import Path
+from bench_arxiv_html import FIXTURE, main, text_floor  # bench/, put on sys.path by conftest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-
-from bench_arxiv_html import FIXTURE, main, text_floor  # noqa: E402
-
-from scraper.parsers.arxiv_html import parse_html  # noqa: E402
+from scraper.parsers.arxiv_html import parse_html
 
 
 def test_floor_reads_the_texts_of_the_row():

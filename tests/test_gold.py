@@ -6,14 +6,8 @@ tests/gold/README.md); a change that makes extraction worse on the gold set fail
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
+import eval_gold  # bench/, put on sys.path by conftest
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-
-import eval_gold  # noqa: E402
 
 # measured: every cell figure 1.000; claims all P 1.000 R 0.956, holdout P 1.000 R 0.818
 CELL_FLOORS = {"value": 0.98, "unit": 0.98, "row_label": 0.98, "column_label": 0.98,
