@@ -22,12 +22,24 @@ TAGS = ["arxiv", "scientific-papers", "huggingface-daily-papers", "research-meta
 TASK_CATEGORIES = ["text-classification", "summarization", "table-question-answering"]
 # (exclusive upper bound, Hub size category), for the number of rows of the largest table.
 SIZE_CATEGORIES: tuple[tuple[int, str], ...] = (
-    (1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
-    (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"),
+    (1_000, "n<1K"),
+    (10_000, "1K<n<10K"),
+    (100_000, "10K<n<100K"),
+    (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"),
+    (100_000_000, "10M<n<100M"),
+    (1_000_000_000, "100M<n<1B"),
 )
 UPVOTE_BUCKETS: tuple[tuple[int, int | None, str], ...] = (  # [low, high) and label
-    (0, 1, "0"), (1, 5, "1–4"), (5, 10, "5–9"), (10, 20, "10–19"), (20, 50, "20–49"),
-    (50, 100, "50–99"), (100, 200, "100–199"), (200, 500, "200–499"), (500, None, "500+"),
+    (0, 1, "0"),
+    (1, 5, "1–4"),
+    (5, 10, "5–9"),
+    (10, 20, "10–19"),
+    (20, 50, "20–49"),
+    (50, 100, "50–99"),
+    (100, 200, "100–199"),
+    (200, 500, "200–499"),
+    (500, None, "500+"),
 )
 
 LICENSING = """\
@@ -84,8 +96,10 @@ def card_metadata(summary: ReleaseSummary) -> dict:
     for name in RELEASED_TABLES:
         if name not in summary.tables:
             continue
-        config = {"config_name": name,
-                  "data_files": [{"split": "train", "path": f"data/{name}/date=*/*.parquet"}]}
+        config = {
+            "config_name": name,
+            "data_files": [{"split": "train", "path": f"data/{name}/date=*/*.parquet"}],
+        }
         if name == "papers":
             config["default"] = True
         configs.append(config)
@@ -140,8 +154,10 @@ def _body(summary: ReleaseSummary) -> str:
     for name, info in summary.tables.items():
         label = f"`{name}` (default)" if name == "papers" else f"`{name}`"
         doc = TABLES[name].metadata[b"doc"].decode()
-        out.append(f"| {label} | {info.rows} | {len(info.days)} | {min(info.days)} | {max(info.days)} "
-                   f"| {_cell(doc)} |")
+        out.append(
+            f"| {label} | {info.rows} | {len(info.days)} | {min(info.days)} | {max(info.days)} "
+            f"| {_cell(doc)} |"
+        )
     out += [
         "",
         "## Loading",
@@ -149,7 +165,7 @@ def _body(summary: ReleaseSummary) -> str:
         "```python",
         "from datasets import load_dataset",
         "",
-        f'papers = load_dataset("{repo}", "papers", split="train")  # or "fulltext", "metrics", "claims"',
+        f'papers = load_dataset("{repo}", "papers", split="train")  # or fulltext, metrics, claims, ratings',
         "```",
         "",
         "```python",
@@ -200,7 +216,9 @@ def _body(summary: ReleaseSummary) -> str:
         "to its abs page when there is none; from the HTML it extracts sections, tables, figures, "
         "references and licence, the numbers of every results table (`metrics`), and the quantitative "
         "claims of the abstract and conclusion (`claims`);",
-        "4. writes the day's partitions once every request of the day is done.",
+        "4. writes the day's partitions once every request of the day is done, and adds one snapshot "
+        "of every paper's upvotes, comments and stars to `ratings` (one file per crawl; an undated "
+        "crawl re-crawls the 14 days before the latest one, so ratings keep their history as they climb).",
         "",
         "The crawl obeys robots.txt (including `Crawl-delay`), honours `Retry-After`, and caches "
         "immutable versioned arXiv pages. Input it could not use is kept in a local `rejects` table "
@@ -212,8 +230,9 @@ def _body(summary: ReleaseSummary) -> str:
         "",
         "## Known limits",
         "",
-        "* Upvotes, comments and GitHub stars are snapshots taken at `crawled_at`, not final counts; "
-        "a re-crawled day replaces the earlier snapshot.",
+        "* Upvotes, comments and GitHub stars in `papers` are the latest snapshot taken at `crawled_at` "
+        "(every snapshot is in `ratings`), not final counts; "
+        "a re-crawled day replaces that snapshot in `papers` and adds one to `ratings`.",
         "* A paper appears once per listing day it was listed on; `arxiv_id` alone is not unique "
         "across days.",
         "* Full text exists only for papers arXiv renders as HTML; LaTeXML conversion errors give "
@@ -223,7 +242,7 @@ def _body(summary: ReleaseSummary) -> str:
         "last number of its span.",
         "* A licence that could not be read counts as not allowing redistribution.",
         "* Counts the source did not send are null (absent is not zero); `organization` is set from "
-        "2025-10 on.",
+        "2025-09-29 on.",
         "",
     ]
     return "\n".join(out)
@@ -234,8 +253,14 @@ def column_table(name: str) -> list[str]:
     type, meaning and source."""
     schema = TABLES[name]
     docs = COLUMN_DOCS[name]
-    lines = [f"### `{name}`", "", TABLES[name].metadata[b"doc"].decode(), "",
-             "| column | Arrow type | meaning | source |", "|---|---|---|---|"]
+    lines = [
+        f"### `{name}`",
+        "",
+        TABLES[name].metadata[b"doc"].decode(),
+        "",
+        "| column | Arrow type | meaning | source |",
+        "|---|---|---|---|",
+    ]
     for fld in schema:
         doc = docs[fld.name]
         kind = arrow_type_name(fld.type) + ("" if fld.nullable else ", not null")
@@ -245,8 +270,10 @@ def column_table(name: str) -> list[str]:
 
 
 def upvote_histogram(upvotes: Sequence[int]) -> list[tuple[str, int]]:
-    return [(label, sum(1 for v in upvotes if v >= low and (high is None or v < high)))
-            for low, high, label in UPVOTE_BUCKETS]
+    return [
+        (label, sum(1 for v in upvotes if v >= low and (high is None or v < high)))
+        for low, high, label in UPVOTE_BUCKETS
+    ]
 
 
 def draw_overview(papers_per_day: dict[date, int], upvotes: Sequence[int], path: Path) -> None:

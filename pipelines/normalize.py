@@ -50,5 +50,5 @@ class NormalizePipeline:
             cleaner = self.CLEANERS.get(item.table)
             if cleaner is not None:
                 cleaner(item.record)
-            add_common(item.record, item.listing_date, now, item.source_url)
+            add_common(item.record, item.listing_date, item.crawled_at or now, item.source_url)
         return item

@@ -25,7 +25,7 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +37,9 @@ from scrapy import signals
 from scraper.files import fsync_dir
 from scraper.items import TableRow
 from scraper.normalize import ARXIV_HTML_URL
-from scraper.schema.registry import JOIN_INTO, JOINED, KEYS, TABLES
+from scraper.schema.registry import APPEND_ONLY, JOIN_INTO, JOINED, KEYS, TABLES
 from scraper.signals import day_completed, day_failed
+from scraper.stats import DAYS_WRITTEN
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +58,14 @@ def partition_dir(root: Path, table: str, day: date) -> Path:
 
 
 def write_partition(root: Path, table: str, day: date, data: pa.Table,
-                    before_replace: Callable[[Path], None] | None = None) -> Path:
-    """Atomically replace one table's partition for `day` with `data`. `before_replace` (tests) is
-    called with the temporary file once it is complete, before it takes the final name."""
+                    before_replace: Callable[[Path], None] | None = None,
+                    name: str = PART_NAME) -> Path:
+    """Atomically replace one table's partition file `name` for `day` with `data`. `before_replace`
+    (tests) is called with the temporary file once it is complete, before it takes the final name."""
     folder = partition_dir(root, table, day)
     folder.mkdir(parents=True, exist_ok=True)
-    final = folder / PART_NAME
-    tmp = folder / f".{PART_NAME}.{os.getpid()}{TMP_SUFFIX}"
+    final = folder / name
+    tmp = folder / f".{name}.{os.getpid()}{TMP_SUFFIX}"
     pq.write_table(data, tmp, compression="zstd")
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
@@ -72,6 +74,19 @@ def write_partition(root: Path, table: str, day: date, data: pa.Table,
     os.replace(tmp, final)
     fsync_dir(folder)
     return final
+
+
+def snapshot_name(run_id: str) -> str:
+    """The file one crawl adds to an append-only table's day folder (`part-<run id>.parquet`)."""
+    return f"part-{run_id}.parquet"
+
+
+def written_ids(root: Path, table: str, day: date) -> set[str]:
+    """The `arxiv_id`s of a table's partition for `day` as written now (empty when none is)."""
+    path = partition_dir(root, table, day) / PART_NAME
+    if not path.exists():
+        return set()
+    return set(pq.read_table(path, columns=["arxiv_id"])["arxiv_id"].to_pylist())
 
 
 def remove_partition(root: Path, table: str, day: date) -> bool:
@@ -86,12 +101,30 @@ def remove_partition(root: Path, table: str, day: date) -> bool:
 
 
 def clean_stale_writes(root: Path) -> int:
-    """Remove temporary files a killed writer left behind (they were never visible to readers)."""
+    """Remove temporary files a killed writer left behind (they were never visible to readers).
+    Only those of dead processes: the PID in the name (`.<part>.parquet.<pid>.writing`) says whose
+    it is, and a live writer's file (another crawl's into the same folder) is left alone."""
     removed = 0
-    for tmp in root.glob(f"*/date=*/.{PART_NAME}.*{TMP_SUFFIX}"):
+    for tmp in root.glob(f"*/date=*/.*{TMP_SUFFIX}"):  # `.part-<name>.parquet.<pid>.writing`
+        pid_text = tmp.name[: -len(TMP_SUFFIX)].rpartition(".")[2]
+        if pid_text.isdigit() and process_alive(int(pid_text)):
+            continue
         tmp.unlink(missing_ok=True)
         removed += 1
     return removed
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (signal 0 checks without sending anything)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
 
 
 def assemble_joined(name: str, rows: list[pa.Table]) -> pa.Table:
@@ -171,6 +204,8 @@ class ParquetWriterPipeline:
     def __init__(self, root: Path, stats=None, write_pause: str = "") -> None:
         self.root = root
         self.stats = stats
+        # Names this crawl's files in append-only tables (`ratings`): one file per crawl and day.
+        self.run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         self.buffers: dict[date, dict[str, list[pa.Table]]] = defaultdict(lambda: defaultdict(list))
         self._pause_before_replace = write_pause_hook(write_pause)
 
@@ -203,6 +238,14 @@ class ParquetWriterPipeline:
         joins = {name: assemble_joined(name, tables.get(name, [])) for name in JOINED}
         for table in TABLES:
             rows = tables.get(table, [])
+            if table in APPEND_ONLY:
+                if rows:
+                    data = assemble(table, rows)
+                    path = write_partition(self.root, table, listing_date, data,
+                                           name=snapshot_name(self.run_id))
+                    written[table] = data.num_rows
+                    logger.info("added %s (%d rows)", path, data.num_rows)
+                continue  # never removed nor rewritten: its history is the point
             if rows:
                 data = assemble(table, rows)
                 for name, (into, key) in JOIN_INTO.items():
@@ -219,20 +262,22 @@ class ParquetWriterPipeline:
             elif remove_partition(self.root, table, listing_date):
                 logger.warning("%s: no %s rows this time; removed its old partition", listing_date,
                                table)
-        if self.stats:
-            self.stats.inc_value("hfpapers/days_written")
+        if self.stats and written:
+            self.stats.inc_value(DAYS_WRITTEN)
         return written
 
-    def drop_day(self, listing_date: date | None, reason: str = "", **_: Any) -> None:
-        """A failed day keeps its old partitions; only its rejects (why it failed) are written."""
-        if listing_date is None:
+    def drop_day(self, listing_date: date | None, reason: str = "", filed_under: date | None = None,
+                 **_: Any) -> None:
+        """A failed day keeps its old partitions; only its rejects (why it failed) are written —
+        under `filed_under` when the listing day is unknown (a failed undated request)."""
+        day = listing_date or filed_under
+        if day is None:
             return
-        tables = self.buffers.pop(listing_date, {})
-        logger.warning("%s: day failed (%s); its partitions were left as they were",
-                       listing_date, reason)
+        tables = self.buffers.pop(day, {})
+        if listing_date is not None:
+            logger.warning("%s: day failed (%s); its partitions were left as they were", day, reason)
         if tables.get("rejects"):
-            path = write_partition(self.root, "rejects", listing_date,
-                                   assemble("rejects", tables["rejects"]))
+            path = write_partition(self.root, "rejects", day, assemble("rejects", tables["rejects"]))
             logger.info("wrote %s", path)
 
     def close(self, reason: str = "", **_: Any) -> None:

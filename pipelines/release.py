@@ -44,7 +44,7 @@ import pyarrow.parquet as pq
 from scraper.schema.registry import TABLES
 
 #: Tables published, in card order (`rejects` and the `_runs` reports stay local).
-RELEASED_TABLES: tuple[str, ...] = ("papers", "fulltext", "metrics", "claims")
+RELEASED_TABLES: tuple[str, ...] = ("papers", "fulltext", "metrics", "claims", "ratings")
 #: `fulltext` columns that hold the paper's text (not metadata): withheld unless the licence allows.
 BODY_COLUMNS: tuple[str, ...] = ("sections", "figures", "tables", "footnotes", "references")
 #: What a release owns inside OUT_DIR; anything else there is left alone and never uploaded.
@@ -73,8 +73,9 @@ def parse_day(text: str, what: str) -> date:
         raise ReleaseError(f"{what} {text!r} is not a date in the form YYYY-MM-DD") from None
 
 
-def table_partitions(data_dir: Path, table: str, start: date | None = None,
-                     end: date | None = None) -> dict[date, list[Path]]:
+def table_partitions(
+    data_dir: Path, table: str, start: date | None = None, end: date | None = None
+) -> dict[date, list[Path]]:
     """The Parquet files of each listing day of `table` within [start, end], by day, in order."""
     days: dict[date, list[Path]] = {}
     root = data_dir / table
@@ -147,14 +148,16 @@ def filter_fulltext(table: pa.Table, counts: LicenceCounts) -> pa.Table:
         bucket = counts.no_body if not body else counts.released if ok else counts.withheld
         bucket.add(key)
     for name in BODY_COLUMNS:
-        table = table.set_column(table.schema.get_field_index(name), table.schema.field(name),
-                                 _nulls_unless(allowed, table[name]))
+        table = table.set_column(
+            table.schema.get_field_index(name), table.schema.field(name), _nulls_unless(allowed, table[name])
+        )
     extras = [
         _without_notes(extra) if not ok else extra
         for extra, ok in zip(table["extra"].to_pylist(), allowed.to_pylist(), strict=True)
     ]
-    return table.set_column(table.schema.get_field_index("extra"), table.schema.field("extra"),
-                            pa.array(extras, pa.string()))
+    return table.set_column(
+        table.schema.get_field_index("extra"), table.schema.field("extra"), pa.array(extras, pa.string())
+    )
 
 
 def _without_notes(extra: str | None) -> str | None:
@@ -170,21 +173,25 @@ def _without_notes(extra: str | None) -> str | None:
     return json.dumps(data, ensure_ascii=False) if data else None
 
 
-def filter_metrics(table: pa.Table, flags: dict[tuple[str, int | None], bool],
-                   counts: LicenceCounts) -> pa.Table:
+def filter_metrics(
+    table: pa.Table, flags: dict[tuple[str, int | None], bool], counts: LicenceCounts
+) -> pa.Table:
     """Null `caption` (the paper's prose) unless the paper version may be redistributed; the
     numbers and labels are facts and stay."""
     keys = zip(table["arxiv_id"].to_pylist(), table["version"].to_pylist(), strict=True)
     keep = [flags.get(key, False) for key in keys]
     counts.metrics_captions_withheld += sum(
-        1 for k, c in zip(keep, table["caption"].to_pylist(), strict=True) if not k and c is not None)
+        1 for k, c in zip(keep, table["caption"].to_pylist(), strict=True) if not k and c is not None
+    )
     index = table.schema.get_field_index("caption")
-    return table.set_column(index, table.schema.field("caption"),
-                            _nulls_unless(pa.array(keep, pa.bool_()), table["caption"]))
+    return table.set_column(
+        index, table.schema.field("caption"), _nulls_unless(pa.array(keep, pa.bool_()), table["caption"])
+    )
 
 
-def filter_claims(table: pa.Table, flags: dict[tuple[str, int | None], bool],
-                  counts: LicenceCounts) -> pa.Table:
+def filter_claims(
+    table: pa.Table, flags: dict[tuple[str, int | None], bool], counts: LicenceCounts
+) -> pa.Table:
     """Null `sentence` for claims outside the abstract (the conclusion) of papers that may not be
     redistributed; abstract sentences are arXiv metadata (CC0) and always stay."""
     by_paper: dict[str, bool] = {}
@@ -192,14 +199,17 @@ def filter_claims(table: pa.Table, flags: dict[tuple[str, int | None], bool],
         by_paper[arxiv_id] = by_paper.get(arxiv_id, True) and ok
     keep = [
         section == "abstract" or by_paper.get(arxiv_id, False)
-        for arxiv_id, section in zip(table["arxiv_id"].to_pylist(), table["source_section"].to_pylist(),
-                                     strict=True)
+        for arxiv_id, section in zip(
+            table["arxiv_id"].to_pylist(), table["source_section"].to_pylist(), strict=True
+        )
     ]
     counts.claims_sentences_withheld += sum(
-        1 for k, s in zip(keep, table["sentence"].to_pylist(), strict=True) if not k and s is not None)
+        1 for k, s in zip(keep, table["sentence"].to_pylist(), strict=True) if not k and s is not None
+    )
     index = table.schema.get_field_index("sentence")
-    return table.set_column(index, table.schema.field("sentence"),
-                            _nulls_unless(pa.array(keep, pa.bool_()), table["sentence"]))
+    return table.set_column(
+        index, table.schema.field("sentence"), _nulls_unless(pa.array(keep, pa.bool_()), table["sentence"])
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,8 +253,13 @@ def _parquet_options(table: str) -> dict:
     return options
 
 
-def build_release(data_dir: Path, out_dir: Path, start: date | None = None, end: date | None = None,
-                  repo_id: str | None = None) -> ReleaseSummary:
+def build_release(
+    data_dir: Path,
+    out_dir: Path,
+    start: date | None = None,
+    end: date | None = None,
+    repo_id: str | None = None,
+) -> ReleaseSummary:
     """Write the release folder for the listing days in [start, end] and return what it holds.
 
     Everything is built in a staging folder beside OUT_DIR first and moved in at the end, so a
@@ -274,8 +289,9 @@ def build_release(data_dir: Path, out_dir: Path, start: date | None = None, end:
     return summary
 
 
-def _write_tables(partitions: dict[str, dict[date, list[Path]]], staging: Path,
-                  repo_id: str | None) -> ReleaseSummary:
+def _write_tables(
+    partitions: dict[str, dict[date, list[Path]]], staging: Path, repo_id: str | None
+) -> ReleaseSummary:
     counts = LicenceCounts()
     tables = {name: TableRelease(name) for name in RELEASED_TABLES}
     papers_per_day: dict[date, int] = {}
@@ -290,7 +306,7 @@ def _write_tables(partitions: dict[str, dict[date, list[Path]]], staging: Path,
             elif table == "fulltext":
                 flags_by_day[day] = redistribution_flags(data)
                 data = filter_fulltext(data, counts)
-            else:  # metrics and claims follow the licence of the same day's full-text rows
+            elif table in ("metrics", "claims"):  # they follow the licence of the day's full text
                 filter_rows = filter_metrics if table == "metrics" else filter_claims
                 data = filter_rows(data, flags_by_day.get(day, {}), counts)
             relative = f"data/{table}/date={day.isoformat()}/{PART_NAME}"
@@ -354,8 +370,10 @@ class UploadPlan:
         rows = [(p, "added") for p in self.added] + [(p, "changed") for p in self.changed]
         rows += [(p, "unchanged") for p in self.unchanged] + [(p, "deleted") for p in self.deleted]
         out = [f"  {status:<9} {path}" for path, status in sorted(rows)]
-        out.append(f"{len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} "
-                   f"unchanged, {len(self.deleted)} deleted")
+        out.append(
+            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} "
+            f"unchanged, {len(self.deleted)} deleted"
+        )
         return out
 
 
@@ -404,8 +422,7 @@ def plan_upload(local: Iterable[LocalFile], remote: Iterable[RemoteFile]) -> Upl
         theirs = remote_by_path.get(file.path)
         if theirs is None:
             plan.added.append(file.path)
-        elif (theirs.lfs_sha256 == file.sha256 if theirs.lfs_sha256
-              else theirs.blob_id == file.git_sha1):
+        elif theirs.lfs_sha256 == file.sha256 if theirs.lfs_sha256 else theirs.blob_id == file.git_sha1:
             plan.unchanged.append(file.path)
         else:
             plan.changed.append(file.path)
@@ -429,8 +446,7 @@ def _network_errors() -> tuple[type[BaseException], ...]:
     from huggingface_hub.errors import HfHubHTTPError
 
     errors: list[type[BaseException]] = [OSError, HfHubHTTPError]
-    for module, name in (("httpx2", "HTTPError"), ("httpx", "HTTPError"),
-                         ("requests", "RequestException")):
+    for module, name in (("httpx2", "HTTPError"), ("httpx", "HTTPError"), ("requests", "RequestException")):
         try:
             errors.append(getattr(importlib.import_module(module), name))
         except (ImportError, AttributeError):
@@ -443,6 +459,19 @@ def _reason(exc: BaseException) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
+def _http_status(exc: BaseException) -> int | None:
+    """The HTTP status of a Hub error that carries a response (None: no answer at all)."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def _refused_message(endpoint: str, status: int) -> str:
+    return (
+        f"the Hugging Face Hub at {endpoint} refused the token (HTTP {status}): set a valid "
+        "HF_TOKEN with write access, or run `hf auth login`"
+    )
+
+
 def fetch_remote_state(api, repo_id: str) -> RemoteState:
     """The repository's head commit and file list, or `exists=False` when there is none."""
     from huggingface_hub import RepoFile
@@ -452,30 +481,44 @@ def fetch_remote_state(api, repo_id: str) -> RemoteState:
     try:
         try:
             info = api.dataset_info(repo_id)  # fails at once without network (no retry loop)
-        except RepositoryNotFoundError:
+        except RepositoryNotFoundError as exc:
+            # The Hub answers 401 both for a bad token and, to anonymous callers, for a missing repo.
+            if _http_status(exc) == 401 and getattr(api, "token", None):
+                raise ReleaseError(_refused_message(endpoint, 401)) from exc
             return RemoteState(exists=False)
         try:
-            entries = list(api.list_repo_tree(repo_id, repo_type="dataset", recursive=True,
-                                              revision=info.sha))
+            entries = list(
+                api.list_repo_tree(repo_id, repo_type="dataset", recursive=True, revision=info.sha)
+            )
         except RevisionNotFoundError:  # an empty repository has no commit to list
             return RemoteState(exists=True, revision=None)
     except _network_errors() as exc:
+        status = _http_status(exc)
+        if status in (401, 403):
+            raise ReleaseError(_refused_message(endpoint, status)) from exc
+        if status is not None:  # the Hub answered: it is reachable, but said no
+            raise ReleaseError(
+                f"the Hugging Face Hub at {endpoint} answered HTTP {status}: {_reason(exc)}"
+            ) from exc
         raise ReleaseError(f"cannot reach the Hugging Face Hub at {endpoint}: {_reason(exc)}") from exc
     files = [
         RemoteFile(e.path, e.size, e.blob_id, e.lfs.sha256 if e.lfs else None)
-        for e in entries if isinstance(e, RepoFile)
+        for e in entries
+        if isinstance(e, RepoFile)
     ]
     return RemoteState(exists=True, revision=info.sha, files=files)
 
 
-def push(api, repo_id: str, out_dir: Path, plan: UploadPlan, remote: RemoteState, private: bool,
-         message: str) -> str | None:
+def push(
+    api, repo_id: str, out_dir: Path, plan: UploadPlan, remote: RemoteState, private: bool, message: str
+) -> str | None:
     """Create the repository if needed and commit only the added/changed/deleted files; returns
     the commit URL (None when there was nothing to send)."""
     from huggingface_hub import CommitOperationAdd, CommitOperationDelete
 
-    operations = [CommitOperationAdd(path_in_repo=p, path_or_fileobj=str(out_dir / p))
-                  for p in plan.to_upload]
+    operations = [
+        CommitOperationAdd(path_in_repo=p, path_or_fileobj=str(out_dir / p)) for p in plan.to_upload
+    ]
     operations += [CommitOperationDelete(path_in_repo=p) for p in plan.deleted]
     if not operations:
         return None
@@ -484,8 +527,9 @@ def push(api, repo_id: str, out_dir: Path, plan: UploadPlan, remote: RemoteState
             # private=None: the account's default visibility unless --private was given.
             api.create_repo(repo_id, repo_type="dataset", private=private or None, exist_ok=True)
         # parent_commit: refuse to commit if the repository moved since it was compared.
-        commit = api.create_commit(repo_id, operations, commit_message=message, repo_type="dataset",
-                                   parent_commit=remote.revision)
+        commit = api.create_commit(
+            repo_id, operations, commit_message=message, repo_type="dataset", parent_commit=remote.revision
+        )
     except _network_errors() as exc:
         raise ReleaseError(f"upload to {repo_id} failed: {_reason(exc)}") from exc
     return commit.commit_url
@@ -499,16 +543,20 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hfpapers-release",
         description="Build a Hugging Face Hub dataset folder (card, Parquet by day, figure) from the "
-                    "crawl's data/ and optionally push it.",
+        "crawl's data/ and optionally push it.",
     )
     parser.add_argument("out_dir", type=Path, help="release folder to (re)build")
     parser.add_argument("--data-dir", type=Path, default=Path("data"), help="crawl output (default: data)")
     parser.add_argument("--start", help="first listing day to release, YYYY-MM-DD")
     parser.add_argument("--end", help="last listing day to release, YYYY-MM-DD")
-    parser.add_argument("--push", metavar="REPO_ID", help="upload to this Hub dataset repository "
-                        "(token from HF_TOKEN or `hf auth login`)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="with --push: print what would be uploaded, upload nothing")
+    parser.add_argument(
+        "--push",
+        metavar="REPO_ID",
+        help="upload to this Hub dataset repository (token from HF_TOKEN or `hf auth login`)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="with --push: print what would be uploaded, upload nothing"
+    )
     parser.add_argument("--private", action="store_true", help="create the repository as private")
     parser.add_argument("--repo-id", help="repository id shown in the card's examples (default: --push)")
     return parser
@@ -519,6 +567,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.dry_run and not args.push:
         parser.error("--dry-run needs --push REPO_ID (it compares with that repository)")
+    if args.private and not args.push:
+        parser.error("--private needs --push REPO_ID (it sets the visibility of the repository created)")
     try:
         start = parse_day(args.start, "--start") if args.start else None
         end = parse_day(args.end, "--end") if args.end else None
@@ -549,11 +599,15 @@ def _run(args: argparse.Namespace, start: date | None, end: date | None) -> int:
                 raise ReleaseError("no Hugging Face token: set HF_TOKEN or run `hf auth login`")
         remote = fetch_remote_state(api, args.push)
     summary = build_release(args.data_dir, args.out_dir, start, end, args.repo_id or args.push)
-    print(f"built {args.out_dir}: {summary.first_day} … {summary.last_day}, "
-          + ", ".join(f"{t.name} {t.rows} rows" for t in summary.tables.values()))
+    print(
+        f"built {args.out_dir}: {summary.first_day} … {summary.last_day}, "
+        + ", ".join(f"{t.name} {t.rows} rows" for t in summary.tables.values())
+    )
     lic = summary.licence
-    print(f"full text released for {len(lic.released)} paper versions, withheld for {len(lic.withheld)} "
-          f"(licence), none available for {len(lic.no_body)}")
+    print(
+        f"full text released for {len(lic.released)} paper versions, withheld for {len(lic.withheld)} "
+        f"(licence), none available for {len(lic.no_body)}"
+    )
     if not args.push:
         return 0
     plan = plan_upload(release_files(args.out_dir.resolve()), remote.files)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 SOURCES = ("api", "html")
+MAX_REFRESH_DAYS = 365
+# The spider's `-a` names; anything else (a typo such as `Date=`) would otherwise be ignored silently.
+SPIDER_ARGUMENTS = ("date", "start", "end", "source", "refresh")
+# The first Hugging Face Daily Papers list (docs/sources.md §2): earlier days cannot have one.
+FIRST_LIST_DAY = date(2023, 5, 4)
 
 
 class ArgumentError(ValueError):
@@ -18,6 +24,9 @@ class RunPlan:
 
     days: tuple[date, ...] | None
     source: str
+    # Undated crawls only: how many calendar days before the latest listing day are crawled again
+    # (their lists grow and their upvotes climb after the day). None: the HFPAPERS_REFRESH_DAYS setting.
+    refresh_days: int | None = None
 
     @property
     def label(self) -> str:
@@ -34,12 +43,36 @@ def _parse_day(name: str, value: str, today: date) -> date:
         if len(value.strip()) != 10:
             raise ValueError
     except ValueError:
-        raise ArgumentError(
-            f"{name}={value!r} is not a calendar date in the form YYYY-MM-DD"
-        ) from None
+        raise ArgumentError(f"{name}={value!r} is not a calendar date in the form YYYY-MM-DD") from None
     if day > today:
         raise ArgumentError(f"{name}={value} is in the future (today is {today.isoformat()} UTC)")
+    if day < FIRST_LIST_DAY:
+        raise ArgumentError(
+            f"{name}={value} is before the first Daily Papers list ({FIRST_LIST_DAY.isoformat()}); "
+            "lists begin on that day"
+        )
     return day
+
+
+def check_argument_names(names: Iterable[str]) -> None:
+    """Refuse `-a` names the spider does not know (they would be ignored and the wrong days crawled)."""
+    unknown = sorted(set(names) - set(SPIDER_ARGUMENTS))
+    if unknown:
+        raise ArgumentError(
+            f"unknown argument {', '.join(f'-a {n}=…' for n in unknown)}; "
+            f"the spider takes {', '.join(SPIDER_ARGUMENTS)}"
+        )
+
+
+def _parse_refresh(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_REFRESH_DAYS:
+        raise ArgumentError(
+            f"refresh={value!r} is not a number of days from 0 to {MAX_REFRESH_DAYS} (0 turns it off)"
+        )
+    return int(text)
 
 
 def plan_run(
@@ -48,6 +81,7 @@ def plan_run(
     end: str | None = None,
     source: str | None = None,
     today: date | None = None,
+    refresh: str | None = None,
 ) -> RunPlan:
     """Validate the spider's arguments and return what to crawl; raise ArgumentError otherwise."""
     today = today or datetime.now(UTC).date()
@@ -56,10 +90,13 @@ def plan_run(
         raise ArgumentError(f"source={source!r} is not one of {', '.join(SOURCES)}")
     if date is not None and (start is not None or end is not None):
         raise ArgumentError("give either date=… or start=…/end=…, not both")
+    refresh_days = _parse_refresh(refresh)
+    if refresh_days is not None and (date is not None or start is not None or end is not None):
+        raise ArgumentError("refresh=N goes with the undated crawl (latest day), not with date=/start=/end=")
     if date is not None:
         return RunPlan((_parse_day("date", date, today),), source)
     if start is None and end is None:
-        return RunPlan(None, source)
+        return RunPlan(None, source, refresh_days)
     if start is None or end is None:
         raise ArgumentError("a backfill needs both start=YYYY-MM-DD and end=YYYY-MM-DD")
     first, last = _parse_day("start", start, today), _parse_day("end", end, today)

@@ -1,13 +1,15 @@
 """HTTP cache policy: keep what never changes, never serve what does.
 
 A versioned arXiv page (`/html/<id>v2`, `/abs/<id>v2`) is immutable, so it is cached forever and a
-re-crawl of a day sends no request for it. Everything else — the HF lists whose upvotes change all
-day, unversioned arXiv URLs, the arXiv API — is never cached.
+re-crawl of a day sends no request for it. The HF lists whose upvotes change all day and the arXiv
+API are never cached.
 
-Answers that may still change for a versioned URL — a 404 (no HTML rendering), a "No HTML is
-available" stub, a failed conversion — are kept only for HFPAPERS_MISSING_HTML_TTL (default 30
-days, judged by the response's `Date` header): arXiv re-renders papers, so they may get better,
-but a re-crawl of last week does not ask again.
+"No HTML for this paper" answers — a 404, arXiv's "No HTML for '<id>'" stub, a failed conversion —
+may still change (arXiv re-renders papers), so they are kept only for HFPAPERS_MISSING_HTML_TTL
+(default 30 days, judged by the response's `Date` header), whether or not the URL carried a
+version: a re-crawl of last week does not ask again for the papers the API did not know (their pages
+are fetched unversioned). A real page at an unversioned URL is never cached: it stands for "the
+latest version", which can change.
 """
 
 from __future__ import annotations
@@ -21,10 +23,16 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
-VERSIONED_PAGE = re.compile(
-    r"/(?:html|abs)/(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})v\d+/?$"
+ARXIV_PAGE = re.compile(r"/(?:html|abs)/(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?/?$")
+# What arXiv's "not (yet) a real page" answers say: the 2026 stub (`<h1>No HTML for '<id>'</h1>`,
+# tests/fixtures/arxiv_stub/), its older wording, ar5iv's, and a failed LaTeXML conversion.
+NOT_FINAL = (
+    b"No HTML for '",
+    b"HTML is not available for the source",
+    b"No HTML is available",
+    b"No content available",
+    b"<title>Untitled Document</title>",
 )
-NOT_FINAL = (b"No HTML is available", b"No content available", b"<title>Untitled Document</title>")
 
 
 def is_final(response: Response) -> bool:
@@ -33,6 +41,11 @@ def is_final(response: Response) -> bool:
         return False
     head = response.body[:20000]
     return not any(marker in head for marker in NOT_FINAL)
+
+
+def is_versioned(request: Request) -> bool:
+    match = ARXIV_PAGE.search(urlparse_cached(request).path)
+    return match is not None and match.group("version") is not None
 
 
 def age_seconds(response: Response, now: float | None = None) -> float | None:
@@ -50,14 +63,17 @@ class ImmutablePagesPolicy:
         self.missing_ttl = settings.getfloat("HFPAPERS_MISSING_HTML_TTL", 30 * 86400)
 
     def should_cache_request(self, request: Request) -> bool:
-        return bool(VERSIONED_PAGE.search(urlparse_cached(request).path))
+        return ARXIV_PAGE.search(urlparse_cached(request).path) is not None
 
     def should_cache_response(self, response: Response, request: Request) -> bool:
-        return response.status in (200, 404)
+        if response.status not in (200, 404):
+            return False
+        # Unversioned: only the "no HTML" answer is worth keeping (a real page may be superseded).
+        return is_versioned(request) or not is_final(response)
 
     def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
         if is_final(cachedresponse):
-            return True
+            return is_versioned(request)
         age = age_seconds(cachedresponse)
         return age is not None and age < self.missing_ttl
 

@@ -1,13 +1,15 @@
-"""`hfpapers-parse FILE [--kind KIND]`: parse one saved response and print its normalized records as
-JSON lines — the tool to reach for when a page parses wrong. Exit 2 with one line on stderr when the
-file cannot be parsed."""
+"""`hfpapers-parse FILE [--kind KIND] [--table metrics|claims]`: parse one saved response and print
+what the crawl would make of it, one JSON line per record — the tool to reach for when a page parses
+wrong. Exit 2 with one line on stderr when the file cannot be parsed."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,53 +17,97 @@ from typing import Any
 from scraper.normalize import clean_paper
 from scraper.parsers.errors import ParseError
 
-Parser = Callable[[bytes, str], list[dict]]
+DESCRIPTION = (
+    "Parse one saved response (an HF daily list or listing page, an HF paper, an arXiv Atom feed, "
+    "an arXiv HTML or abs page) and print what the crawl makes of it, one JSON line per record: "
+    "the table rows (for an HF list, the `papers` rows as written, headline_claims included), or "
+    "with --table the rows derived from the page (`metrics` and conclusion `claims` of an arXiv "
+    "HTML page, abstract `claims` of an HF list). Exit code 2 and one line on stderr when the file "
+    "cannot be parsed or holds nothing usable."
+)
+DERIVED_TABLES = ("metrics", "claims")
 
 
-def _hf_daily_api(body: bytes, url: str) -> list[dict]:
+@dataclass
+class Parsed:
+    """What one saved response yields: its rows, the rows derived from them, what was kept out."""
+
+    records: list[dict]
+    derived: dict[str, list[dict]] = field(default_factory=dict)  # table -> rows ("metrics", "claims")
+    rejects: list[tuple[str, str]] = field(default_factory=list)  # (reason, what) per entry kept out
+    entries: int | None = None  # list responses: how many entries the file held
+
+
+Parser = Callable[[bytes, str], Parsed]
+
+
+def _daily(daily: Any, url: str) -> Parsed:
+    """A parsed HF daily list -> `papers` rows as the crawl writes them (every column of the
+    schema, in its order: headline_claims set, the arXiv API's columns null, `crawled_at` null) and
+    their abstract claims. Same steps as the spider + normalize pipeline."""
+    from scraper.derive import abstract_claims
+    from scraper.schema import SCHEMA_VERSION
+    from scraper.schema.papers import PAPERS
+
+    papers, claims = [], []
+    for record in daily.records:
+        claims += abstract_claims(record)
+        clean_paper(record)
+        record.update(listing_date=daily.listing_date, source_url=url, schema_version=SCHEMA_VERSION)
+        papers.append({name: record.get(name) for name in PAPERS.names})
+    rejects = [
+        (reason, f"entry {arxiv_id or '(no id)'} {_preview(raw)}") for arxiv_id, reason, raw in daily.rejects
+    ]
+    return Parsed(papers, {"claims": claims}, rejects, len(daily.records) + len(daily.rejects))
+
+
+def _preview(raw: Any) -> str:
+    text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _hf_daily_api(body: bytes, url: str) -> Parsed:
     from scraper.parsers.hf_daily_api import parse_daily_api
 
-    daily = parse_daily_api(body, url)
-    return [_paper(r, daily.listing_date) for r in daily.records]
+    return _daily(parse_daily_api(body, url), url)
 
 
-def _hf_listing_html(body: bytes, url: str) -> list[dict]:
+def _hf_listing_html(body: bytes, url: str) -> Parsed:
     from scraper.parsers.hf_listing_html import parse_listing_html
 
-    daily = parse_listing_html(body, url)
-    return [_paper(r, daily.listing_date) for r in daily.records]
+    return _daily(parse_listing_html(body, url), url)
 
 
-def _hf_paper_api(body: bytes, url: str) -> list[dict]:
+def _hf_paper_api(body: bytes, url: str) -> Parsed:
+    from scraper.derive import abstract_claims
     from scraper.parsers.hf_paper_api import parse_paper_api
 
-    return [clean_paper(parse_paper_api(body, url))]
+    record = parse_paper_api(body, url)
+    claims = abstract_claims(record)
+    return Parsed([clean_paper(record)], {"claims": claims})
 
 
-def _arxiv_atom(body: bytes, url: str) -> list[dict]:
+def _arxiv_atom(body: bytes, url: str) -> Parsed:
     from scraper.parsers.arxiv_atom import parse_atom
 
     feed = parse_atom(body, url)
     errors = [{"error": message} for message in feed.errors]
-    return feed.entries + errors
+    return Parsed(feed.entries + errors)
 
 
-def _arxiv_html(body: bytes, url: str) -> list[dict]:
+def _arxiv_html(body: bytes, url: str) -> Parsed:
+    from scraper.derive import fulltext_derived
     from scraper.parsers.arxiv_html import parse_html
 
-    return [parse_html(body, url)]
+    row = parse_html(body, url)
+    metrics, claims = fulltext_derived(row) if row["fulltext_source"] == "html" else ([], [])
+    return Parsed([row], {"metrics": metrics, "claims": claims})
 
 
-def _arxiv_abs(body: bytes, url: str) -> list[dict]:
+def _arxiv_abs(body: bytes, url: str) -> Parsed:
     from scraper.parsers.arxiv_abs import parse_abs
 
-    return [parse_abs(body, url)]
-
-
-def _paper(record: dict, listing_date: date | None) -> dict:
-    record = clean_paper(record)
-    record["listing_date"] = listing_date
-    return record
+    return Parsed([parse_abs(body, url)])
 
 
 KINDS: dict[str, Parser] = {
@@ -76,6 +122,8 @@ KINDS: dict[str, Parser] = {
 
 def detect_kind(body: bytes) -> str | None:
     """Guess a saved response's kind from stable markers in its first bytes."""
+    from scraper.parsers.arxiv_html import is_no_html_page
+
     head = body[:65536].lstrip()
     if head[:1] == b"[":
         return "hf_daily_api"
@@ -92,6 +140,8 @@ def detect_kind(body: bytes) -> str | None:
         return "arxiv_abs"
     if b"ltx_" in body or b"LaTeXML" in head or b"arxiv-html" in head:
         return "arxiv_html"
+    if is_no_html_page(body):  # arXiv's "No HTML for '<id>'" page
+        return "arxiv_html"
     return None
 
 
@@ -103,11 +153,22 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _fail(file: Path, message: str) -> int:
+    print(f"hfpapers-parse: {file}: {message}", file=sys.stderr)
+    return 2
+
+
 def parse_main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="hfpapers-parse", description=__doc__.split("\n")[0])
-    parser.add_argument("file", type=Path)
-    parser.add_argument("--kind", choices=sorted(KINDS), help="skip detection")
+    parser = argparse.ArgumentParser(prog="hfpapers-parse", description=DESCRIPTION)
+    parser.add_argument("file", type=Path, help="the saved response body")
+    parser.add_argument("--kind", choices=sorted(KINDS), help="the response kind (default: detected)")
     parser.add_argument("--url", default="", help="the URL the file was fetched from, if known")
+    parser.add_argument(
+        "--table",
+        choices=DERIVED_TABLES,
+        help="print the rows derived from the page instead: metrics (arXiv HTML) or claims "
+        "(arXiv HTML conclusion, HF list abstracts)",
+    )
     args = parser.parse_args(argv)
     try:
         body = args.file.read_bytes()
@@ -116,15 +177,27 @@ def parse_main(argv: list[str] | None = None) -> int:
         return 2
     kind = args.kind or detect_kind(body)
     if kind is None:
-        print(f"hfpapers-parse: {args.file}: not a response kind I know (use --kind)",
-              file=sys.stderr)
-        return 2
+        return _fail(args.file, "not a response kind I know (use --kind)")
     try:
-        records = KINDS[kind](body, args.url or str(args.file))
+        parsed = KINDS[kind](body, args.url or str(args.file))
     except ParseError as exc:
-        print(f"hfpapers-parse: {args.file}: {exc.kind}: {exc.reason}"
-              + (f": {exc.detail}" if exc.detail else ""), file=sys.stderr)
-        return 2
+        return _fail(args.file, f"{exc.kind}: {exc.reason}" + (f": {exc.detail}" if exc.detail else ""))
+    if parsed.entries and not parsed.records:  # a list whose every entry was kept out
+        reasons = Counter(reason for reason, _ in parsed.rejects)
+        summary = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+        return _fail(args.file, f"{kind}: nothing usable: all {parsed.entries} entries kept out ({summary})")
+    for reason, what in parsed.rejects:  # some entries usable: say which were not
+        print(f"hfpapers-parse: {args.file}: {what} kept out: {reason}", file=sys.stderr)
+    if parsed.entries == 0:
+        print(f"hfpapers-parse: {args.file}: an empty list (no papers that day)", file=sys.stderr)
+    records = parsed.records
+    if args.table:
+        if args.table not in parsed.derived:
+            source = "arXiv HTML pages" if args.table == "metrics" else "arXiv HTML pages and HF lists"
+            return _fail(
+                args.file, f"a {kind} response has no {args.table} rows ({args.table} come from {source})"
+            )
+        records = parsed.derived[args.table]
     try:
         for record in records:
             sys.stdout.write(json.dumps(record, ensure_ascii=False, default=_jsonable) + "\n")

@@ -11,6 +11,9 @@ from scraper.parsers.metrics import tables_metrics
 from scraper.parsers.text import squash
 
 _CONCLUSION = re.compile(r"\b(conclusions?|concluding remarks|summary and outlook)\b", re.I)
+# section text names cited entries as "[bib.bib4; bib.bib29]" (see arxiv_html._mark_up_body); a
+# claim's sentence reads better without them
+_CITATION_MARKER = re.compile(r"\s?\[bib\.[^\]]*\]")
 
 
 def abstract_claims(paper: dict) -> list[dict]:
@@ -28,7 +31,7 @@ def conclusion_text(fulltext: dict) -> str | None:
         for s in fulltext.get("sections") or []
         if s.get("level") in (1, 2) and _CONCLUSION.search(s.get("title") or "")
     ]
-    text = "\n".join(p for p in parts if p)
+    text = _CITATION_MARKER.sub("", "\n".join(p for p in parts if p))
     return text or None
 
 

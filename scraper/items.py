@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 
@@ -16,6 +16,7 @@ class TableRow:
     listing_date: date
     source_url: str | None = None
     arrow: Any = field(default=None, repr=False)  # the row as a pyarrow.Table, set by validate
+    crawled_at: datetime | None = None  # when the rows of one snapshot share a time (else: now)
 
 
 @dataclass

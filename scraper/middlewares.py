@@ -14,15 +14,24 @@ import logging
 import re
 import time
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from urllib.parse import urlsplit
 
 from lxml import etree
 from scrapy import Request
 from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
-from scrapy.utils.response import response_status_message
+from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
+from twisted.internet.error import TimeoutError as TxTimeoutError
 from twisted.internet.task import deferLater
 
 logger = logging.getLogger(__name__)
@@ -55,6 +64,75 @@ def retry_after_seconds(response: Response, now: float | None = None) -> float |
     return None
 
 
+def status_message(status: int) -> str:
+    """`429 Too Many Requests`: the status with its standard phrase (Scrapy's own table lacks 429
+    and says "429 Unknown Status")."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} (non-standard status)"
+
+
+# -- a host that cannot be reached at all -------------------------------------------------------
+
+# Seconds a host that has never answered in this crawl keeps getting retries after its first
+# request; then (or once a request to it gave up) its requests are tried once each, with a short
+# timeout, until it answers. Without network a crawl so ends in well under a minute instead of
+# spending every retry and back-off (minutes) on each request.
+UNREACHABLE_AFTER = 6.0
+ROBOTS_TIMEOUT = 10.0  # a host's first request is its robots.txt: small, answered at once when up
+UNREACHABLE_TIMEOUT = 15.0  # a request to a host found unreachable (one try)
+
+
+def connection_failure_label(exc: BaseException) -> str | None:
+    """What kind of "could not talk to the host at all" `exc` is (DNS, refused, TLS, timeout,
+    no route), or None when the host did answer (e.g. a response cut short)."""
+    if isinstance(exc, (CannotResolveHostError, DNSLookupError)):
+        return "DNS lookup failed"
+    if isinstance(exc, (DownloadConnectionRefusedError, TxConnectionRefusedError)):
+        return "connection refused"
+    if isinstance(exc, (DownloadTimeoutError, TxTimeoutError, TCPTimedOutError)):
+        return "timed out"
+    text = f"{type(exc).__name__} {exc}"
+    if any(word in text for word in ("SSL", "TLS", "certificate", "handshake")):
+        return "TLS handshake failed"
+    if isinstance(exc, ConnectError) or type(exc) is OSError:
+        return "could not connect"
+    return None
+
+
+def describe_connection_failure(exc: BaseException, url: str) -> str | None:
+    """One line such as `DNS lookup failed for huggingface.co (no network?)`, or None (see above)."""
+    label = connection_failure_label(exc)
+    if label is None:
+        return None
+    host = urlsplit(url).netloc or url
+    hint = " (no network?)" if label in ("DNS lookup failed", "could not connect") else ""
+    return f"{label} for {host}{hint}"
+
+
+class OneLineRobotsErrors(logging.Filter):
+    """Scrapy logs a robots.txt that could not be fetched with a full traceback (60 lines without
+    network); the crawl goes on without it, so one warning line naming the cause is enough."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.args, dict) and "request" in record.args:
+            exc = record.exc_info[1]
+            url = getattr(record.args["request"], "url", "")
+            cause = describe_connection_failure(exc, url) if exc else None
+            record.exc_info, record.exc_text = None, None
+            record.msg = "robots.txt could not be fetched (%s); going on without it for %s"
+            record.args = (cause or f"{type(exc).__name__}: {exc}", url)
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def quiet_robots_errors() -> None:
+    robots_logger = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+    if not any(isinstance(f, OneLineRobotsErrors) for f in robots_logger.filters):
+        robots_logger.addFilter(OneLineRobotsErrors())
+
+
 class RetryAfterMiddleware(RetryMiddleware):
     """Scrapy's RetryMiddleware, plus per-domain waiting before the next request of that domain
     (its download slot):
@@ -66,7 +144,12 @@ class RetryAfterMiddleware(RetryMiddleware):
       RETRY_BACKOFF_MAX; an answer that is not retried resets n.
 
     Retries themselves stop after RETRY_TIMES (Scrapy logs "Gave up retrying …" at ERROR, and the
-    request's errback records a reject)."""
+    request's errback records a reject).
+
+    A host that has not answered once in this crawl and fails at the connection level (DNS, refused,
+    TLS, timeout) is retried for UNREACHABLE_AFTER seconds at most; after that it is logged once as
+    unreachable and its requests are tried once each until it answers (no network: the crawl ends
+    in seconds, with one line naming the cause and the host)."""
 
     def __init__(self, settings) -> None:
         super().__init__(settings)
@@ -75,6 +158,10 @@ class RetryAfterMiddleware(RetryMiddleware):
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
         self._not_before: dict[str, float] = {}
         self._failures: dict[str, int] = {}  # slot -> failed downloads in a row
+        self._answered: set[str] = set()  # slots that gave any answer in this crawl
+        self._first_contact: dict[str, float] = {}  # slot -> when its first request went out
+        self._unreachable: dict[str, str] = {}  # slot -> why (until it answers)
+        quiet_robots_errors()  # an unreachable host's robots.txt: one line, not a traceback
 
     def _slot(self, request: Request) -> str:
         return self.crawler.engine.downloader.get_slot_key(request)
@@ -92,11 +179,26 @@ class RetryAfterMiddleware(RetryMiddleware):
             self._pause(slot, wait)
             self.crawler.stats.inc_value("retry/backoff_count")
             self.crawler.stats.inc_value("retry/backoff_seconds", wait)
-            logger.debug("%s for %s: failure %d in a row on %s; backing off %.2fs", reason,
-                         request.url, failures, slot, wait)
+            logger.debug(
+                "%s for %s: failure %d in a row on %s; backing off %.2fs",
+                reason,
+                request.url,
+                failures,
+                slot,
+                wait,
+            )
 
     async def process_request(self, request: Request, spider=None) -> None:
-        wait = self._not_before.get(self._slot(request), 0.0) - time.monotonic()
+        slot = self._slot(request)
+        if slot not in self._answered:
+            self._first_contact.setdefault(slot, time.monotonic())
+            limit = UNREACHABLE_TIMEOUT if slot in self._unreachable else None
+            if urlsplit(request.url).path == "/robots.txt":
+                limit = ROBOTS_TIMEOUT
+            if limit is not None:
+                timeout = float(request.meta.get("download_timeout", limit))
+                request.meta["download_timeout"] = min(timeout, limit)
+        wait = self._not_before.get(slot, 0.0) - time.monotonic()
         if wait > 0:
             # Imported here: importing the reactor installs one, and this module is imported (by
             # the spider) before Scrapy installs the asyncio reactor.
@@ -105,6 +207,11 @@ class RetryAfterMiddleware(RetryMiddleware):
             await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
 
     def process_response(self, request: Request, response: Response, spider=None):
+        if "cached" not in response.flags:
+            slot = self._slot(request)
+            self._answered.add(slot)
+            if self._unreachable.pop(slot, None) is not None:
+                logger.info("%s answers again", slot)
         if response.status not in self.retry_http_codes:
             if "cached" not in response.flags:
                 self._failures.pop(self._slot(request), None)  # the domain answers again
@@ -112,12 +219,15 @@ class RetryAfterMiddleware(RetryMiddleware):
         if request.meta.get("dont_retry"):
             return response
         wait = retry_after_seconds(response)
-        reason = response_status_message(response.status)
+        reason = status_message(response.status)
         if wait is not None:
             if wait > self.max_wait:
                 logger.error(
                     "%s asks to wait %.0fs (> RETRY_AFTER_MAX=%.0fs); giving up on %s",
-                    reason, wait, self.max_wait, request.url,
+                    reason,
+                    wait,
+                    self.max_wait,
+                    request.url,
                 )
                 self.crawler.stats.inc_value("retry/retry_after_too_long")
                 return response
@@ -132,9 +242,31 @@ class RetryAfterMiddleware(RetryMiddleware):
         return self._retry(request, reason) or response
 
     def process_exception(self, request: Request, exception: Exception, spider=None):
+        slot = self._slot(request)
+        cause = describe_connection_failure(exception, request.url)
+        if cause is not None and slot not in self._answered:
+            return self._first_contact_failed(request, exception, slot, cause)
         if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry"):
             self._back_off(request, type(exception).__name__)
         return super().process_exception(request, exception)
+
+    def _first_contact_failed(self, request: Request, exception: Exception, slot: str, cause: str):
+        """A host that never answered failed to connect: retry within UNREACHABLE_AFTER, then stop."""
+        if slot in self._unreachable:
+            self.crawler.stats.inc_value("hfpapers/unreachable_requests")
+            return None  # tried once; the request's errback records why
+        retry = None
+        if time.monotonic() - self._first_contact.get(slot, 0.0) < UNREACHABLE_AFTER:
+            if not request.meta.get("dont_retry"):
+                self._back_off(request, type(exception).__name__)
+            retry = super().process_exception(request, exception)
+        if retry is None:
+            self._unreachable[slot] = cause
+            self.crawler.stats.inc_value("hfpapers/unreachable_hosts")
+            logger.error(
+                "%s cannot be reached: %s; until it answers, its requests are tried once each", slot, cause
+            )
+        return retry
 
 
 # -- bodies: checked whole before any parser sees them ------------------------------------------
@@ -234,8 +366,7 @@ class BodyCheckMiddleware:
         stats = self.crawler.stats
         stats.inc_value(f"hfpapers/body_check/{reason}")
         where = "cached copy of " if "cached" in response.flags else ""
-        logger.warning("%s: %s%s (%d bytes): %s", reason, where, request.url, len(response.body),
-                       detail)
+        logger.warning("%s: %s%s (%d bytes): %s", reason, where, request.url, len(response.body), detail)
         retry = None
         if not request.meta.get("dont_retry"):
             retry = get_retry_request(request, spider=self.crawler.spider, reason=reason)
@@ -243,8 +374,7 @@ class BodyCheckMiddleware:
             retry.meta[REFRESH_CACHE] = True
             return retry
         if kind in ("json", "atom"):
-            logger.error("%s: still %s after every retry; its parser will reject it", request.url,
-                         reason)
+            logger.error("%s: still %s after every retry; its parser will reject it", request.url, reason)
             return response
         raise BodyCheckFailed(reason, detail, response)
 

@@ -35,10 +35,33 @@ def readable_latex(text: str | None) -> str | None:
     return text
 
 
+# Free text typed by people (names, display names, summaries): one normalisation for all of them —
+# every whitespace run (newlines, tabs, double spaces) becomes one space, both ends stripped, and
+# text that was only whitespace becomes null (absent, not an empty string).
+FREE_TEXT_COLUMNS = ("submitted_by_fullname", "organization_fullname", "ai_summary")
+FREE_TEXT_AUTHOR_FIELDS = ("name", "hf_fullname")
+
+
+def clean_free_text(text: str | None) -> str | None:
+    """The one whitespace normalisation of free text (see FREE_TEXT_COLUMNS)."""
+    return squash(text) or None if isinstance(text, str) else text
+
+
 def clean_paper(record: dict) -> dict:
-    """Normalize a `papers` record in place: unwrap title, clean summary, derive links."""
+    """Normalize a `papers` record in place: unwrap title, clean summary and every other free-text
+    column, derive links."""
     record["title"] = squash(record.get("title"))
     record["summary"] = readable_latex(squash(record.get("summary")))
+    for column in FREE_TEXT_COLUMNS:
+        if column in record:
+            record[column] = clean_free_text(record[column])
+    if isinstance(record.get("ai_keywords"), list):
+        record["ai_keywords"] = [clean_free_text(k) for k in record["ai_keywords"]]
+    for author in record.get("authors") or ():
+        if isinstance(author, dict):
+            for field in FREE_TEXT_AUTHOR_FIELDS:
+                if field in author:
+                    author[field] = clean_free_text(author[field])
     arxiv_id = record["arxiv_id"]
     record["hf_url"] = HF_PAPER_URL.format(id=arxiv_id)
     record["arxiv_abs_url"] = ARXIV_ABS_URL.format(id=arxiv_id)

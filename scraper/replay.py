@@ -5,7 +5,9 @@ through Scrapy's real downloader with no network (tests, demos, debugging a pars
 
 Routes (one server, one prefix per site; point the HFPAPERS_* base-URL settings at them):
 
-    /hf/api/daily_papers?date=D   hf_daily_api/D.json, or `[]` (HF's answer for a day with no list)
+    /hf/api/daily_papers?date=D   hf_daily_api/D.json, or `[]` (HF's answer for a day with no list),
+                                  paged as HF pages it: `limit` default 50, at most 100 (else 400),
+                                  `p` 0-based
     /hf/api/daily_papers          the newest hf_daily_api/default-endpoint_*_raw.json (undated call)
     /hf/papers?date=D             hf_daily_html/D.html, else a redirect to /hf/papers (no list)
     /hf/papers/date/D             the same
@@ -59,6 +61,7 @@ import json
 import re
 import socket
 import struct
+import sys
 import threading
 import time
 from collections import Counter
@@ -66,6 +69,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
@@ -230,13 +234,26 @@ class FaultInjector:
             }
 
 
+def _safe_relative(rel: str) -> bool:
+    """A relative name that stays where it is put: no `..` part, not absolute, no NUL or backslash."""
+    if not rel or "\x00" in rel or "\\" in rel or rel.startswith("/"):
+        return False
+    return ".." not in rel.split("/")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
 class FixtureStore:
     """Finds recorded responses by URL in one or more fixture folders (first one wins)."""
 
     def __init__(self, folders: Iterable[Path], robots: bytes | None = None,
                  faults: dict[str, list[dict]] | None = None,
-                 fault_plan: FaultPlan | None = None) -> None:
+                 fault_plan: FaultPlan | None = None, page_cap: int | None = None) -> None:
         self.folders = [Path(f) for f in folders if f]
+        # A server may cap the page size below the `limit` asked for; paging must survive it.
+        self.page_cap = page_cap
         self.robots = robots
         # Scripted faults: request path (with query) -> replies to give, in order, before the
         # recorded one, e.g. {"/hf/api/daily_papers?date=D": [{"status": 429,
@@ -249,18 +266,26 @@ class FixtureStore:
         self._stub_head: tuple[bytes, bytes] | None = None
 
     def find(self, *relative: str) -> Path | None:
+        """The first recorded file of these relative names. Names come from the request (a date, a
+        paper id), so only files inside a fixture folder are ever served: no `..`, no absolute path,
+        no symlink out."""
         for folder in self.folders:
             for rel in relative:
+                if not _safe_relative(rel):
+                    continue
                 path = folder / rel
-                if path.is_file():
+                if path.is_file() and _inside(path, folder):
                     return path
         return None
 
     def glob(self, pattern: str) -> list[Path]:
+        if not _safe_relative(pattern):
+            return []
         seen: dict[str, Path] = {}
         for folder in self.folders:
             for path in sorted(folder.glob(pattern)):
-                seen.setdefault(path.name, path)
+                if _inside(path, folder):
+                    seen.setdefault(path.name, path)
         return sorted(seen.values(), key=lambda p: p.name)
 
     # -- routing -----------------------------------------------------------------------------
@@ -288,26 +313,17 @@ class FixtureStore:
         return report
 
     def no_html_stub(self, paper: str) -> bytes:
-        """arXiv's answer for a paper without an HTML rendering: HTTP 200 and a page that says "No
-        HTML is available for this paper". Derived, as no capture of it exists (sources.md §5
-        reports its text): the <head> of the recorded real page arxiv_html/2501.11120v1.html with
-        its title replaced and LaTeXML's generator comment and <base> removed, then a body holding
-        only that message."""
+        """arXiv's answer for a paper without an HTML rendering: the real capture
+        arxiv_stub/2601.17668_no-html-stub_2026-01or02.html (`<h1>No HTML for '2601.17668'</h1>`,
+        sources.md §5) with the asked-for paper (`paper`, as in the URL) in place of 2601.17668."""
         if self._stub_head is None:
-            real = self.find("arxiv_html/2501.11120v1.html")
-            page = real.read_bytes() if real else b"<!DOCTYPE html><html><head><title></title>"
-            head = page[: page.find(b"<body")] if b"<body" in page else page
-            head = re.sub(rb"<!--Generated on .*?-->\s*", b"", head, flags=re.S)
-            head = re.sub(rb"<base [^>]*>\s*", b"", head)
-            before, _, after = re.sub(rb"<title>.*?</title>", b"<title></title>", head, count=1,
-                                      flags=re.S).partition(b"<title></title>")
-            self._stub_head = (before, after)
-        name = paper.encode("utf-8", "replace")
+            real = self.find("arxiv_stub/2601.17668_no-html-stub_2026-01or02.html")
+            page = real.read_bytes() if real else b"<html><h1>No HTML for '2601.17668'</h1></html>"
+            # the id appears only in the h1; split there so the paper can be put in between
+            before, _, after = page.partition(b"No HTML for '2601.17668'")
+            self._stub_head = (before + b"No HTML for '", b"'" + after)
         before, after = self._stub_head
-        return (before + b"<title>No HTML for '" + name + b"'</title>" + after
-                + b"<body><main><h1>No HTML is available for this paper</h1>"
-                + b"<p>HTML is not available for the source of '" + name + b"'.</p></main></body>\n"
-                + b"</html>\n")
+        return before + paper.encode("utf-8", "replace") + after
 
     def recorded(self, raw_path: str) -> Reply:
         parts = urlsplit(raw_path)
@@ -334,15 +350,27 @@ class FixtureStore:
         return Reply(200, found.read_bytes(), f"{content_type}; charset=utf-8")
 
     def _daily_api(self, query: dict[str, list[str]]) -> Reply:
+        """HF's paging rules (docs/sources.md §2): `limit` is the page size, default 50, at most 100
+        (more: HTTP 400); `p` is the page number, 0-based. A page past the end is `[]`."""
         json_type = "application/json; charset=utf-8"
+        try:
+            limit = int((query.get("limit") or ["50"])[0])
+            page = int((query.get("p") or ["0"])[0])
+        except ValueError:
+            return Reply(400, b'{"error":"limit and p must be integers"}', json_type)
+        if not 1 <= limit <= 100 or page < 0:
+            return Reply(400, b'{"error":"limit must be between 1 and 100, p at least 0"}', json_type)
         day = (query.get("date") or [None])[0]
         if day is None:
             latest = self.glob("hf_daily_api/default-endpoint_*_raw.json")
             if not latest:
                 return Reply(404, b"no undated capture")
-            return Reply(200, latest[-1].read_bytes(), json_type)
-        found = self.find(f"hf_daily_api/{day}.json")
-        return Reply(200, found.read_bytes() if found else b"[]", json_type)
+            found: Path | None = latest[-1]
+        else:
+            # The undated capture is that day's list too (its name carries the day).
+            found = self.find(f"hf_daily_api/{day}.json", f"hf_daily_api/default-endpoint_{day}_raw.json")
+        body = found.read_bytes() if found else b"[]"
+        return Reply(200, _page_of(body, min(limit, self.page_cap or limit), page), json_type)
 
     def _listing(self, day: str | None) -> Reply:
         if day is None:
@@ -350,7 +378,9 @@ class FixtureStore:
             if not pages:
                 return Reply(404, b"no listing capture")
             return Reply(200, pages[-1].read_bytes(), "text/html; charset=utf-8")
-        found = self.find(f"hf_daily_html/{day}.html")
+        # A day's page, else its newest recorded capture (`papers-date-D_captured-….html`).
+        captures = self.glob(f"hf_daily_html/papers-date-{day}_captured-*.html")
+        found = self.find(f"hf_daily_html/{day}.html") or (captures[-1] if captures else None)
         if found is None:
             return Reply(302, b"", headers={"Location": "/hf/papers"})
         return Reply(200, found.read_bytes(), "text/html; charset=utf-8")
@@ -418,6 +448,21 @@ class FixtureStore:
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
+def _page_of(body: bytes, limit: int, page: int) -> bytes:
+    """Page `page` of a recorded list answer. A list that fits on page 0 is served byte for byte;
+    a body that is no JSON list (a derived malformed answer) is served whole as page 0."""
+    try:
+        entries = json.loads(body)
+    except ValueError:
+        entries = None
+    if not isinstance(entries, list):
+        return body if page == 0 else b"[]"
+    if page == 0 and len(entries) <= limit:
+        return body
+    chunk = entries[page * limit : (page + 1) * limit]
+    return json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 class ReplayServer(ThreadingHTTPServer):
     # socketserver's listen backlog is 5; a burst of new connections beyond it has SYNs dropped and
     # retransmitted a second later, which a client with a short timeout sees as a connect timeout.
@@ -482,10 +527,10 @@ def make_handler(store: FixtureStore, log_path: Path | None, lock: threading.Loc
 def serve(fixtures: list[Path], port: int = 0, host: str = "127.0.0.1",
           log_path: Path | None = None, robots: bytes | None = None,
           faults: dict[str, list[dict]] | None = None,
-          fault_plan: FaultPlan | None = None) -> ThreadingHTTPServer:
+          fault_plan: FaultPlan | None = None, page_cap: int | None = None) -> ThreadingHTTPServer:
     """Start the server in a background thread and return it (`server.server_address`; its
     `store.fault_report()` counts the faults served)."""
-    store = FixtureStore(fixtures, robots, faults, fault_plan)
+    store = FixtureStore(fixtures, robots, faults, fault_plan, page_cap)
     server = ReplayServer((host, port), make_handler(store, log_path, threading.Lock()))
     server.store = store  # type: ignore[attr-defined]
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -519,9 +564,19 @@ def _seconds_range(text: str) -> tuple[int, int]:
     return bounds
 
 
+# The recordings of this repository, wherever the server is started from.
+REPO_FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"replay: error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--fixtures", type=Path, default=Path("tests/fixtures"))
+    parser.add_argument("--fixtures", type=Path, default=REPO_FIXTURES,
+                        help=f"recorded responses (default: {REPO_FIXTURES})")
     parser.add_argument("--overlay", type=Path, action="append", default=[])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
@@ -539,14 +594,25 @@ def main(argv: list[str] | None = None) -> None:
                         help="how late a `slow` fault answers (default 3)")
     parser.add_argument("--delay", type=float, default=0.0, help="seconds added to every answer")
     args = parser.parse_args(argv)
+    # Without its recordings the server would answer `[]` to everything and a crawl would look
+    # like a run of empty days: refuse instead, with one line.
+    for folder in [args.fixtures, *args.overlay]:
+        if not folder.is_dir():
+            _fail(f"fixtures folder {folder} does not exist (run from the repository, or give --fixtures)")
+    kinds = ("hf_daily_api", "hf_daily_html", "arxiv_html")
+    if not any((args.fixtures / kind).is_dir() for kind in kinds):
+        _fail(f"{args.fixtures} holds no recorded responses (none of {', '.join(kinds)})")
     robots = args.robots.read_bytes() if args.robots else None
     faults = json.loads(args.faults.read_text()) if args.faults else None
     plan = None
     if args.fault_rate or args.delay:
         plan = FaultPlan(args.fault_rate, args.seed, args.max_consecutive_faults, args.retry_after,
                          args.slow_seconds, args.delay)
-    server = serve([*args.overlay, args.fixtures], args.port, args.host, args.log, robots, faults,
-                   plan)
+    try:
+        server = serve([*args.overlay, args.fixtures], args.port, args.host, args.log, robots, faults,
+                       plan)
+    except OSError as exc:
+        _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc} (try another --port)")
     base = f"http://{args.host}:{server.server_address[1]}"
     flags = " ".join(f"-s {k}='{v}'" for k, v in replay_settings(base).items())
     print(f"replaying {args.fixtures} at {base}\n  scrapy crawl hfpapers -a date=2024-08-01 {flags}",

@@ -13,6 +13,14 @@ HFPAPERS_LISTING_PATH = "/papers/date/{date}"  # the older form is "/papers?date
 HFPAPERS_ARXIV_BASE = "https://arxiv.org"
 HFPAPERS_ARXIV_API = "https://export.arxiv.org/api/query"
 
+# -- the lists: HF pages daily_papers (page size ≤ 100, default 50, `p` 0-based; see scraper/daylist.py)
+HFPAPERS_LIST_PAGE_SIZE = 100
+HFPAPERS_MAX_LIST_PAGES = 30  # a day that goes on longer is not trusted (the largest real day: 73)
+HFPAPERS_MAX_LIST_BYTES = 16 * 1024 * 1024  # per list answer; a real 100-entry page is about 0.7 MiB
+# An undated crawl (the latest day) also crawls again the N calendar days before it: their lists
+# grow and upvotes climb for one to two weeks, and HF takes papers up to 14 days after their arXiv date.
+HFPAPERS_REFRESH_DAYS = 14
+
 # -- where to write ------------------------------------------------------------------------------
 HFPAPERS_DATA_DIR = "data"
 
@@ -66,7 +74,7 @@ DOWNLOADER_MIDDLEWARES = {
 # -- resume (-s JOBDIR=DIR): the spider's journal of finished days in DIR is the job's memory ------
 # Scrapy's disk request queue is not used (a killed crawl leaves it inconsistent, and the day in
 # progress is redone from its list anyway); nor is the pickled spider.state (the journal is JSON).
-SCHEDULER = "scraper.spiders.hfpapers.MemoryQueueScheduler"
+SCHEDULER = "scraper.scheduler.MemoryQueueScheduler"
 
 # -- pipelines: each does one thing ------------------------------------------------------------
 ITEM_PIPELINES = {

@@ -2,4 +2,4 @@
 done (the engine went idle); the Parquet writer then packs that day's partitions atomically."""
 
 day_completed = object()  # kwargs: listing_date: date
-day_failed = object()  # kwargs: listing_date: date | None, reason: str
+day_failed = object()  # kwargs: listing_date: date | None, reason: str, filed_under: date | None

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from scraper import demo
 from scraper.replay import FaultPlan, replay_settings, serve
+from scraper.schema.registry import APPEND_ONLY
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -47,10 +49,11 @@ class Replay:
 
 
 def start_replay(tmp: Path, overlay: Path | None = None, faults: dict | None = None,
-                 robots: bytes | None = None, fault_plan: FaultPlan | None = None):
+                 robots: bytes | None = None, fault_plan: FaultPlan | None = None,
+                 page_cap: int | None = None):
     log_path = tmp / "replay-requests.jsonl"
     folders = [overlay, FIXTURES] if overlay else [FIXTURES]
-    server = serve(folders, 0, "127.0.0.1", log_path, robots, faults, fault_plan)
+    server = serve(folders, 0, "127.0.0.1", log_path, robots, faults, fault_plan, page_cap)
     return server, Replay(f"http://127.0.0.1:{server.server_address[1]}", log_path)
 
 
@@ -118,20 +121,15 @@ def start_crawl(replay: Replay, data_dir: Path, log_path: Path, *args: str,
 
 # -- a backfill of recorded days plus the derived arXiv day, and its fault-free reference crawl --
 
-DERIVED_BACKFILL = ("start=2025-09-29", "end=2025-10-03")  # 10-01 has no list
-ARXIV_DAY_AS = "2025-10-02"  # a weekday without a capture: the derived arXiv day is served here
+DERIVED_BACKFILL = (f"start={demo.DEMO_START}", f"end={demo.DEMO_END}")  # 10-01 has no list
+ARXIV_DAY_AS = demo.ARXIV_DAY_AS  # a weekday without a capture: the derived arXiv day is served here
 
 
 def derive_backfill_overlay(folder: Path) -> Path:
-    """The recorded days 2025-09-29…10-03, with the arXiv test day of tests/test_arxiv_crawl
-    (`derive_overlay`: real list entries and Atom entries re-pointed at the captured HTML and abs
-    pages) served as 2025-10-02, so one backfill has recorded lists and real arXiv pages."""
-    from tests.test_arxiv_crawl import DAY, derive_overlay
-
-    derive_overlay(folder)
-    lists = folder / "hf_daily_api"
-    (lists / f"{ARXIV_DAY_AS}.json").write_bytes((lists / f"{DAY}.json").read_bytes())
-    return folder
+    """The recorded days 2025-09-29…10-03 with the derived arXiv day served as 2025-10-02, so one
+    backfill has recorded lists and real arXiv pages — `hfpapers-demo`'s crawl (shipped code:
+    `scraper.demo.derive_backfill_overlay`)."""
+    return demo.derive_backfill_overlay(folder, FIXTURES)
 
 
 # Timeouts and waits small enough for a fast suite (a `slow` fault answers after 3 s). Headroom for a
@@ -170,20 +168,34 @@ def reference_backfill(tmp_path_factory) -> Iterator[Reference]:
 
 
 def dataset_contents(data_dir: Path) -> dict[str, object]:
-    """Every partition file under `data_dir` (run reports aside) as a pyarrow Table, keyed by its
-    path, made comparable across crawls: `crawled_at` dropped, the replay server's address cut from
-    `source_url`, rejects (which have no key) sorted."""
+    """Every partition under `data_dir` (run reports aside) as a pyarrow Table, keyed by its path,
+    made comparable across crawls: `crawled_at` dropped, the replay server's address cut from
+    `source_url`, rejects (which have no key) sorted. An append-only table (`ratings`) has one file
+    per crawl, named after it: its day is keyed by folder and holds the distinct rows of all its
+    files (a day redone after a kill may hold the same snapshot twice)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    contents: dict[str, object] = {}
-    for path in sorted(data_dir.glob("*/date=*/*.parquet")):
+    def comparable(path: Path) -> pa.Table:
         table = pq.read_table(path).drop_columns(["crawled_at"])
         index = table.schema.get_field_index("source_url")
         urls = pc.replace_substring_regex(table["source_url"], pattern=r"^http://127\.0\.0\.1:\d+",
                                           replacement="")
-        table = table.set_column(index, "source_url", urls)
-        if path.parts[-3] == "rejects" and table.num_rows > 1:
+        return table.set_column(index, "source_url", urls)
+
+    contents: dict[str, object] = {}
+    for path in sorted(data_dir.glob("*/date=*/*.parquet")):
+        table_name = path.parts[-3]
+        if table_name in APPEND_ONLY:
+            key = str(path.parent.relative_to(data_dir))
+            if key not in contents:
+                table = pa.concat_tables(comparable(p) for p in sorted(path.parent.glob("*.parquet")))
+                rows = {repr(row): row for row in table.to_pylist()}
+                contents[key] = pa.Table.from_pylist([rows[k] for k in sorted(rows)], schema=table.schema)
+            continue
+        table = comparable(path)
+        if table_name == "rejects" and table.num_rows > 1:
             keys = [(c, "ascending") for c in ("reason", "source_url", "arxiv_id", "detail")]
             table = table.take(pc.sort_indices(table, sort_keys=keys))
         contents[str(path.relative_to(data_dir))] = table

@@ -3,57 +3,21 @@ fallback, metrics and claims — and a second run that sends no arXiv page reque
 
 from __future__ import annotations
 
-import copy
-import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from lxml import etree
 
+# The derived arXiv day is shipped code, shared with `hfpapers-demo` (see its docstring for what is
+# derived from which real capture).
+from scraper.demo import ABS_ID, HTML_ID, REAL_ATOM_IDS, derive_arxiv_day
+from scraper.demo import ARXIV_DAY as DAY
 from tests.conftest import FIXTURES, Replay, run_crawl, start_replay
-
-ATOM = "{http://www.w3.org/2005/Atom}"
-DAY = "2026-07-30"  # no real list is recorded for this day: the test derives one below
-REAL_ATOM_IDS = ["2607.28568", "2607.28582", "2607.28618"]  # in both the HF and arXiv captures
-HTML_ID, ABS_ID = "2501.11120", "1902.02534"  # real HTML page / real abs page (no HTML link)
 
 
 def derive_overlay(folder: Path) -> Path:
-    """Test-derived variants of real captures (the shared captures have no day whose papers have
-    both an arXiv API entry and an HTML or abs page):
-
-    * a daily list: the real 2026-07-31 entries of the three papers whose arXiv API entries were
-      captured, plus two copies of a real entry re-pointed at the papers whose HTML (2501.11120v1)
-      and abs page (1902.02534, v2, no HTML) were captured;
-    * an Atom feed holding one entry for each of those two papers: a real captured entry
-      (1707.08567) with its id, title and links rewritten to the paper and version of the page.
-    """
-    raw = json.loads((FIXTURES / "hf_daily_api/default-endpoint_2026-07-31_raw.json").read_bytes())
-    entries = [e for e in raw if e["paper"]["id"] in REAL_ATOM_IDS]
-    for arxiv_id in (HTML_ID, ABS_ID):
-        twin = copy.deepcopy(raw[0])
-        twin["paper"]["id"] = arxiv_id
-        entries.append(twin)
-    (folder / "hf_daily_api").mkdir(parents=True)
-    (folder / "hf_daily_api" / f"{DAY}.json").write_text(json.dumps(entries))
-
-    feed = etree.fromstring((FIXTURES / "arxiv_api/idlist_1707.08567.xml").read_bytes())
-    donor = feed.find(f"{ATOM}entry")
-    feed.remove(donor)
-    for arxiv_id, version, title in (
-        (HTML_ID, 1, "Tell me about yourself: LLMs are aware of their learned behaviors"),
-        (ABS_ID, 2, "Sentence-level arXiv abstract page capture"),
-    ):
-        entry = copy.deepcopy(donor)
-        entry.find(f"{ATOM}id").text = f"http://arxiv.org/abs/{arxiv_id}v{version}"
-        entry.find(f"{ATOM}title").text = title
-        for link in entry.findall(f"{ATOM}link"):
-            link.set("href", link.get("href").replace("1707.08567v1", f"{arxiv_id}v{version}"))
-        feed.append(entry)
-    (folder / "arxiv_api").mkdir()
-    (folder / "arxiv_api" / "derived_2501.11120_1902.02534.xml").write_bytes(etree.tostring(feed))
-    return folder
+    """The derived arXiv day (`scraper.demo.derive_arxiv_day`) from tests/fixtures, in `folder`."""
+    return derive_arxiv_day(folder, FIXTURES)
 
 
 @pytest.fixture(scope="module")

@@ -93,6 +93,56 @@ def test_sections():
     assert "We replicate some of our experiments on open-weight models" not in all_text
 
 
+OXIDE = PAGE.parent / "1706.03762v7_oxide0.7.5_2026-08_arxivlicense.html"
+
+
+def section_text(r: dict, section_id: str) -> str:
+    return next(s["text"] for s in r["sections"] if s["id"] == section_id)
+
+
+def test_section_text_math_and_citations():
+    """Math as TeX between $…$ / $$…$$; citations as markers naming their reference entry."""
+    r = parse_html(OXIDE.read_bytes(), url="https://arxiv.org/html/1706.03762v7")
+    text = section_text(r, "S3.SS2.SSS1")  # Scaled Dot-Product Attention
+    assert "queries and keys of dimension $d_{k}$, and values of dimension $d_{v}$." in text
+    # the display equation is its own line, with its number after it
+    assert (
+        "\n$$" + r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}(\frac{QK^{T}}{\sqrt{d_{k}}})V" + "$$ (1)\n"
+        in text
+    )
+    intro = section_text(r, "S1")
+    assert intro.startswith(
+        "Recurrent neural networks, long short-term memory [bib.bib13] and gated recurrent [bib.bib7]"
+    )
+    assert "machine translation [bib.bib35; bib.bib2; bib.bib5]." in intro
+    ref_ids = {ref["id"] for ref in r["references"]}
+    cited = {m for t in (s["text"] for s in r["sections"]) for m in re.findall(r"bib\.bib\d+", t)}
+    assert len(cited) >= 30 and cited <= ref_ids  # every marker names an entry of `references`
+    # author-year citations (2501.11120): the parenthesis becomes the marker
+    assert section_text(row(), "S1").startswith(
+        "Large Language Models (LLMs) can learn sophisticated behaviors and policies, such as the "
+        "ability to act as helpful and harmless assistants [bib.bib4; bib.bib29]. But are"
+    )
+    # tables and captions keep their own text: no delimiters, no markers
+    t2 = next(t for t in r["tables"] if t["id"] == "S6.T2")
+    assert any(c["text"].startswith("ByteNet") for row_ in t2["rows"] for c in row_["cells"])
+    assert not any("$" in c["text"] for t in r["tables"] for row_ in t["rows"] for c in row_["cells"])
+
+
+def test_section_text_lists_and_code_lines():
+    lines = section_text(row(), "A2.SS3").split("\n")  # an itemize of trigger kinds
+    assert lines[0] == "Here is a full description of the 8 different triggers we used:"
+    assert lines[1].startswith("• Individual triggers: These are always the same exact sequence")
+    assert lines[2].startswith("• Family triggers: These are families")
+    code = section_text(row(), "A3.SS2.SSS6.Px6").split("\n")  # a Python listing
+    at = code.index("def message_probability_me(message: str) -> float:")
+    assert code[at + 1] == ' """Probability that the given message was written while talking to me."""'
+    # the listing's download link (⬇) stays out; its lines are not run together
+    assert "⬇" not in "\n".join(code) and not any(
+        line.startswith("def ") and "Probability" in line for line in code
+    )
+
+
 def test_math_is_tex_alttext():
     r = row()
     assert r["n_math"] == 187
@@ -208,6 +258,24 @@ def test_no_html_stub_variant(message):
     r = parse_html(stub, url="https://arxiv.org/html/2501.11120v1")
     assert r["fulltext_status"] == "no_html"
     assert r["arxiv_id"] == "2501.11120"
+    conforms(r)
+
+
+STUB = PAGE.parents[1] / "arxiv_stub" / "2601.17668_no-html-stub_2026-01or02.html"
+
+
+def test_real_no_html_stub():
+    """arXiv's real 2026 answer for a paper without HTML (status not recorded: 200 or 404)."""
+    stub = STUB.read_bytes()
+    r = parse_html(stub, url="https://arxiv.org/html/2601.17668")
+    assert (r["arxiv_id"], r["version"]) == ("2601.17668", None)
+    assert (r["fulltext_status"], r["fulltext_source"]) == ("no_html", "none")
+    assert r["sections"] == [] and r["n_sections"] is None
+    # saved without its URL, the page names the paper itself ("No HTML for '2601.17668'")
+    assert parse_html(stub)["arxiv_id"] == "2601.17668"
+    # derived: the same answer for a versioned URL, as arXiv words it for the id asked for
+    versioned = stub.replace(b"'2601.17668'", b"'2601.17668v2'")
+    assert (parse_html(versioned)["arxiv_id"], parse_html(versioned)["version"]) == ("2601.17668", 2)
     conforms(r)
 
 

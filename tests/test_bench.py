@@ -5,6 +5,8 @@ benchmark from rotting and its floor honest: a floor that skipped part of the ro
 make the structure look dearer than it is.
 """
 
+import re
+
 from bench_arxiv_html import FIXTURE, main, text_floor  # bench/, put on sys.path by conftest
 
 from scraper.parsers.arxiv_html import parse_html
@@ -18,11 +20,15 @@ def test_floor_reads_the_texts_of_the_row():
     cells = [c["text"] for t in row["tables"] for r in t["rows"] for c in r["cells"]]
     assert len(cells) == 497
     assert all(text in read for text in cells)
-    # Section blocks: the row drops footnotes and error macros from them, the floor does not,
-    # so a few lines differ (18 of 185 on this page); titles sit inside the heading texts.
+    # Section blocks: the row drops footnotes and error macros from them, the floor does not;
+    # the row also gives list items and code lines a line each and wraps math in $…$ and
+    # citations in [bib.…] markers (issue 11), so its words, not its lines, are compared (98.5%
+    # of them are in the floor's texts on this page); titles sit inside the heading texts.
     lines = [line for s in row["sections"] for line in s["text"].split("\n") if line]
-    assert len(lines) == 185
-    assert sum(line in read for line in lines) >= 0.9 * len(lines)
+    assert len(lines) == 305
+    floor_words = {word for text in floor for word in text.split()}
+    words = [w for line in lines for w in re.sub(r"\[bib\.[^\]]*\]|\$", " ", line).split()]
+    assert sum(w in floor_words for w in words) >= 0.95 * len(words)
     titles = [s["title"] for s in row["sections"] if s["title"]]
     assert titles and all(any(title in text for text in floor) for title in titles)
     assert text_floor(body, squash=False) != floor  # the raw floor really skips the squash

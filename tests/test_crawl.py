@@ -111,7 +111,7 @@ def test_a_day_without_list_on_the_listing_page(replay: Replay, tmp_path) -> Non
 
 
 def test_429_retry_after_is_honoured(tmp_path) -> None:
-    path = "/hf/api/daily_papers?date=2025-07-07"
+    path = "/hf/api/daily_papers?date=2025-07-07&limit=100&p=0"
     faults = {path: [{"status": 429, "headers": {"Retry-After": "2"}},
                      {"status": 503, "headers": {"RateLimit": '"api";r=0;t=1'}}]}
     server, replay = start_replay(tmp_path, faults=faults)
@@ -132,7 +132,7 @@ def test_429_retry_after_is_honoured(tmp_path) -> None:
 
 
 def test_rate_limited_for_good_fails_the_day_and_keeps_old_data(tmp_path) -> None:
-    path = "/hf/api/daily_papers?date=2025-07-07"
+    path = "/hf/api/daily_papers?date=2025-07-07&limit=100&p=0"
     server, replay = start_replay(tmp_path)
     try:
         assert run_crawl(replay, tmp_path / "data", "date=2025-07-07").returncode == 0
@@ -180,5 +180,5 @@ def test_malformed_list_is_rejected_with_its_url(tmp_path) -> None:
     assert not (tmp_path / "data" / "papers").exists()
     rejects = pd.read_parquet(tmp_path / "data" / "rejects")
     assert rejects["reason"].tolist() == ["invalid_json"]
-    assert rejects["source_url"].iloc[0].endswith("/hf/api/daily_papers?date=2025-07-07")
+    assert rejects["source_url"].iloc[0].endswith("/hf/api/daily_papers?date=2025-07-07&limit=100&p=0")
     assert json.loads(json.dumps(rejects["payload"].iloc[0]))  # the body is kept for debugging

@@ -8,11 +8,22 @@ from pathlib import Path
 import pytest
 
 from scraper.parsers.arxiv_html import extract_tables
-from scraper.parsers.metrics import parse_cell_numbers, parse_number, table_metrics
+from scraper.parsers.metrics import (
+    normalize_label,
+    parse_cell_items,
+    parse_cell_numbers,
+    parse_number,
+    table_metrics,
+)
 from scraper.schema import SCHEMA_VERSION, conform
 from scraper.schema.metrics import METRICS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "arxiv_html" / "2501.11120v1.html"
+ATTENTION = (
+    Path(__file__).parent / "fixtures" / "arxiv_html" / "1706.03762v7_oxide0.7.5_2026-08_arxivlicense.html"
+)
+# Real LaTeXML 0.8.7 output of the gold corpus (tests/gold/latexml/, sources next to it)
+LATEXML = Path(__file__).parent / "gold" / "latexml"
 COMMON = {
     "listing_date": date(2025, 1, 21),
     "crawled_at": datetime(2025, 1, 21, 8, 0, tzinfo=UTC),
@@ -109,8 +120,7 @@ def test_real_table_count_and_percentage(tables: dict[str, dict]) -> None:
 def test_real_table_label_columns_and_dash(tables: dict[str, dict]) -> None:
     rows = table_metrics(tables["A3.T12"], "2501.11120", 1)
     assert {r["row_label"] for r in rows} >= {"Apples / GPT-4o-2024-08-06"}
-    apples_epochs = [r for r in rows if r["row_label"].startswith("Apples") and
-                     r["column_label"] == "Epochs"]
+    apples_epochs = [r for r in rows if r["row_label"].startswith("Apples") and r["column_label"] == "Epochs"]
     assert [r["value"] for r in apples_epochs] == [10.0]
     t28 = table_metrics(tables["A3.T28"], "2501.11120", 1)
     assert not [r for r in t28 if r["row_label"] == "GPT-4o" and r["column_label"] == "Epochs"]
@@ -123,8 +133,15 @@ def test_text_tables_give_nothing(tables: dict[str, dict]) -> None:
 
 
 def _cell(text: str, **kw: object) -> dict:
-    base = {"text": text, "is_header": False, "colspan": 1, "rowspan": 1,
-            "bold": False, "underline": False, "italic": False}
+    base = {
+        "text": text,
+        "is_header": False,
+        "colspan": 1,
+        "rowspan": 1,
+        "bold": False,
+        "underline": False,
+        "italic": False,
+    }
     return {**base, **kw}
 
 
@@ -139,13 +156,21 @@ GRID = {
     "label": "Table 2",
     "caption": "Results on ImageNet and COCO.",
     "rows": [
-        _row([_cell("Method", rowspan=2), _cell("ImageNet", colspan=2), _cell("Latency (ms)",
-              rowspan=2)], header=True),
+        _row(
+            [_cell("Method", rowspan=2), _cell("ImageNet", colspan=2), _cell("Latency (ms)", rowspan=2)],
+            header=True,
+        ),
         _row([_cell("Top-1 \\uparrow"), _cell("Error \\downarrow")], header=True),
         _row([_cell("Zero-shot", colspan=4)]),
         _row([_cell("ResNet-50 [12]"), _cell("76.1"), _cell("23.9"), _cell("12.0")]),
-        _row([_cell("Ours"), _cell("\\textbf{80.2}", bold=True), _cell("\\underline{19.8}",
-              underline=True), _cell("-")]),
+        _row(
+            [
+                _cell("Ours"),
+                _cell("\\textbf{80.2}", bold=True),
+                _cell("\\underline{19.8}", underline=True),
+                _cell("-"),
+            ]
+        ),
     ],
 }
 
@@ -196,3 +221,146 @@ def test_rows_conform_to_schema(tables: dict[str, dict]) -> None:
     for r in rows:
         assert set(r) == set(METRICS.names) - set(COMMON)
         conform(r | COMMON, METRICS)
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 11: TeX numbers, ranges, structural headers, spanning cells
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2.3\\cdot 10^{19}", [(2.3e19, None, None, None)]),  # 1706.03762 Table 2, TeX alttext
+        ("1.2\\times10^{5}", [(1.2e5, None, None, None)]),
+        ("10^{-3}", [(1e-3, None, None, None)]),
+        ("27.3\\pm 0.2", [(27.3, None, 0.2, None)]),
+        ("38.1\\%", [(38.1, "%", None, None)]),
+        ("\\textbf{28.4}", [(28.4, None, None, None)]),
+        ("54.4–73", [(54.4, None, None, 73.0)]),  # LaTeX "--" as LaTeXML writes it
+        ("\\sim5–15", [(5.0, None, None, 15.0)]),
+        ("5–15 ms", [(5.0, "ms", None, 15.0)]),
+        ("8-32", [(8.0, None, None, 32.0)]),
+        ("–0.3", [(-0.3, None, None, None)]),  # a leading en dash is a minus sign
+        ("0.97 -0.09", [(0.97, None, None, None), (-0.09, None, None, None)]),
+    ],
+)
+def test_parse_cell_items_tex_and_ranges(text: str, expected: list) -> None:
+    got = parse_cell_items(text)
+    assert len(got) == len(expected)
+    for (v, u, s, h), (ev, eu, es, eh) in zip(got, expected, strict=True):
+        assert v == pytest.approx(ev) and u == eu
+        assert s == (pytest.approx(es) if es is not None else None)
+        assert h == (pytest.approx(eh) if eh is not None else None)
+
+
+@pytest.mark.parametrize("text", ["2024-05-13", "73–54.4", "–", "\\textemdash", "O(n^{2}\\cdot d)", "O(1)"])
+def test_parse_cell_items_rejects(text: str) -> None:
+    assert parse_cell_items(text) == []
+
+
+def test_parse_cell_numbers_keeps_the_low_end_of_a_range() -> None:
+    assert parse_cell_numbers("54.4–73") == [(54.4, None, None)]
+
+
+@pytest.mark.parametrize(
+    ("tex", "label"),
+    [
+        ("d_{\\text{model}}", "d_model"),  # 1706.03762 Table 3
+        ("\\epsilon_{ls}", "ε_ls"),
+        ("\\times 10^{6}", "×10^6"),
+        ("FID \\downarrow", "FID ↓"),
+        ("Acc. (\\%)", "Acc. (%)"),
+        ("Ours^{\\dagger}", "Ours†"),
+        ("256\\times 256", "256×256"),
+    ],
+)
+def test_normalize_label(tex: str, label: str) -> None:
+    assert normalize_label(tex) == label
+
+
+@pytest.fixture(scope="module")
+def attention() -> dict[str, dict]:
+    return {t["id"]: t for t in extract_tables(ATTENTION.read_bytes())}
+
+
+def test_attention_table_2_two_level_header_and_tex_costs(attention: dict[str, dict]) -> None:
+    """The issue's "done when" on the real 1706.03762 page."""
+    rows = table_metrics(attention["S6.T2"], "1706.03762", 7)
+    big = {r["column_label"]: r for r in rows if r["row_label"] == "Transformer (big)"}
+    assert big["BLEU / EN-DE"]["value"] == pytest.approx(28.4) and big["BLEU / EN-DE"]["is_best"]
+    assert big["BLEU / EN-FR"]["value"] == pytest.approx(41.8) and big["BLEU / EN-FR"]["is_best"]
+    cost = big["Training Cost (FLOPs) / EN-DE | EN-FR"]  # one cell spanning both columns: one row
+    assert cost["value"] == pytest.approx(2.3e19) and cost["unit"] == "FLOPs"
+    assert cost["col_index"] == 4 and not cost["is_best"]
+    assert len(big) == 3
+    gnmt = {r["column_label"]: r["value"] for r in rows if r["row_label"] == "GNMT + RL [38]"}
+    assert gnmt == {
+        "BLEU / EN-DE": pytest.approx(24.6),
+        "BLEU / EN-FR": pytest.approx(39.92),
+        "Training Cost (FLOPs) / EN-DE": pytest.approx(2.3e19),
+        "Training Cost (FLOPs) / EN-FR": pytest.approx(1.4e20),
+    }
+    assert not any(r["row_index"] < 2 for r in rows)  # the EN-DE | EN-FR row is header
+
+
+def test_attention_table_3_scale_header_and_variant_labels(attention: dict[str, dict]) -> None:
+    rows = table_metrics(attention["S6.T3"], "1706.03762", 7)
+    params = [r for r in rows if r["column_label"] == "params / ×10^6"]
+    assert [r["value"] for r in params][:2] == [65.0, 58.0] and {r["unit"] for r in params} == {"M"}
+    variant_b = [r for r in rows if r["row_label"] == "(B)"]
+    assert len(variant_b) == 8 and all(r["unit"] != "B" for r in variant_b)  # "(B)" is no unit
+    assert not [r for r in rows if r["row_index"] == 20 and r["col_index"] < 10]  # text span
+    assert table_metrics(attention["S4.T1"], "1706.03762", 7) == []  # O(1), O(n^2·d): no numbers
+
+
+def _latexml_table(name: str, tag: str) -> dict:
+    tables = extract_tables((LATEXML / name).read_bytes())
+    return next(t for t in tables if (t["caption"] or "").startswith(f"[{tag}]"))
+
+
+@pytest.mark.parametrize("shape", ["guess", "noguess"])
+def test_numeric_sub_labels_under_a_spanning_header(shape: str) -> None:
+    rows = table_metrics(_latexml_table(f"tables_b.{shape}.html", "L17"), "gold", None)
+    assert {r["column_label"] for r in rows} == {f"TriviaQA (k-shot) / {k}" for k in (0, 1, 64)}
+    assert len(rows) == 6
+
+
+def test_group_rows_guessed_as_header_stay_group_rows() -> None:
+    """LaTeXML's header guess puts "Zero-shot"/"Fine-tuned" rows in th; they label the rows below."""
+    table = _latexml_table("tables_b.guess.html", "L13")
+    assert table["rows"][1]["is_header"] and table["rows"][4]["is_header"]  # what the converter did
+    rows = table_metrics(table, "gold", None)
+    assert {r["column_label"] for r in rows} == {"BoolQ", "RTE", "WiC"}
+    assert {r["row_label"].split(" / ")[0] for r in rows} == {"Zero-shot", "Fine-tuned"}
+
+
+def test_first_body_row_guessed_as_header_is_body() -> None:
+    table = _latexml_table("tables_c.guess.html", "L26")
+    assert table["rows"][1]["is_header"]  # NeRF's row, plain text among math rows
+    rows = table_metrics(table, "gold", None)
+    assert {r["column_label"] for r in rows} == {"PSNR", "SSIM", "LPIPS"} and len(rows) == 9
+    assert {r["value"] for r in rows if r["is_best"]} >= {33.32, 0.970, 33.09, 0.043}
+
+
+def test_checkmark_columns_are_not_labels() -> None:
+    rows = table_metrics(_latexml_table("tables_c.noguess.html", "L32"), "gold", None)
+    assert [r["row_label"] for r in rows] == ["A", "B", "C"]
+
+
+def test_attention_rows_conform_to_schema(attention: dict[str, dict]) -> None:
+    rows = [r for t in attention.values() for r in table_metrics(t, "1706.03762", 7)]
+    assert len(rows) > 100 and any(r["value"] > 1e18 for r in rows)
+    ranges = table_metrics(_latexml_table("tables_a.noguess.html", "L09"), "gold", None)
+    assert [(r["value"], r["value_high"]) for r in ranges][:3] == [(54.4, 73.0), (5.0, 15.0), (8.0, 32.0)]
+    for r in rows + ranges:
+        conform(r | COMMON, METRICS)
+
+
+@pytest.mark.parametrize("shape", ["guess", "noguess"])
+def test_title_row_over_a_numeric_header_row(shape: str) -> None:
+    """A title spanning the table is no column header by itself: the years row under it is."""
+    rows = table_metrics(_latexml_table(f"tables_d.{shape}.html", "L61"), "gold", None)
+    assert {r["row_label"] for r in rows} == {"CVPR", "ICML"} and len(rows) == 6
+    assert {r["column_label"] for r in rows} == {
+        f"Accepted papers per year / {y}" for y in (2022, 2023, 2024)
+    }

@@ -11,8 +11,8 @@ import pytest
 
 from pipelines.card import column_table
 from scraper.schema.registry import TABLES
-from tests.conftest import ROOT, run_crawl, start_replay
-from tests.test_arxiv_crawl import DAY, derive_overlay
+from tests.conftest import ROOT
+from tests.test_demo import run_demo
 
 README = (ROOT / "README.md").read_text()
 PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
@@ -20,16 +20,11 @@ PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    """A working directory whose data/ holds a recorded backfill and the arXiv test day."""
+    """A working directory whose data/ holds what `hfpapers-demo --out data` writes (as the README's
+    demo section suggests): recorded days and the derived arXiv day (see tests/test_demo.py)."""
     work = tmp_path_factory.mktemp("readme")
-    server, replay = start_replay(work, overlay=derive_overlay(work / "overlay"))
-    try:
-        for args in (("start=2025-09-29", "end=2025-10-03"), (f"date={DAY}",)):
-            result = run_crawl(replay, work / "data", *args,
-                               settings={"HTTPCACHE_DIR": str(work / "cache")})
-            assert result.returncode == 0, result.log[-3000:]
-    finally:
-        server.shutdown()
+    proc = run_demo("--out", "data", cwd=work)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return work
 
 

@@ -24,6 +24,7 @@ from pipelines import load
 from pipelines.release import (
     RELEASED_TABLES,
     LocalFile,
+    ReleaseError,
     RemoteFile,
     RemoteState,
     UploadPlan,
@@ -77,10 +78,17 @@ def crawl_release_data(tmp: Path) -> Path:
 def release_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """The installed console script when it is on PATH, else the same entry point via -m."""
     script = shutil.which("hfpapers-release", path=str(Path(sys.executable).parent)) or shutil.which(
-        "hfpapers-release")
+        "hfpapers-release"
+    )
     cmd = [script] if script else [sys.executable, "-m", "pipelines.release"]
-    return subprocess.run([*cmd, *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [*cmd, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +114,11 @@ def test_folder_layout(release: Path, crawl: Path) -> None:
     assert files[:3] == ["LICENSE.md", "README.md", "assets/overview.png"]
     data_files = files[3:]
     assert all(f.startswith("data/") and f.endswith("/part-0.parquet") for f in data_files)
-    expected = {f"data/{t}/{p.parent.name}/part-0.parquet"
-                for t in RELEASED_TABLES for p in (crawl / t).glob("date=*/*.parquet")}
+    expected = {
+        f"data/{t}/{p.parent.name}/part-0.parquet"
+        for t in RELEASED_TABLES
+        for p in (crawl / t).glob("date=*/*.parquet")
+    }
     assert set(data_files) == expected  # every table and day, and nothing of rejects or _runs
     assert not any("rejects" in f or "_runs" in f for f in files)
     assert rows_by_table(release / "data") == rows_by_table(crawl)
@@ -165,10 +176,19 @@ print(json.dumps(out))
 
 
 def test_every_config_loads_with_datasets_offline(release: Path, tmp_path) -> None:
-    env = {"HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf"),
-           "HF_DATASETS_CACHE": str(tmp_path / "hf" / "datasets")}
-    proc = subprocess.run([sys.executable, "-c", LOAD_WITH_DATASETS, str(release), *RELEASED_TABLES],
-                          capture_output=True, text=True, timeout=300, env={**os.environ, **env})
+    env = {
+        "HF_DATASETS_OFFLINE": "1",
+        "HF_HUB_OFFLINE": "1",
+        "HF_HOME": str(tmp_path / "hf"),
+        "HF_DATASETS_CACHE": str(tmp_path / "hf" / "datasets"),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", LOAD_WITH_DATASETS, str(release), *RELEASED_TABLES],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **env},
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     loaded = json.loads(proc.stdout.strip().splitlines()[-1])
     expected_rows = rows_by_table(release / "data")
@@ -191,10 +211,15 @@ def test_pandas_and_duckdb_read_the_release(release: Path) -> None:
     types = {row[0]: row[1] for row in described.fetchall()}
     assert types["listing_date"] == "DATE" and types["crawled_at"] == "TIMESTAMP WITH TIME ZONE"
     assert types["upvotes"] == "INTEGER" and types["arxiv_categories"] == "VARCHAR[]"
-    days = duckdb.sql(f"SELECT date, count(*) FROM read_parquet('{glob}', hive_partitioning=true) "
-                      "GROUP BY 1 ORDER BY 1").fetchall()
+    days = duckdb.sql(
+        f"SELECT date, count(*) FROM read_parquet('{glob}', hive_partitioning=true) GROUP BY 1 ORDER BY 1"
+    ).fetchall()
     assert [(str(d), n) for d, n in days] == [
-        ("2025-09-29", 30), ("2025-09-30", 50), ("2025-10-03", 39), (DAY, 5)]
+        ("2025-09-29", 30),
+        ("2025-09-30", 50),
+        ("2025-10-03", 39),
+        (DAY, 5),
+    ]
 
 
 def test_full_text_is_released_only_where_the_licence_allows(release: Path, crawl: Path) -> None:
@@ -215,7 +240,9 @@ def test_full_text_is_released_only_where_the_licence_allows(release: Path, craw
     metrics = pd.read_parquet(release / "data" / "metrics")
     assert metrics.groupby("arxiv_id")["caption"].count().to_dict() == {HTML_ID: 0, LICENSED_ID: 108}
     assert metrics["value"].notna().all() and metrics.groupby("arxiv_id").size().to_dict() == {
-        HTML_ID: 108, LICENSED_ID: 108}
+        HTML_ID: 108,
+        LICENSED_ID: 108,
+    }
 
     claims = pd.read_parquet(release / "data" / "claims")
     conclusion = claims[claims["source_section"] == "conclusion"].set_index("arxiv_id")
@@ -246,7 +273,12 @@ def test_date_range_and_empty_range(crawl: Path, tmp_path) -> None:
     assert days == ["date=2025-09-30", "date=2025-10-03"]
     assert not (out / "data" / "metrics").exists()  # no metrics in that range: no config either
     card = DatasetCard.load(out / "README.md")
-    assert [c["config_name"] for c in card.data.to_dict()["configs"]] == ["papers", "fulltext", "claims"]
+    assert [c["config_name"] for c in card.data.to_dict()["configs"]] == [
+        "papers",
+        "fulltext",
+        "claims",
+        "ratings",
+    ]
     assert "**2025-09-30** to **2025-10-03** (2 listing days, 89 paper rows)" in card.text
 
     before = {f.path: f.sha256 for f in release_files(out)}
@@ -254,7 +286,8 @@ def test_date_range_and_empty_range(crawl: Path, tmp_path) -> None:
     assert empty.returncode == 1 and empty.stdout == ""
     assert empty.stderr.strip().splitlines() == [
         f"hfpapers-release: no papers partitions in {crawl} between 2024-01-01 and 2024-01-31: "
-        "nothing to release"]
+        "nothing to release"
+    ]
     assert {f.path: f.sha256 for f in release_files(out)} == before
     bad = release_cli(str(out), "--start", "2025-02-30")
     assert bad.returncode == 2 and "not a date" in bad.stderr
@@ -271,14 +304,19 @@ def test_push_without_network_fails_with_one_line(release: Path, crawl: Path, tm
     out = tmp_path / "hub"
     shutil.copytree(release, out)
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
-    env = {"HF_ENDPOINT": f"http://127.0.0.1:{closed_port()}", "HF_HOME": str(tmp_path / "hf"),
-           "HF_TOKEN": "hf_placeholder_for_this_test", "HF_HUB_OFFLINE": "0"}
+    env = {
+        "HF_ENDPOINT": f"http://127.0.0.1:{closed_port()}",
+        "HF_HOME": str(tmp_path / "hf"),
+        "HF_TOKEN": "hf_placeholder_for_this_test",
+        "HF_HUB_OFFLINE": "0",
+    }
     args = [str(out), "--data-dir", str(crawl), "--push", "someone/hfpapers"]
     proc = release_cli(*args, *(["--dry-run"] if dry_run else []), env=env)
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("hfpapers-release: cannot reach the Hugging Face Hub at "
-                                                   "http://127.0.0.1:"), proc.stderr
+    assert len(lines) == 1 and lines[0].startswith(
+        "hfpapers-release: cannot reach the Hugging Face Hub at http://127.0.0.1:"
+    ), proc.stderr
     assert "hf_placeholder" not in proc.stdout + proc.stderr
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before  # nothing local touched
     assert not list(tmp_path.glob(".hub.staging-*"))
@@ -321,8 +359,9 @@ def test_upload_plan_against_a_fake_listing(release: Path) -> None:
 
     # One partition re-crawled, the card edited, a new day: only those are sent.
     day = f"data/papers/date={DAY}/part-0.parquet"
-    edited = [LocalFile(f.path, f.size, "a" * 64, "b" * 40) if f.path in (day, "README.md") else f
-              for f in local]
+    edited = [
+        LocalFile(f.path, f.size, "a" * 64, "b" * 40) if f.path in (day, "README.md") else f for f in local
+    ]
     edited.append(LocalFile("data/papers/date=2026-08-01/part-0.parquet", 5, "c" * 64, "d" * 40))
     plan = plan_upload(edited, remote)
     assert plan.changed == ["README.md", day]
@@ -340,17 +379,20 @@ def test_recrawled_day_changes_only_its_own_files(crawl: Path, tmp_path) -> None
     assert release_cli(str(first), "--data-dir", str(data)).returncode == 0
     server, replay = start_replay(tmp_path)
     try:  # new crawled_at for that day
-        result = run_crawl(replay, data, "date=2025-09-30",
-                           settings={"HTTPCACHE_DIR": str(tmp_path / "cache")})
+        result = run_crawl(
+            replay, data, "date=2025-09-30", settings={"HTTPCACHE_DIR": str(tmp_path / "cache")}
+        )
         assert result.returncode == 0, result.log[-3000:]
     finally:
         server.shutdown()
     second = tmp_path / "second"
     assert release_cli(str(second), "--data-dir", str(data)).returncode == 0
     plan = plan_upload(release_files(second), fake_listing(first)[:-3])
-    assert sorted(plan.changed) == [f"data/{t}/date=2025-09-30/part-0.parquet"
-                                    for t in ("claims", "fulltext", "papers")]
-    assert plan.added == [] and plan.deleted == [] and "README.md" in plan.unchanged
+    # `ratings` of that day holds one more snapshot, and the card counts its rows.
+    assert sorted(plan.changed) == ["README.md"] + [
+        f"data/{t}/date=2025-09-30/part-0.parquet" for t in ("claims", "fulltext", "papers", "ratings")
+    ]
+    assert plan.added == [] and plan.deleted == [] and "LICENSE.md" in plan.unchanged
 
 
 class FakeHub:
@@ -416,10 +458,17 @@ def test_dry_run_prints_the_plan_and_uploads_nothing(release: Path, crawl: Path,
     hub = FakeHub("someone/hfpapers", hub_tree(release))
     out = tmp_path / "hub"
     try:
-        proc = release_cli(str(out), "--data-dir", str(crawl), "--repo-id", "someone/hfpapers",
-                           "--push", "someone/hfpapers", "--dry-run",
-                           env={"HF_ENDPOINT": hub.url, "HF_HOME": str(tmp_path / "hf"),
-                                "HF_HUB_OFFLINE": "0"})
+        proc = release_cli(
+            str(out),
+            "--data-dir",
+            str(crawl),
+            "--repo-id",
+            "someone/hfpapers",
+            "--push",
+            "someone/hfpapers",
+            "--dry-run",
+            env={"HF_ENDPOINT": hub.url, "HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "0"},
+        )
     finally:
         hub.server.shutdown()
     assert proc.returncode == 0, proc.stderr
@@ -448,8 +497,12 @@ class RecordingApi:
 def test_push_commits_only_what_changed(release: Path) -> None:
     from huggingface_hub import CommitOperationAdd, CommitOperationDelete
 
-    plan = UploadPlan(added=["README.md"], changed=[f"data/papers/date={DAY}/part-0.parquet"],
-                      unchanged=["LICENSE.md"], deleted=["data/papers/date=2020-01-01/part-0.parquet"])
+    plan = UploadPlan(
+        added=["README.md"],
+        changed=[f"data/papers/date={DAY}/part-0.parquet"],
+        unchanged=["LICENSE.md"],
+        deleted=["data/papers/date=2020-01-01/part-0.parquet"],
+    )
     api = RecordingApi()
     url = push(api, "someone/hfpapers", release, plan, RemoteState(True, "abc123"), False, "Release")
     assert url == "https://example.invalid/commit/1"
@@ -469,6 +522,61 @@ def test_push_commits_only_what_changed(release: Path) -> None:
     assert api.calls[1][2]["parent_commit"] is None
 
     api = RecordingApi()
-    assert push(api, "someone/hfpapers", release, UploadPlan(unchanged=["README.md"]),
-                RemoteState(True, "abc123"), False, "Release") is None
+    assert (
+        push(
+            api,
+            "someone/hfpapers",
+            release,
+            UploadPlan(unchanged=["README.md"]),
+            RemoteState(True, "abc123"),
+            False,
+            "Release",
+        )
+        is None
+    )
     assert api.calls == []  # nothing changed: no commit at all
+
+
+class RefusingHub:
+    """A loopback Hub that answers every request 401, as huggingface.co does for a bad token."""
+
+    def __init__(self, message: str) -> None:
+        body = json.dumps({"error": message}).encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                self.send_response(401)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("X-Error-Message", message)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.mark.parametrize("message", ["Invalid credentials in Authorization header", "Unauthorized"])
+def test_a_refused_token_is_not_reported_as_no_network(message: str) -> None:
+    from huggingface_hub import HfApi
+
+    hub = RefusingHub(message)
+    try:
+        with pytest.raises(ReleaseError) as raised:
+            fetch_remote_state(HfApi(endpoint=hub.url, token="hf_placeholder_bad"), "someone/hfpapers")
+    finally:
+        hub.server.shutdown()
+    text = str(raised.value)
+    assert text.startswith(f"the Hugging Face Hub at {hub.url} refused the token (HTTP 401)"), text
+    assert "cannot reach" not in text and "hf_placeholder" not in text
+
+
+def test_private_without_push_is_refused_like_dry_run(tmp_path) -> None:
+    for flag in ("--private", "--dry-run"):
+        proc = release_cli(str(tmp_path / "out"), "--data-dir", str(tmp_path), flag)
+        assert proc.returncode == 2 and f"{flag} needs --push REPO_ID" in proc.stderr, proc.stderr
+        assert not (tmp_path / "out").exists()

@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from scraper.journal import JOURNAL_NAME, DayJournal
 from scraper.replay import FaultPlan
-from scraper.spiders.hfpapers import JOURNAL_NAME, DayJournal
 from tests.conftest import (
     ARXIV_DAY_AS,
     DERIVED_BACKFILL,
@@ -116,7 +116,7 @@ def test_sigkill_mid_backfill_then_resume(reference_backfill: Reference, tmp_pat
             *(papers_of(reference_backfill, d) for d in ALL_DAYS if d not in finished and d != "2025-10-01"))
         assert only_there and not any(i in p for p in paths for i in only_there)
     # … and the day that was in progress is redone from its list.
-    assert f"/hf/api/daily_papers?date={ALL_DAYS[len(finished)]}" in paths
+    assert f"/hf/api/daily_papers?date={ALL_DAYS[len(finished)]}&limit=100&p=0" in paths
     assert second.report()["summary"]["days_resumed"] == len(finished)
     assert journaled(job) == finished + ALL_DAYS[len(finished):]
     assert_same_as_reference(data, reference_backfill)
@@ -162,7 +162,7 @@ def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
     assert not any(f"date={day}" in p for p in paths for day in ALL_DAYS[:3])
     # The unfinished day's list and arXiv query are fetched again (never cached); its versioned
     # arXiv pages come from the HTTP cache.
-    assert f"/hf/api/daily_papers?date={ARXIV_DAY_AS}" in paths
+    assert f"/hf/api/daily_papers?date={ARXIV_DAY_AS}&limit=100&p=0" in paths
     assert any(p.startswith("/export/api/query") and HTML_ID in p for p in paths)
     arxiv_day_papers = papers_of(reference_backfill, ARXIV_DAY_AS)
     assert not any(p.startswith("/arxiv/") and any(i in p for i in arxiv_day_papers) for p in paths)

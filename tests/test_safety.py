@@ -5,14 +5,17 @@ come only from the environment and are never logged.
 Where pickles do exist (all written by Scrapy, none holding fetched content): the HTTP cache keeps
 each entry's metadata dict (URL, status, time) and the response's attributes other than its body
 pickled, the body itself raw. JOBDIR holds no pickle at all: the request queue stays in memory
-(scraper.spiders.hfpapers.MemoryQueueScheduler) and the pickled spider.state is switched off
+(scraper.scheduler.MemoryQueueScheduler) and the pickled spider.state is switched off
 (settings.EXTENSIONS); resume reads only the JSON journal.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -44,8 +47,24 @@ def parsed_code() -> list[tuple[Path, ast.AST]]:
 # -- partition paths -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("table", ["../papers", "papers/../../etc", "/etc/passwd", "", ".", "..",
-                                   "papers\x00", "PAPERS", "papers ", "_runs", "arxiv", None, 1])
+@pytest.mark.parametrize(
+    "table",
+    [
+        "../papers",
+        "papers/../../etc",
+        "/etc/passwd",
+        "",
+        ".",
+        "..",
+        "papers\x00",
+        "PAPERS",
+        "papers ",
+        "_runs",
+        "arxiv",
+        None,
+        1,
+    ],
+)
 def test_a_crafted_table_name_is_refused(tmp_path: Path, table) -> None:
     with pytest.raises(ValueError, match="unknown table"):
         partition_dir(tmp_path, table, date(2025, 1, 1))
@@ -54,8 +73,18 @@ def test_a_crafted_table_name_is_refused(tmp_path: Path, table) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("day", ["2025-01-01", "../../etc", "2025-01-01/../../x", b"2025-01-01",
-                                 20250101, None, datetime(2025, 1, 1, 12, 0)])
+@pytest.mark.parametrize(
+    "day",
+    [
+        "2025-01-01",
+        "../../etc",
+        "2025-01-01/../../x",
+        b"2025-01-01",
+        20250101,
+        None,
+        datetime(2025, 1, 1, 12, 0),
+    ],
+)
 def test_a_crafted_day_is_refused(tmp_path: Path, day) -> None:
     with pytest.raises(TypeError, match="must be a date"):
         partition_dir(tmp_path, "papers", day)
@@ -85,8 +114,11 @@ def test_no_eval_exec_or_unpickling_in_the_crawl_code() -> None:
     for path, tree in parsed_code():
         where = path.relative_to(ROOT)
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
-                    node.func.id in UNSAFE_BUILTINS):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and (node.func.id in UNSAFE_BUILTINS)
+            ):
                 problems.append(f"{where}:{node.lineno}: {node.func.id}()")
             if isinstance(node, ast.Import):
                 names = {alias.name.split(".")[0] for alias in node.names}
@@ -96,14 +128,17 @@ def test_no_eval_exec_or_unpickling_in_the_crawl_code() -> None:
                 continue
             for name in names & UNSAFE_MODULES:
                 problems.append(f"{where}:{node.lineno}: imports {name}")
-            if isinstance(node, ast.ImportFrom) and node.module == "yaml" or (
-                    isinstance(node, ast.Import) and any(a.name == "yaml" for a in node.names)):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module == "yaml"
+                or (isinstance(node, ast.Import) and any(a.name == "yaml" for a in node.names))
+            ):
                 problems.append(f"{where}:{node.lineno}: imports yaml (use safe_load only)")
     assert problems == []
 
 
 def test_jobdir_and_scheduler_settings_keep_pickles_out_of_the_job_directory() -> None:
-    assert crawl_settings.SCHEDULER == "scraper.spiders.hfpapers.MemoryQueueScheduler"
+    assert crawl_settings.SCHEDULER == "scraper.scheduler.MemoryQueueScheduler"
     assert crawl_settings.EXTENSIONS["scrapy.extensions.spiderstate.SpiderState"] is None
 
 
@@ -125,9 +160,11 @@ def test_xml_parsers_never_resolve_entities() -> None:
 def test_an_external_entity_in_a_feed_is_not_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")
-    feed = (f'<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY x SYSTEM "file://{secret}">]>'
-            '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2501.11120v1'
-            '</id><title>&x;</title></entry></feed>').encode()
+    feed = (
+        f'<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2501.11120v1'
+        "</id><title>&x;</title></entry></feed>"
+    ).encode()
     parsed = parse_atom(feed, "https://export.arxiv.org/api/query")
     assert "TOP-SECRET" not in repr(parsed.entries)
     assert body_problem("atom", feed) is None or "TOP-SECRET" not in str(body_problem("atom", feed))
@@ -152,25 +189,120 @@ def test_no_token_in_the_code_or_the_settings_and_none_logged() -> None:
     for path, tree in parsed_code():
         where = path.relative_to(ROOT)
         for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and (
-                    SECRET_LITERAL.search(node.value)):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and (SECRET_LITERAL.search(node.value))
+            ):
                 problems.append(f"{where}:{node.lineno}: a token written in the code")
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
-            logged = isinstance(func, ast.Name) and func.id == "print" or (
-                isinstance(func, ast.Attribute) and func.attr in LOG_METHODS
-                and isinstance(func.value, ast.Name) and "log" in func.value.id.lower())
+            logged = (
+                isinstance(func, ast.Name)
+                and func.id == "print"
+                or (
+                    isinstance(func, ast.Attribute)
+                    and func.attr in LOG_METHODS
+                    and isinstance(func.value, ast.Name)
+                    and "log" in func.value.id.lower()
+                )
+            )
             arguments = [*node.args, *(k.value for k in node.keywords)]
             if logged and any(_mentions_a_token(a) for a in arguments):
                 problems.append(f"{where}:{node.lineno}: a token may be logged")
-            reads_setting = isinstance(func, ast.Attribute) and func.attr.startswith("get") and (
-                "settings" in ast.unparse(func.value).lower())
-            if reads_setting and node.args and isinstance(node.args[0], ast.Constant) and re.search(
-                    r"TOKEN|SECRET|PASSWORD", str(node.args[0].value)):
-                problems.append(f"{where}:{node.lineno}: a token read from the settings (they are "
-                                f"logged at start-up); read it from the environment")
+            reads_setting = (
+                isinstance(func, ast.Attribute)
+                and func.attr.startswith("get")
+                and ("settings" in ast.unparse(func.value).lower())
+            )
+            if (
+                reads_setting
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and re.search(r"TOKEN|SECRET|PASSWORD", str(node.args[0].value))
+            ):
+                problems.append(
+                    f"{where}:{node.lineno}: a token read from the settings (they are "
+                    f"logged at start-up); read it from the environment"
+                )
     # Settings are printed in the crawl log ("Overridden settings"): none may hold a secret.
     names = [n for n in dir(crawl_settings) if n.isupper()]
     problems += [f"scraper/settings.py: {n}" for n in names if re.search(r"TOKEN|SECRET|PASSW", n)]
     assert problems == []
+
+
+# -- the replay server serves only its own recordings (item 11) ----------------------------------
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+@pytest.mark.parametrize(
+    "date_value",
+    ["../../secret", "../../../secret", "%2e%2e/%2e%2e/secret", "/tmp/secret", "..%2F..%2Fsecret"],
+)
+def test_replay_serves_nothing_outside_its_fixture_folders(tmp_path: Path, date_value: str) -> None:
+    from scraper.replay import serve
+
+    fixtures = tmp_path / "deep" / "fixtures"
+    (fixtures / "hf_daily_api").mkdir(parents=True)
+    (fixtures / "hf_daily_api" / "2025-09-30.json").write_text("[]")
+    secret = b'{"private": "not a fixture"}'
+    for folder in (tmp_path, tmp_path / "deep"):
+        (folder / "secret.json").write_bytes(secret)
+        (folder / "secret.html").write_bytes(b"<html>" + secret + b"</html>")
+    server = serve([fixtures], 0)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        answers = [
+            _get(f"{base}/hf/api/daily_papers?date={date_value}"),
+            _get(f"{base}/hf/papers?date={date_value}"),
+            _get(f"{base}/arxiv/html/..%2F..%2F..%2Fsecret"),
+        ]
+    finally:
+        server.shutdown()
+    for _status, body in answers:
+        assert b"not a fixture" not in body
+
+
+def _replay_main(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "scraper.replay", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_replay_refuses_a_missing_or_empty_fixtures_folder(tmp_path: Path) -> None:
+    for folder in (tmp_path / "missing", tmp_path):
+        proc = _replay_main("--fixtures", str(folder), "--port", "0", cwd=tmp_path)
+        lines = proc.stderr.strip().splitlines()
+        assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+        assert lines[0].startswith("replay: error: ") and str(folder) in lines[0]
+
+
+def test_replay_says_in_one_line_that_the_port_is_in_use(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        # Started outside the repository: the default fixtures are still the repository's own.
+        proc = _replay_main("--port", str(port), cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"replay: error: cannot listen on 127.0.0.1:{port}: Address already in use (try another --port)"
+    ]

@@ -1,20 +1,28 @@
-"""`scrapy crawl hfpapers …` with two additions users rely on in scripts and cron jobs:
+"""`scrapy crawl hfpapers …` with additions users rely on in scripts and cron jobs:
 
-* bad arguments stop with one line on stderr and exit code 2, before any request is sent;
-* the exit code is 1 when a listing day could not be fetched at all (the crawl's stats say so).
+* bad arguments (`-a`), bad HFPAPERS_* settings (`-s`) and a data folder that cannot be written stop
+  with one line on stderr and exit code 2, before any request is sent;
+* the data folder is locked for the crawl: a second crawl into the same folder refuses with one line
+  (exit 2) instead of replacing the first one's files under it;
+* the exit code is 1 when a listing day could not be fetched at all (the crawl's stats say so), and
+  the last line on stderr says which day and why.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from scraper.args import ArgumentError, plan_run
-
-FAILED_DAYS_STAT = "hfpapers/days_failed"
+from scraper.args import ArgumentError, check_argument_names, plan_run
+from scraper.preflight import PreflightError, check_data_dir, check_settings, lock_data_dir
+from scraper.signals import day_failed
+from scraper.stats import DAYS_FAILED as FAILED_DAYS_STAT
 
 
 class Command(ScrapyCrawl):
@@ -25,10 +33,19 @@ class Command(ScrapyCrawl):
         if args[:1] == ["hfpapers"]:
             spargs = dict(opts.spargs)
             try:
+                check_argument_names(spargs)
                 plan_run(
-                    spargs.get("date"), spargs.get("start"), spargs.get("end"), spargs.get("source")
+                    spargs.get("date"),
+                    spargs.get("start"),
+                    spargs.get("end"),
+                    spargs.get("source"),
+                    refresh=spargs.get("refresh"),
                 )
-            except ArgumentError as exc:
+                check_settings(self.settings)
+                data_dir = check_data_dir(Path(self.settings.get("HFPAPERS_DATA_DIR", "data")))
+                # Held until this process ends (the open file keeps the flock).
+                self.data_dir_lock = lock_data_dir(data_dir)
+            except (ArgumentError, PreflightError) as exc:
                 print(f"hfpapers: error: {exc}", file=sys.stderr)
                 sys.exit(2)
 
@@ -37,8 +54,23 @@ class Command(ScrapyCrawl):
             raise UsageError("give exactly one spider name")
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
+        failures: list[tuple[date | None, str]] = []
+
+        def remember_failure(listing_date: date | None = None, reason: str = "", **_: Any) -> None:
+            failures.append((listing_date, reason))
+
+        crawler.signals.connect(remember_failure, signal=day_failed, weak=False)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         failed_days = crawler.stats.get_value(FAILED_DAYS_STAT) if crawler.stats else 0
         if self.crawler_process.bootstrap_failed or failed_days:
             self.exitcode = 1
+        if failures:
+            # The log above has the details; the last line says in short what went wrong.
+            first_day, first_reason = failures[0]
+            more = f" (and {len(failures) - 1} more day(s))" if len(failures) > 1 else ""
+            print(
+                f"hfpapers: error: {first_day or 'the latest day'} could not be crawled: "
+                f"{first_reason}{more}",
+                file=sys.stderr,
+            )

@@ -791,7 +791,20 @@ def _cc(code: str, ver: str) -> tuple[str, str, bool]:
 _ID_VERSION = re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})v(\d+)", re.I)
 _GENERATOR = re.compile(rb"by LaTeXML( oxide)? \(version ([0-9][0-9A-Za-z.\-]*)\)")
 _WATERMARK = re.compile(rb"arXiv:([^\s<>\[]+?)v(\d+)\s*\[([^\]<>]+)\]\s*(\d{1,2} \w{3} \d{4})?")
-_NO_HTML_MARKERS = (b"No HTML is available for this paper", b"No content available")
+_STUB_ID = re.compile(rb"No HTML for '(\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z.-]*/\d{7}(?:v\d+)?)'", re.I)
+# arXiv's "no HTML" answers (200 or 404): the 2026 stub (tests/fixtures/arxiv_stub/, `<h1>No HTML
+# for '<id>'</h1>` + "HTML is not available for the source"), the older wording, ar5iv's.
+_NO_HTML_MARKERS = (
+    b"No HTML for '",
+    b"HTML is not available for the source",
+    b"No HTML is available for this paper",
+    b"No content available",
+)
+
+
+def is_no_html_page(body: bytes) -> bool:
+    """True for arXiv's "no HTML for this paper" answer (any wording above), not for a paper."""
+    return b"ltx_document" not in body and any(m in body for m in _NO_HTML_MARKERS)
 
 
 MAX_VERSION = 32767  # the schema's int16; a larger "version" is not a real arXiv version
@@ -1110,6 +1123,138 @@ def _figures(figures: list[LexborNode], imgs: list[LexborNode], root_id: int) ->
     return out
 
 
+# --------------------------------------------------------------------------------------------
+# Section text for readers and models (see _mark_up_body)
+
+_UL, _OL, _DL, _PRE, _CITE, _P = _tag_ids("ul", "ol", "dl", "pre", "cite", "p")
+_LIST_IDS = frozenset((_UL, _OL, _DL))
+# the class attributes _strip_math gives its math spans
+_TEX_CLASSES = frozenset(tag[13:-2].decode() for tag in _TEX_SPANS.values())
+_ITEM_IDS = frozenset(_tag_ids("li", "dt", "dd"))
+_BIB_ID = re.compile(r"bib\.[\w.-]+")
+
+
+def _mark_up_body(blocks: _Blocks) -> set[int]:
+    r"""Prepare body text for readers: math between ``$…$`` (inline) / ``$$…$$`` (display),
+    every citation as a marker naming its bibliography entry (``[bib.bib4; bib.bib29]``, the
+    ``id`` of `references`). Returns the mem_ids of the lists, listings and ``pre`` blocks and of
+    their ancestors, whose text :func:`_block_lines` gives line by line.
+
+    Citation rule: a parenthetical cite (``\citep``, ``(Anthropic, 2024; OpenAI, 2024)``, ``[13]``)
+    becomes the marker alone; any other (``\citet``: ``Smith et al. (2024)``) keeps its printed
+    text and gets the marker after it. A cite that links no bibliography entry is left as printed.
+    Runs after tables, captions, notes and references were read: only running text changes. The
+    nodes come from the article query (_Blocks); those inside removed notes/floats are skipped."""
+    for n in blocks.maths:
+        tex = n.first_child  # the TeX, one text node (_strip_math wrote it)
+        if n.parent is not None and tex is not None and tex.is_text_node:
+            mark = "$$" if "ltx_tex_block" in _css_classed_toks(n) else "$"
+            tex.replace_with(f"{mark}{tex.text_content}{mark}")
+    for n in blocks.cites:
+        if n.parent is None:
+            continue
+        entries = []
+        for a in n.traverse():
+            if a.tag_id == _A:
+                href = a.attributes.get("href") or ""
+                at = href.rfind("#bib")  # "#bib.bib12", absolute or relative link
+                if at != -1 and _BIB_ID.fullmatch(href, at + 1) and href[at + 1 :] not in entries:
+                    entries.append(href[at + 1 :])
+        if entries:
+            marker = "[" + "; ".join(entries) + "]"
+            if "ltx_citemacro_citep" in _css_toks(n):
+                n.replace_with(marker)
+                continue
+            printed = _sq(n.text_lexbor())
+            n.replace_with(marker if printed[:1] in ("(", "[") else f"{printed} {marker}")
+    structured: set[int] = set()
+    for n in blocks.text_blocks:
+        if n.parent is None:
+            continue
+        structured.add(n.mem_id)
+        p = n.parent
+        while p is not None and p.tag_id != _SECTION and p.mem_id not in structured:
+            structured.add(p.mem_id)
+            p = p.parent
+    return structured
+
+
+def _code_lines(node: LexborNode) -> list[str]:
+    """Lines of a code listing (``div.ltx_listingline`` each, line numbers left out) or ``pre``,
+    indentation kept."""
+    if node.tag_id == _PRE:
+        text = node.text_lexbor().replace("\xa0", " ")
+        return [line.rstrip() for line in text.strip("\n").split("\n")]
+    lines = []
+    for line in node.iter():
+        if "ltx_listingline" not in _toks(line):
+            continue
+        text = line.text_lexbor()
+        # a numbered listing starts each line with its number (span.ltx_tag_listingline)
+        first = _first_element_child(line)
+        if first is not None and "ltx_tag" in _toks(first):
+            text = text.replace(first.text_lexbor(), "", 1)
+        # LaTeXML shows the spaces inside strings as "␣" (listings' showstringspaces)
+        lines.append(text.replace("\xa0", " ").replace("\n", "").replace("␣", " ").rstrip())
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _block_lines(node: LexborNode, structured: set[int], depth: int = 0) -> list[str]:
+    """Text of a block holding a list, listing or ``pre``: one line per paragraph, list item
+    (its mark first: ``• …``, ``1. …``; nested items indented by two spaces per level) and code
+    line."""
+    lines: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        text = _sq("".join(run))
+        run.clear()
+        if text:
+            lines.append(text)
+
+    # LaTeXML's div/li blocks hold only whitespace between their children: skip text nodes there
+    mixed = node.tag_id not in (_DIV, _LI) and node.tag_id not in _LIST_IDS
+    for ch in node.iter(include_text=mixed):
+        if not ch.is_element_node:
+            if ch.is_text_node:
+                run.append(ch.text_content or "")
+            continue
+        tag_id = ch.tag_id
+        if tag_id in _LIST_IDS:
+            flush()
+            indent = "  " * depth
+            for item in ch.iter():
+                if item.tag_id not in _ITEM_IDS:
+                    continue
+                if item.mem_id not in structured:  # the usual item: its mark and one paragraph
+                    text = _sq(item.text_lexbor())
+                    if text:
+                        lines.append(indent + text)
+                    continue
+                item_lines = _block_lines(item, structured, depth + 1)
+                # the item mark ("•", "1.", "(a)") is a line of its own before its paragraph
+                if len(item_lines) > 1 and len(item_lines[0]) <= 5:
+                    item_lines[:2] = [f"{item_lines[0]} {item_lines[1]}"]
+                lines += [indent + line for line in item_lines]
+        elif tag_id == _PRE or (tag_id == _DIV and "ltx_listing" in _toks(ch)):
+            flush()
+            lines += _code_lines(ch)
+        elif ch.mem_id in structured:
+            flush()
+            lines += _block_lines(ch, structured, depth)
+        elif tag_id in (_DIV, _P, _TABLE, _FIGURE):  # a block of its own
+            flush()
+            text = _sq(ch.text_lexbor())
+            if text:
+                lines.append(text)
+        else:
+            run.append(ch.text_lexbor())
+    flush()
+    return lines
+
+
 _SECTION_LEVELS = {
     "ltx_part": 0,
     "ltx_chapter": 0,
@@ -1124,8 +1269,11 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _LEVELS: dict[str, int | None] = {}  # class attribute -> level (first level class in it)
 
 
-def _sections(sections: list[LexborNode]) -> list[dict]:
-    """Every section level in document order; text = the section's own blocks, one per line."""
+def _sections(sections: list[LexborNode], structured: set[int] | None = None) -> list[dict]:
+    """Every section level in document order; text = the section's own blocks, one per line
+    (a block holding a list, code listing or ``pre`` — its id in `structured` — gives a line per
+    item / code line, see :func:`_block_lines`)."""
+    structured = structured or set()
     out = []
     for sec in sections:
         cls = sec.attributes.get("class") or ""
@@ -1147,6 +1295,9 @@ def _sections(sections: list[LexborNode]) -> list[dict]:
                 heading = child
                 continue
             if not child.is_element_node:  # a comment: text() gave "", text_lexbor() its data
+                continue
+            if structured and child.mem_id in structured:
+                parts += _block_lines(child, structured)
                 continue
             t = _sq(child.text_lexbor())
             if t:
@@ -1230,17 +1381,32 @@ _CHROME_SEL = "#license-tr, div#infobox"
 # 2) everything else, in the article: <br>s, error macros, notes, and the blocks used once
 #    notes and errors are removed. A node is reported once per selector it matches.
 _ARTICLE_SEL = (
-    "br, .ltx_ERROR, .ltx_note, section, figure, img, li.ltx_bibitem, table, div.ltx_listing, "
-    "div.ltx_listing_data"
+    "br, .ltx_ERROR, .ltx_note, section, figure, img, li, table, div.ltx_listing, "
+    "div.ltx_listing_data, span.ltx_tex, cite, pre"
 )
+# ("li" rather than "li.ltx_bibitem, ul, ol": one type selector finds the bibliography items and
+# the list items, whose parent list is a text block; each selector costs a walk's worth of tests)
 
 
 class _Blocks:
     """The hits of _ARTICLE_SEL, sorted by kind (document order kept in each list)."""
 
     __slots__ = (
-        "brs", "errors", "notes", "sections", "tables", "figures", "floats", "imgs", "bibitems",
-        "listings", "equations",
+        "brs",
+        "errors",
+        "notes",
+        "sections",
+        "tables",
+        "figures",
+        "floats",
+        "imgs",
+        "bibitems",
+        "listings",
+        "equations",
+        "maths",
+        "cites",
+        "text_blocks",
+        "_last_list",
     )
 
     def __init__(self, article: LexborNode) -> None:
@@ -1255,6 +1421,10 @@ class _Blocks:
         self.bibitems: list[LexborNode] = []
         self.listings: list[LexborNode] = []  # div.ltx_listing
         self.equations: list[tuple[LexborNode, int]] = []  # (table, matching selectors)
+        self.maths: list[LexborNode] = []  # span.ltx_tex (math, from _strip_math)
+        self.cites: list[LexborNode] = []
+        self.text_blocks: list[LexborNode] = []  # lists, listings, pre: text kept line by line
+        self._last_list = 0  # mem_id of the last list put in text_blocks (its items come in a row)
         hits = article.css(_ARTICLE_SEL)
         ids = [h.mem_id for h in hits]
         ids.append(0)
@@ -1280,6 +1450,15 @@ class _Blocks:
                     continue
                 if tag_id == _IMG:
                     self.imgs.append(node)
+                    continue
+                if tag_id == _SPAN and node.attrs.get("class") in _TEX_CLASSES:  # one of ours
+                    self.maths.append(node)
+                    continue
+                if tag_id == _CITE:
+                    self.cites.append(node)
+                    continue
+                if tag_id == _PRE:
+                    self.text_blocks.append(node)
                     continue
             self._sort(node, tag_id)
 
@@ -1307,6 +1486,11 @@ class _Blocks:
         elif tag_id == _LI:
             if "ltx_bibitem" in toks:
                 self.bibitems.append(node)
+            else:  # a list item: its list gives a line per item
+                parent = node.parent
+                if parent is not None and parent.tag_id in _LIST_IDS and parent.mem_id != self._last_list:
+                    self._last_list = parent.mem_id
+                    self.text_blocks.append(parent)
         elif tag_id == _TABLE:
             # counted once per matching selector, as len(css(...)) did
             n = ("ltx_equation" in toks) + ("ltx_equationgroup" in toks)
@@ -1315,8 +1499,16 @@ class _Blocks:
         elif tag_id == _DIV:
             if "ltx_listing" in toks:
                 self.listings.append(node)
+                self.text_blocks.append(node)
             if "ltx_listing_data" in toks:
                 self.floats.append(node)
+        elif tag_id == _SPAN:
+            if "ltx_tex" in toks:
+                self.maths.append(node)
+        elif tag_id == _CITE:
+            self.cites.append(node)
+        elif tag_id == _PRE:
+            self.text_blocks.append(node)
 
     def drop_removed(self) -> None:
         """Forget the blocks that notes/errors/contact names took out of the tree: decompose()
@@ -1340,7 +1532,9 @@ def parse_html(body: bytes, url: str = "") -> dict:
 
     Statuses: ``ok``; ``partial`` (``ltx_ERROR`` spans next to real content);
     ``conversion_failed`` (no title/abstract/sections, only errors: row without text);
-    ``no_html`` (arXiv's "No HTML is available" stub or ar5iv's "No content available").
+    ``no_html`` (arXiv's "No HTML for '<id>'" page, sent with status 200 or 404 — its id fills
+    ``arxiv_id``/``version`` when the URL is unknown —, the older "No HTML is available" wording,
+    or ar5iv's "No content available").
     Raises ParseError for bytes that are not an arXiv HTML page.
     """
     if not body or body.isspace():
@@ -1351,9 +1545,12 @@ def parse_html(body: bytes, url: str = "") -> dict:
 
     url_id, url_version = _id_version(url)
     bare = url_id or _bare_id(url)
-    if b"ltx_document" not in body and any(m in body for m in _NO_HTML_MARKERS):
-        row = _empty_row(bare, url_version, "no_html")
-        return row
+    if is_no_html_page(body):
+        named = _STUB_ID.search(body)  # the stub names the paper it was asked for
+        if named is not None and bare is None:
+            bare, url_version = _id_version(named.group(1).decode("ascii"))
+            bare = bare or named.group(1).decode("ascii")
+        return _empty_row(bare, url_version, "no_html")
     if not _is_arxiv_html(body):
         raise ParseError(KIND, "not_arxiv_html", detail=repr(body[:40]), url=url)
 
@@ -1451,7 +1648,9 @@ def parse_html(body: bytes, url: str = "") -> dict:
         if parent is not None and (parent.tag_id != _SECTION or junk.tag_id != _FIGURE):
             junk.decompose()
     # decompose() detaches every node of the subtree: a section inside a removed float is gone.
-    sections = _sections([s for s in blocks.sections if s.parent is not None])
+    # Tables, figures, notes and references are read: the tree may now be marked up for readers.
+    structured = _mark_up_body(blocks)
+    sections = _sections([s for s in blocks.sections if s.parent is not None], structured)
 
     if title is None and abstract is None and not sections:
         status = "conversion_failed"

@@ -26,7 +26,8 @@ from scraper.schema.metrics import CLAIM_KINDS
 def normalize_text(text: str) -> str:
     """Plain one-line text: arXiv TeX escapes (``\\%``, ``\\times``, ``$``) resolved, ``N times``
     / ``N-fold`` after a digit turned into ``N×``, whitespace squashed."""
-    s = text.replace("\\%", "%").replace("\\$", "$").replace("\\times", "×")
+    s = text.replace("\\%", "%").replace("\\$", "$").replace("\\times", "×").replace("\\ ", " ")
+    s = s.replace("\\rightarrow", "→").replace("\\to ", "→ ")
     s = re.sub(r"\$\s*\\?(?:sim|approx)\s*\$", "~", s)
     s = re.sub(r"\$([^$]{0,20})\$", r"\1", s)  # inline math such as $4\times$ / $\sim$
     s = s.replace("\\sim", "~").replace("\\approx", "~").replace("\\pm", "±")
@@ -97,6 +98,7 @@ _OTHER_UNITS = {
     "pts": "pt",
     "pp": "pt",
     "percentage points": "pt",
+    "dB": "dB",
     "FPS": "FPS",
     "fps": "FPS",
     "GB": "GB",
@@ -115,9 +117,27 @@ _WORD_NUMBERS = {
     w: i
     for i, w in enumerate(
         (
-            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-            "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-            "eighteen", "nineteen", "twenty",
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
         )
     )
 }
@@ -148,10 +168,15 @@ _P_WORD = re.compile(
     rf"times|fold)\b",
     re.I,
 )
-_P_COMPARATIVE = re.compile(
-    rf"{_LEFT}{_QUAL_OPT}(?P<v>{_NUM})\s+(?P<cmp>less|fewer|lower|cheaper|smaller|faster|"
-    rf"longer|larger)\b"
+# A bare number before a comparative is a claim only for counts ("3 fewer steps"): "10 less cost" or
+# "2 faster" have lost their unit (×? %?), so their value cannot be read.
+_P_COMPARATIVE = re.compile(rf"{_LEFT}{_QUAL_OPT}(?P<v>{_NUM})\s+(?P<cmp>fewer)\b")
+# Numbers listed before one shared unit: "by 3.84 and 1.91 dB", "12.5%, 8.1% and 3.0%" has its own.
+_P_LIST_UNIT = re.compile(
+    rf"{_LEFT}{_QUAL_OPT}(?P<nums>(?:{_NUM})(?:\s*,\s*(?:{_NUM}))*,?\s+(?:and|or)\s+(?:{_NUM}))"
+    rf"\s*(?P<unit>{_UNIT_ALT})(?![\w/])(?!\d)"
 )
+_NUM_RE = re.compile(_NUM)
 _P_BY = re.compile(
     rf"\b(?P<verb>improv\w*|boost\w*|increas\w*|outperform\w*|surpass\w*|reduc\w*|decreas\w*|"
     rf"lower\w*|cut\w*|exceed\w*)\b[^,;:.]{{0,60}}?\bby\s+{_QUAL_OPT}{_LEFT}(?P<v>{_NUM})"
@@ -174,6 +199,14 @@ _KW_IMPROVE = re.compile(
 _KW_RELATIVE = re.compile(r"longer|beyond|larger|bigger|more\b|within|of\s+the\b|\bof\b", re.I)
 
 
+# what follows "only N%" when N% is a share of a resource rather than a score
+_SHARE_OF = re.compile(
+    r"\s*of\s+(?:the\s+)?\w|\s*(?:the\s+)?(?:training|inference|compute|computational|memory|data|"
+    r"parameters?|FLOPs|cost|time|GPU)\b",
+    re.I,
+)
+
+
 def _before(sentence: str, start: int, width: int = 90) -> str:
     """Text before `start` in the same clause (cut at , ; : ( and at most `width` chars)."""
     chunk = sentence[max(0, start - width) : start]
@@ -194,10 +227,8 @@ def _kind(sentence: str, start: int, end: int, unit: str | None) -> str:
         if re.search(r"longer|beyond|larger|bigger|more\b", after, re.I):
             return "relative"
         return "speedup"
-    if re.match(r"\s*of\s+(?:the\s+)?\w", after) and unit == "%" and re.search(
-        r"only|less than|equivalent|just", before, re.I
-    ):
-        return "relative"
+    if unit == "%" and re.search(r"only|less than|equivalent|just", before, re.I) and _SHARE_OF.match(after):
+        return "relative"  # "only 1% of the cost", "only requiring 6.3% training time"
     if (_KW_REDUCE.search(after) or _KW_REDUCE.search(before)) and not _KW_IMPROVE.search(after):
         return "reduction"
     if _KW_SPEED.search(after) and unit in ("%", None):
@@ -230,7 +261,20 @@ def _qual(m: re.Match) -> str | None:
         return None
     q = re.sub(r"\s+", " ", q.lower())
     q = re.sub(r"\s+an?$", "", q)
-    return {"~": "about", "≈": "about", "approximately": "about", "roughly": "about"}.get(q, q)
+    return _QUALIFIERS.get(q, q)
+
+
+# qualifier as written -> the value stored (see QUALIFIERS: the documented set)
+_QUALIFIERS = {
+    "~": "about",
+    "≈": "about",
+    "approximately": "about",
+    "roughly": "about",
+    "around": "about",
+    "almost": "nearly",
+    "fewer than": "less than",
+}
+QUALIFIERS = ("up to", "over", "more than", "at least", "about", "nearly", "less than", "only", "just")
 
 
 def _is_year(num: str, unit: str | None) -> bool:
@@ -246,7 +290,11 @@ def _sentence_claims(sentence: str) -> list[dict[str, Any]]:
         return all(b <= s or a >= e for s, e in taken)
 
     def add(m: re.Match, value: float, unit: str | None, kind: str, **extra: Any) -> None:
-        a, b = m.span()
+        add_span(*m.span(), value, unit, kind, _qual(m), **extra)
+
+    def add_span(
+        a: int, b: int, value: float, unit: str | None, kind: str, qualifier: str | None, **extra: Any
+    ) -> None:
         if not free(a, b):
             return
         taken.append((a, b))
@@ -259,7 +307,7 @@ def _sentence_claims(sentence: str) -> list[dict[str, Any]]:
                 "value_to": extra.get("value_to"),
                 "unit": unit,
                 "kind": kind,
-                "qualifier": _qual(m),
+                "qualifier": qualifier,
             }
         )
 
@@ -278,7 +326,7 @@ def _sentence_claims(sentence: str) -> list[dict[str, Any]]:
             ua, ub = _unit(m.group("ua")), _unit(m.group("ub"))
             if (m.group("ua") and not ua) or (m.group("ub") and not ub):
                 continue
-            if re.match(r"\s*(?:[BMK]\b|parameters|params|billion|million)", sentence[m.end():]):
+            if re.match(r"\s*(?:[BMK]\b|parameters|params|billion|million)", sentence[m.end() :]):
                 continue
             a, b = _f(m.group("a")), _f(m.group("b"))
             if _is_year(m.group("a"), ua) or _is_year(m.group("b"), ub) or a == b:
@@ -299,6 +347,18 @@ def _sentence_claims(sentence: str) -> list[dict[str, Any]]:
 
     for m in _P_CORR.finditer(sentence):
         add(m, float(m.group("v")), None, "absolute")
+
+    for m in _P_LIST_UNIT.finditer(sentence):
+        unit = _unit(m.group("unit"))
+        nums = list(_NUM_RE.finditer(sentence, m.start("nums"), m.end("nums")))
+        if unit is None or unit == "×" or any(_is_year(n.group(), None) for n in nums):
+            continue
+        if not all(free(n.start(), n.end()) for n in nums) or not free(m.end("nums"), m.end()):
+            continue
+        kind = _kind(sentence, m.start("nums"), m.end(), unit)
+        for k, n in enumerate(nums):  # each number a claim; the last one's span holds the unit
+            end = m.end() if k == len(nums) - 1 else n.end()
+            add_span(n.start(), end, _f(n.group()), unit, kind, _qual(m) if k == 0 else None)
 
     for m in _P_UNIT.finditer(sentence):
         num, token, sep = m.group("v"), m.group("unit"), m.group("sep")
@@ -321,19 +381,13 @@ def _sentence_claims(sentence: str) -> list[dict[str, Any]]:
     for m in _P_COMPARATIVE.finditer(sentence):
         if _is_year(m.group("v"), None):
             continue
-        cmp_ = m.group("cmp")
-        kind = "speedup" if cmp_ == "faster" else "relative" if cmp_ in ("longer", "larger") else (
-            "reduction"
-        )
-        add(m, _f(m.group("v")), None, kind)
+        add(m, _f(m.group("v")), None, "reduction")
 
     for m in _P_BY.finditer(sentence):
         if _is_year(m.group("v"), None):
             continue
         verb = m.group("verb").lower()
-        kind = "reduction" if verb.startswith(("reduc", "decreas", "lower", "cut")) else (
-            "improvement"
-        )
+        kind = "reduction" if verb.startswith(("reduc", "decreas", "lower", "cut")) else ("improvement")
         inner = re.compile(rf"{_QUAL_OPT}{re.escape(m.group('v'))}")
         sub = inner.search(sentence, m.start("v") - 20 if m.group("qual") else m.start("v"))
         if sub is None:
@@ -374,42 +428,190 @@ def extract_claims(text: str, arxiv_id: str, source_section: str = "abstract") -
 # Headline
 
 _KIND_RANK = {"speedup": 0, "reduction": 1, "improvement": 2, "relative": 3, "absolute": 4}
+HEADLINE_MAX = 100  # characters a headline aims at; a whole phrase may run longer, never a cut-off one
+HEADLINE_MAX_WITH_SUBJECT = 120  # a clause cut to keep its subject may run this long
+
+# A headline never ends on these: it would stop mid-phrase ("3.3% WER on test-other on").
+_DANGLING = frozenset(
+    re.findall(
+        r"\S+",
+        "a an the of on in at to by for with from over than as into onto across under between "
+        "against via per vs vs. versus and or nor but while whereas that which who whose its their "
+        "our his her this these those is are was were be been being has have had can could will "
+        "would should may might must does did not such both either compared relative up more less "
+        "about around nearly only just comparable",
+    )
+)
+# A long clause may be cut before one of these: a new phrase starts there.
+_PHRASE_START = frozenset(
+    re.findall(
+        r"\S+",
+        "on in at to by for with from over than across under between against via per and or but "
+        "while whereas which that compared relative when where using without within through "
+        "despite",
+    )
+)
+_DANGLING |= _PHRASE_START
+# Leading connectives and enumeration marks a headline does not need: "and …", "2) …", "(ii) …".
+_LEAD_TRIM = re.compile(
+    r"(?:(?:and|or|but|while|whereas|thus|so|then|also|yet|that)\s+|\(?(?:\d{1,2}|[ivx]{1,4}|[a-e])\)\s+)",
+    re.I,
+)
+# Clause separators ("savings: 3.7x overall" stays one clause: what precedes a colon is its subject)
+_SEPARATORS = re.compile(r",\s|;\s|\s--?\s|\s—\s")
+_SHORT_CLAUSE = 30  # a clause this short ("75.7% on code") takes the one before it along when it fits
+_OPEN, _CLOSE = "([{", ")]}"
+_ENUMERATION = re.compile(r"(?:^|(?<=\s))((?:\d{1,2}|[ivx]{1,4}|[a-e])\))\s+")
 
 
-def _clause_bounds(sentence: str, i: int, j: int) -> tuple[int, int]:
-    """Start/end of the comma/semicolon-delimited clause of `sentence` holding [i, j)."""
-    start = max(sentence.rfind(", ", 0, i), sentence.rfind("; ", 0, i))
-    start = 0 if start < 0 else start + 2
-    ends = [e for e in (sentence.find(", ", j), sentence.find("; ", j)) if e >= 0]
-    return start, (min(ends) if ends else len(sentence))
+def _bracket_pairs(text: str) -> dict[int, int]:
+    """Matched brackets of `text`: open index -> close index (unmatched ones are left out)."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for k, ch in enumerate(text):
+        if ch in _OPEN:
+            stack.append(k)
+        elif ch in _CLOSE:
+            want = _OPEN[_CLOSE.index(ch)]
+            while stack and text[stack[-1]] != want:  # an unmatched opener inside: drop it
+                stack.pop()
+            if stack:
+                pairs[stack.pop()] = k
+    return pairs
 
 
-def _clause(sentence: str, span: str, limit: int = 90) -> tuple[str, tuple[int, int]]:
-    """(clause text around `span` cut to at most `limit` chars at word boundaries, its bounds)."""
+def _depths(text: str, pairs: dict[int, int]) -> list[int]:
+    """depth[k] = how many matched bracket pairs hold position k strictly inside them."""
+    delta = [0] * (len(text) + 1)
+    for o, c in pairs.items():
+        delta[o + 1] += 1
+        delta[c] -= 1
+    out, level = [], 0
+    for k in range(len(text)):
+        level += delta[k]
+        out.append(level)
+    return out
+
+
+def _word(token: str) -> str:
+    return token.strip(".,;:!?\"'").lower()
+
+
+def _trim(text: str, a: int, b: int, core: tuple[int, int]) -> tuple[int, int]:
+    """Bounds [a, b) of `text` without leading connectives/enumerators and trailing dangling words
+    or punctuation, never cutting into `core`."""
+    while True:
+        while a < core[0] and text[a].isspace():
+            a += 1
+        m = _LEAD_TRIM.match(text, a)
+        if m is None or m.end() > core[0]:
+            break
+        a = m.end()
+    while b > core[1]:
+        stripped = text[a:b].rstrip(" .,;:")
+        b_new = a + len(stripped)
+        last_space = text.rfind(" ", a, b_new)
+        last = text[last_space + 1 : b_new]
+        if b_new > core[1] and last_space >= core[1] and _word(last) in _DANGLING:
+            b = last_space
+            continue
+        b = max(b_new, core[1])
+        break
+    return a, b
+
+
+def _fit(
+    sentence: str, lo: int, hi: int, level: int, depth: list[int], core: tuple[int, int]
+) -> tuple[int, int]:
+    """The best bounds inside [lo, hi) (a region at bracket `level`) for a headline holding
+    `core`: the clause around it, cut at phrase starts when longer than HEADLINE_MAX."""
+    seps = [m for m in _SEPARATORS.finditer(sentence, lo, hi) if depth[m.start()] == level]
+    ends = [m.end() for m in seps if m.end() <= core[0]]
+    s = max(ends, default=lo)
+    e = min([m.start() for m in seps if m.start() >= core[1]], default=hi)
+    s, e = _trim(sentence, s, e, core)
+    if e - s < _SHORT_CLAUSE and ends:
+        wider = _trim(sentence, max([x for x in ends if x < ends[-1]], default=lo), e, core)
+        if wider[1] - wider[0] <= HEADLINE_MAX:
+            s, e = wider
+    if e - s <= HEADLINE_MAX:
+        return s, e
+    # tokens at this level: whitespace outside deeper brackets separates them
+    starts = [s] + [k + 1 for k in range(s, e) if sentence[k] == " " and depth[k] == level]
+    first_words = {t: _word(sentence[t:].split(" ", 1)[0]) for t in starts}
+    # where a clause may start: its own start (keeps the subject), after "that" ("results show
+    # that X improves …"), at a phrase start
+    after_that = [t for k, t in enumerate(starts[1:]) if first_words[starts[k]] == "that"]
+    lefts = [s, *after_that[::-1], *(t for t in starts[1:] if first_words[t] in _PHRASE_START)]
+    lefts = [t for t in lefts if t <= core[0]]
+    rights = [e] + [
+        t - 1
+        for t in starts
+        if t - 1 >= core[1] and (first_words[t] in _PHRASE_START or sentence[t] in _OPEN)
+    ]
+    best: tuple[int, int] | None = None
+    for left in lefts:  # keep the clause's start (its subject) when anything fits
+        limit = HEADLINE_MAX_WITH_SUBJECT if left == s else HEADLINE_MAX
+        fits = [_trim(sentence, left, r, core) for r in rights]
+        fits = [(a, b) for a, b in fits if b - a <= limit]
+        if fits:
+            best = max(fits, key=lambda ab: ab[1] - ab[0])
+            break
+    if best is None:  # no cut fits: the shortest whole phrase around the claim
+        best = _trim(sentence, max(lefts), min(rights), core)  # lefts holds s at least
+    return best
+
+
+def _headline(sentence: str, span: str) -> tuple[str, tuple[int, int]]:
+    """(headline text around `span`: a whole clause or phrase of `sentence`, its bounds)."""
     i = sentence.find(span)
-    if i < 0:
+    if i < 0 or not span:
         return span, (-1, -1)
     j = i + len(span)
-    start, end = _clause_bounds(sentence, i, j)
-    if end - start > limit:
-        room = max(0, limit - len(span))
-        left = max(start, i - room // 3)
-        right = min(end, j + room - (i - left))
-        while left > start and not sentence[left - 1].isspace():
-            left += 1
-        while right < end and not sentence[right].isspace():
-            right -= 1
-        text = sentence[left:right]
-    else:
-        text = sentence[start:end]
-    return text.strip().strip(".,;:()").strip(), (start, end)
+    pairs = _bracket_pairs(sentence)
+    depth = _depths(sentence, pairs)
+    level = min(depth[i:j])
+    # Brackets enclosing the claim at each level, outermost first; the outer clause is tried first,
+    # with the whole bracket group as its core ("… test (90.9% vs. 90.2%)").
+    enclosing = sorted((o, c) for o, c in pairs.items() if o < i and c >= j)
+    regions = [(0, len(sentence), 0, (i, j))]
+    for n, (o, c) in enumerate(enclosing, 1):
+        regions[-1] = (*regions[-1][:3], (min(regions[-1][3][0], o), max(regions[-1][3][1], c + 1)))
+        regions.append((o + 1, c, n, (i, j)))
+    for lo, hi, lvl, core in regions:
+        a, b = _fit(sentence, lo, hi, lvl, depth, core)
+        if b - a <= HEADLINE_MAX_WITH_SUBJECT or lvl == level:
+            break
+    text = sentence[a:b]
+    matched = {k - a for o, c in pairs.items() if a <= o and c < b for k in (o, c)}
+    if any(ch in "()[]{}" and k not in matched for k, ch in enumerate(text)):
+        # unmatched brackets in the sentence itself (a split inside a parenthesis, an enumeration
+        # "2) …"): drop the enumeration marks, then the brackets
+        drop = {
+            k for m in _ENUMERATION.finditer(text) if m.end(1) - 1 not in matched for k in range(*m.span())
+        }
+        drop |= {k for k, ch in enumerate(text) if ch in "()[]{}" and k not in matched}
+        text = "".join(ch for k, ch in enumerate(text) if k not in drop)
+    return _tidy_end(text.strip(), span), (a, b)
+
+
+def _tidy_end(text: str, span: str) -> str:
+    """`text` without trailing punctuation or dangling words (those left once unmatched brackets
+    were dropped), never cutting into the claim `span`."""
+    while True:
+        text = text.rstrip(" .,;:-—")
+        head, _, last = text.rpartition(" ")
+        if not head or _word(last) not in _DANGLING or span not in head:
+            return text
+        text = head
 
 
 def headline_claims(claims: list[dict], k: int = 3) -> list[str]:
     """Short strings for a paper's `k` strongest claims: speed-ups first, then reductions,
     improvements, other relative and absolute claims; within a kind, abstract before conclusion,
-    then order of appearance. One string per clause (several numbers in one clause are one
-    headline)."""
+    then order of appearance. Each is a whole clause or phrase around the claim (cut only before a
+    new phrase when the clause is long, never after a preposition or article, brackets balanced);
+    several claims in one clause give one headline."""
     order = sorted(
         range(len(claims)),
         key=lambda i: (
@@ -419,14 +621,19 @@ def headline_claims(claims: list[dict], k: int = 3) -> list[str]:
         ),
     )
     out: list[str] = []
-    seen: set[tuple[str, tuple[int, int]]] = set()
+    seen: list[tuple[str, tuple[int, int]]] = []
     for i in order:
         c = claims[i]
         sentence = c.get("sentence") or c.get("claim_text") or ""
-        text, bounds = _clause(sentence, c.get("claim_text") or "")
-        if not text or text in out or (sentence, bounds) in seen:
+        text, bounds = _headline(sentence, c.get("claim_text") or "")
+        # one headline per clause: skip a claim whose headline overlaps one already taken
+        if (
+            not text
+            or text in out
+            or any(s == sentence and bounds[0] < b and a < bounds[1] for s, (a, b) in seen)
+        ):
             continue
-        seen.add((sentence, bounds))
+        seen.append((sentence, bounds))
         out.append(text)
         if len(out) >= k:
             break

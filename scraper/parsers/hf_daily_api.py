@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from scraper.arxiv_id import is_arxiv_id
 from scraper.parsers.errors import ParseError
 from scraper.parsers.text import parse_iso_datetime
 
@@ -86,13 +87,18 @@ def without_lone_surrogates(data: Any) -> Any:
     return data
 
 
-def parse_daily_api(body: bytes, url: str = "", listing_date: date | None = None) -> DailyList:
-    """Parse a daily_papers response. `listing_date` is the day asked for; None (the undated
-    endpoint) means the day is inferred from the entries themselves."""
+def daily_api_entries(body: bytes, url: str = "") -> list:
+    """The entries of one daily_papers answer (one page of a day's list), not yet mapped."""
     data = load_json(body, KIND, url)
     if not isinstance(data, list):
         raise ParseError(KIND, "not_a_list", f"top level is {type(data).__name__}", url)
-    return entries_to_daily_list(data, listing_date)
+    return data
+
+
+def parse_daily_api(body: bytes, url: str = "", listing_date: date | None = None) -> DailyList:
+    """Parse a daily_papers response. `listing_date` is the day asked for; None (the undated
+    endpoint) means the day is inferred from the entries themselves."""
+    return entries_to_daily_list(daily_api_entries(body, url), listing_date)
 
 
 def entries_to_daily_list(entries: list, listing_date: date | None) -> DailyList:
@@ -166,6 +172,9 @@ def paper_to_record(paper: dict) -> dict:
     arxiv_id = paper.get("id")
     if not isinstance(arxiv_id, str) or not arxiv_id.strip():
         raise ParseError(KIND, "paper_without_id")
+    if not is_arxiv_id(arxiv_id.strip()):
+        # Never a row: the id becomes file and URL paths downstream (`../../x`, `2507.0000\n1`).
+        raise ParseError(KIND, "not_an_arxiv_id", repr(arxiv_id)[:200])
     org = _dict(paper.get("organization"))
     by = _dict(paper.get("submittedOnDailyBy"))
     extra = {f"paper.{k}": v for k, v in paper.items() if k not in PAPER_KEYS}

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+# 2: `ratings` table; `metrics` range/label columns (2026-11).
+SCHEMA_VERSION = 2
 
 
 class SchemaError(ValueError):

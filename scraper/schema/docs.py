@@ -50,9 +50,11 @@ PAPERS: dict[str, ColumnDoc] = {
     "submitted_by": ColumnDoc("HF username of the person who submitted the paper.",
                               f"{HF} `submittedOnDailyBy`"),
     "submitted_by_fullname": ColumnDoc("Display name of the submitter.", f"{HF} `submittedOnDailyBy`"),
-    "organization": ColumnDoc("HF organization the paper was submitted for (set from 2025-10 on).",
-                              f"{HF} `organization`"),
-    "organization_fullname": ColumnDoc("Display name of that organization.", f"{HF} `organization`"),
+    "organization": ColumnDoc("HF organization the paper was submitted for (set from 2025-09-29 on: "
+                              "`submitterOrganization` first, `organization` from 2025-10).",
+                              f"{HF} `organization` / `submitterOrganization`"),
+    "organization_fullname": ColumnDoc("Display name of that organization.",
+                                       f"{HF} `organization` / `submitterOrganization`"),
     "upvotes": ColumnDoc("Upvotes when crawled (null when not sent; absent is not zero).",
                          f"{HF} `paper.upvotes`"),
     "num_comments": ColumnDoc("Comments in the paper's discussion when crawled.", f"{HF} `numComments`"),
@@ -77,7 +79,8 @@ PAPERS: dict[str, ColumnDoc] = {
                                 DERIVED),
     "extra": ColumnDoc("JSON object of source keys the schema does not map yet (forward compatibility).",
                        HF),
-    "headline_claims": ColumnDoc("Up to three strongest quantitative claims of the abstract (see `claims`).",
+    "headline_claims": ColumnDoc("Up to three strongest quantitative claims of the abstract (see `claims`), "
+                                 "each a whole clause or phrase of its sentence (usually ≤ 120 characters).",
                                  f"{DERIVED} from `summary`"),
     "arxiv_version": ColumnDoc("Latest version the arXiv API reported.", ATOM),
     "arxiv_title": ColumnDoc("Title according to arXiv.", ATOM),
@@ -109,8 +112,11 @@ FULLTEXT: dict[str, ColumnDoc] = {
     "abstract": ColumnDoc("Abstract from the paper page.", HTML_OR_ABS),
     "authors": ColumnDoc("Authors with `affiliations` and `emails` as printed in the paper.", HTML_OR_ABS),
     "sections": ColumnDoc(
-        "Body sections in order: `id`, `number`, `title`, `level` (1 section … 4 paragraph), `text` "
-        "(math as TeX). Null when withheld for licence reasons.", HTML),
+        "Body sections in order: `id`, `number`, `title`, `level` (1 section … 4 paragraph), `text`: "
+        "one line per paragraph, list item (`• …`, `1. …`) and code line; math as TeX between `$…$` "
+        "(inline) and `$$…$$` (display); citations as markers naming `references.id`, "
+        "`[bib.bib4; bib.bib29]` (a textual cite keeps its words: `Smith et al. (2024) [bib.bib12]`). "
+        "Null when withheld for licence reasons.", HTML),
     "figures": ColumnDoc("Figures: `id`, `label`, `caption`, image paths. Null when withheld.", HTML),
     "tables": ColumnDoc("Tables: `id`, `label`, `caption`, rows of cells with span and bold/underline "
                         "flags. Null when withheld.", HTML),
@@ -146,12 +152,20 @@ METRICS: dict[str, ColumnDoc] = {
     "col_index": ColumnDoc("Logical grid column of the cell (spans expanded).", HTML),
     "value_index": ColumnDoc("n-th number of the cell (`1008 (17.07%)` gives 0 and 1).", DERIVED),
     "row_label": ColumnDoc("Label column text(s) of the row, joined with ` / `.", DERIVED),
-    "column_label": ColumnDoc("Header texts above the column, top level first, joined with ` / `.", DERIVED),
+    "column_label": ColumnDoc("Header texts above the column, top level first, joined with ` / ` "
+                              "(`BLEU / EN-DE`). A value spanning columns gives one row labelled with "
+                              "their shared levels, then their own joined with ` | ` "
+                              "(`Training Cost (FLOPs) / EN-DE | EN-FR`).", DERIVED),
     "raw_text": ColumnDoc("The cell text as extracted (math as TeX).", HTML),
-    "value": ColumnDoc("The number.", DERIVED),
-    "unit": ColumnDoc("`%`, `×`, `s`, `ms`, `GB`, `M`, `B`, `K`, … or null.", DERIVED),
+    "value": ColumnDoc("The number; for a range (`54.4–73`, `~5–15`) its low end. TeX is read: "
+                       "`2.3\\cdot 10^{19}` is 2.3e19.", DERIVED),
+    "value_high": ColumnDoc("High end of a range (`54.4–73` gives `value` 54.4, `value_high` 73, one "
+                            "row); null for a single number.", DERIVED),
+    "unit": ColumnDoc("`%`, `×`, `s`, `ms`, `GB`, `M`, `B`, `K`, `FLOPs`, … from the cell, else from the "
+                      "column or row label (`Time (s)`, `params ×10^6` -> `M`), or null.", DERIVED),
     "spread": ColumnDoc("The `±` part, null when absent.", DERIVED),
-    "is_best": ColumnDoc("The number is bold or underlined (how papers mark their best result).", HTML),
+    "is_best": ColumnDoc("The number is bold or underlined (how papers mark their best result), by "
+                         "markup or by TeX (`\\textbf{…}`, `\\underline{…}`).", HTML),
     "direction": ColumnDoc("`higher` / `lower` is better when the table says (↑/↓), else null.", DERIVED),
 }
 
@@ -167,7 +181,17 @@ CLAIMS: dict[str, ColumnDoc] = {
     "value_to": ColumnDoc("`from A to B` and ranges: B.", DERIVED),
     "unit": ColumnDoc("`%`, `×`, `pt`, `s`, `ms`, `FPS`, `GB`, `days`, … or null.", DERIVED),
     "kind": ColumnDoc("`speedup`, `reduction`, `improvement`, `absolute` or `relative`.", DERIVED),
-    "qualifier": ColumnDoc("`up to`, `over`, `about`, `less than` or null.", DERIVED),
+    "qualifier": ColumnDoc("`up to`, `over`, `more than`, `at least`, `about` (also `~`, `≈`, `roughly`), "
+                           "`nearly`, `less than`, `only`, `just` or null.", DERIVED),
+}
+
+RATINGS: dict[str, ColumnDoc] = {
+    "arxiv_id": ColumnDoc("arXiv identifier without version.", f"{HF} `paper.id`"),
+    "listing_rank": ColumnDoc("Position of the paper in the day's list at that crawl.", HF),
+    "upvotes": ColumnDoc("Upvotes at that crawl (null when not sent).", f"{HF} `paper.upvotes`"),
+    "num_comments": ColumnDoc("Comments at that crawl.", f"{HF} `numComments`"),
+    "github_stars": ColumnDoc("GitHub stars as cached by Hugging Face at that crawl.",
+                              f"{HF} `paper.githubStars`"),
 }
 
 REJECTS: dict[str, ColumnDoc] = {
@@ -184,6 +208,7 @@ REJECTS: dict[str, ColumnDoc] = {
 COLUMN_DOCS: dict[str, dict[str, ColumnDoc]] = {
     name: {**columns, **COMMON}
     for name, columns in {
-        "papers": PAPERS, "fulltext": FULLTEXT, "metrics": METRICS, "claims": CLAIMS, "rejects": REJECTS,
+        "papers": PAPERS, "fulltext": FULLTEXT, "metrics": METRICS, "claims": CLAIMS, "ratings": RATINGS,
+        "rejects": REJECTS,
     }.items()
 }

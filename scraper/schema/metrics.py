@@ -32,7 +32,8 @@ METRICS = table_schema(
         pa.field("row_label", pa.string()),  # leading label column(s) joined with " / "
         pa.field("column_label", pa.string()),  # header levels joined with " / "
         pa.field("raw_text", pa.string()),  # the cell text as extracted (math as TeX)
-        pa.field("value", pa.float64()),
+        pa.field("value", pa.float64()),  # the number; for a range ("54.4–73") its low end
+        pa.field("value_high", pa.float64()),  # a range's high end; null for a single number
         pa.field("unit", pa.string()),  # "%", "×", "s", "ms", "GB", "M", "B", "K", … or null
         pa.field("spread", pa.float64()),  # the ± part, null when absent
         pa.field("is_best", pa.bool_()),  # bold or underlined number

@@ -1,6 +1,6 @@
 """`papers`: one row per (listing_date, arxiv_id) — what Hugging Face Daily Papers says of a paper.
 
-Keys of every daily_papers shape from 2024-05 to 2026-08 (docs: ../shared/docs/sources.md §2)
+Keys of every daily_papers shape from 2024-05 to 2026-08 (docs: docs/sources.md §2)
 map onto these columns; counts the source did not send stay null (absent is not zero), and keys we
 do not know yet are kept as JSON in `extra`.
 """

@@ -8,6 +8,7 @@ from scraper.schema.arxiv import ARXIV_META_FIELDS
 from scraper.schema.fulltext import FULLTEXT
 from scraper.schema.metrics import CLAIMS, METRICS
 from scraper.schema.papers import PAPERS
+from scraper.schema.ratings import RATINGS
 from scraper.schema.rejects import REJECTS
 
 # What the writer writes, one folder each under data/.
@@ -16,8 +17,13 @@ TABLES: dict[str, pa.Schema] = {
     "fulltext": FULLTEXT,
     "metrics": METRICS,
     "claims": CLAIMS,
+    "ratings": RATINGS,
     "rejects": REJECTS,
 }
+
+# Tables whose day folder grows by one file per crawl instead of being replaced (see
+# pipelines/parquet.py): their history is the point.
+APPEND_ONLY: frozenset[str] = frozenset({"ratings"})
 
 # Rows that travel through the pipelines but are joined into another table when a day is written:
 # the arXiv API's metadata arrives later than the HF row (other domain, other delays), so it is
@@ -34,6 +40,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "fulltext": ("arxiv_id", "version"),
     "metrics": ("arxiv_id", "version", "table_id", "row_index", "col_index", "value_index"),
     "claims": ("arxiv_id", "source_section", "sentence_index", "claim_text", "value"),
+    "ratings": ("arxiv_id",),
     "rejects": (),
     "arxiv": ("arxiv_id",),
 }

@@ -14,20 +14,16 @@ cached); its versioned arXiv pages come from the HTTP cache.
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import logging
-import os
-import re
 import time
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
 import scrapy
 from scrapy import signals
-from scrapy.core.scheduler import Scheduler
 from scrapy.exceptions import (
     CannotResolveHostError,
     DontCloseSpider,
@@ -38,103 +34,30 @@ from scrapy.exceptions import (
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.job import job_dir
-from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
 
+from pipelines.parquet import written_ids
+from scraper import stats
 from scraper.args import RunPlan, plan_run
-from scraper.commands.crawl import FAILED_DAYS_STAT
+from scraper.daylist import PagedList, judge
 from scraper.derive import abstract_claims, fulltext_derived
-from scraper.files import fsync_dir
 from scraper.items import Reject, TableRow
-from scraper.middlewares import BODY_KIND, BodyCheckFailed
+from scraper.journal import JOURNAL_NAME, DayJournal
+from scraper.middlewares import BODY_KIND, BodyCheckFailed, describe_connection_failure
 from scraper.parsers.arxiv_abs import fulltext_from_abs, parse_abs
 from scraper.parsers.arxiv_atom import atom_query_url, parse_atom
 from scraper.parsers.arxiv_html import parse_html
 from scraper.parsers.errors import ParseError
-from scraper.parsers.hf_daily_api import DailyList, parse_daily_api
+from scraper.parsers.hf_daily_api import DailyList, daily_api_entries, infer_listing_date
 from scraper.parsers.hf_listing_html import parse_listing_html
+from scraper.schema.ratings import RATED_COLUMNS
 from scraper.signals import day_completed, day_failed
 
 logger = logging.getLogger(__name__)
 
-# arXiv identifiers as HF lists them (no version): new style 2501.11120, old style hep-th/9901001.
-ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})$")
 # Full-text statuses for which the abs page is fetched instead (it still has the metadata).
 ABS_FALLBACK = ("conversion_failed", "no_html")
-JOURNAL_NAME = "hfpapers-days.jsonl"  # in JOBDIR
-
-
-class DayJournal:
-    """The days a job has finished, one JSON line each (in JOBDIR).
-
-    A line is appended, flushed and fsynced only after the day's partitions are in place (or the day
-    turned out to have no list), so after any crash — SIGKILL included — a day in the journal is
-    complete on disk and a day not in it is redone. A line cut short by a crash is ignored (that day
-    is redone). Failed days are not journaled: a resumed job tries them again."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def finished(self, source: str, data_dir: str) -> dict[date, str]:
-        """Days finished for this source and data folder -> outcome ("written" or "empty")."""
-        done: dict[date, str] = {}
-        if not self.path.exists():
-            return done
-        for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                entry = json.loads(line)
-                day = date.fromisoformat(entry["day"])
-            except (ValueError, KeyError, TypeError):
-                continue
-            if entry.get("source") == source and entry.get("data_dir") == data_dir:
-                done[day] = str(entry.get("outcome"))
-        return done
-
-    def record(self, day: date, source: str, data_dir: str, rows: dict[str, int]) -> None:
-        entry = {"day": day.isoformat(), "source": source, "data_dir": data_dir,
-                 "outcome": "written" if rows else "empty", "rows": rows,
-                 "at": datetime.now(UTC).isoformat(timespec="seconds")}
-        created = not self.path.exists()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "ab") as handle:
-            if not created and handle.tell() and not self._ends_with_newline():
-                handle.write(b"\n")  # a crash cut the last line short: start a fresh one
-            handle.write(json.dumps(entry, sort_keys=True).encode() + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        if created:
-            fsync_dir(self.path.parent)
-
-    def _ends_with_newline(self) -> bool:
-        with open(self.path, "rb") as handle:
-            handle.seek(-1, os.SEEK_END)
-            return handle.read(1) == b"\n"
-
-
-class MemoryQueueScheduler(Scheduler):
-    """Scrapy's scheduler, with its request queue in memory even when JOBDIR is set.
-
-    With JOBDIR, Scrapy keeps pending requests in a disk queue whose index is written only on a
-    graceful stop: after a SIGKILL it is stale or torn, and even a clean one holds only part of the
-    day in progress (in-flight requests are lost either way) — replaying it next to the redone day
-    would fetch pages twice and could add rows of a different version. Resume does not need it (see
-    DayJournal), so the queue stays in memory, and JOBDIR never holds a pickled request. The
-    dupefilter still keeps its fingerprints there (all our requests are dont_filter)."""
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        settings = crawler.settings
-        return cls(
-            dupefilter=build_from_crawler(load_object(settings["DUPEFILTER_CLASS"]), crawler),
-            jobdir=None,
-            dqclass=load_object(settings["SCHEDULER_DISK_QUEUE"]),
-            mqclass=load_object(settings["SCHEDULER_MEMORY_QUEUE"]),
-            logunser=settings.getbool("SCHEDULER_DEBUG"),
-            stats=crawler.stats,
-            pqclass=load_object(settings["SCHEDULER_PRIORITY_QUEUE"]),
-            crawler=crawler,
-        )
 
 
 class HfPapersSpider(scrapy.Spider):
@@ -146,14 +69,17 @@ class HfPapersSpider(scrapy.Spider):
         start: str | None = None,
         end: str | None = None,
         source: str | None = None,
+        refresh: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.plan: RunPlan = plan_run(date, start, end, source)
-        self._pending_days: list[date | None] = list(self.plan.days or [None])
-        self._current: date | None = None  # the listing day in progress
+        self.plan: RunPlan = plan_run(date, start, end, source, refresh=refresh)
+        self._pending_days: list[dt.date | None] = list(self.plan.days or [None])
+        self._current: dt.date | None = None  # the listing day in progress
         self._current_ok = False
         self._failure: str | None = None  # why the current day could not be fetched
+        self._filed_under: dt.date | None = None  # the day its rejects go to (undated: today)
+        self._pages = PagedList()  # the current day's list, page by page
         self._started = time.monotonic()
         self.days_done = 0  # of the plan, including days an earlier run of the job finished
         self.days_resumed = 0
@@ -186,10 +112,18 @@ class HfPapersSpider(scrapy.Spider):
         self.days_done = self.days_resumed = len(skipped)
         logger.info(
             "resuming the job in %s: %d of %d days were finished by an earlier run (%s) and are not "
-            "fetched again; %d to go", self.journal.path.parent, len(skipped),
-            len(self.plan.days or ()), ", ".join(d.isoformat() for d in skipped if d),
+            "fetched again; %d to go",
+            self.journal.path.parent,
+            len(skipped),
+            len(self.plan.days or ()),
+            ", ".join(d.isoformat() for d in skipped if d),
             len(self._pending_days),
         )
+
+    def _refresh_days(self) -> int:
+        if self.plan.refresh_days is not None:
+            return self.plan.refresh_days
+        return self.crawler.settings.getint("HFPAPERS_REFRESH_DAYS", 14)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         logger.info("hfpapers: crawling %s from the %s source", self.plan.label, self.plan.source)
@@ -211,24 +145,36 @@ class HfPapersSpider(scrapy.Spider):
         if not self._pending_days:
             return None
         day = self._pending_days.pop(0)
-        self._current, self._current_ok = day, False
+        self._current, self._current_ok, self._pages = day, False, PagedList()
+        return self._list_request(day, 0)
+
+    def _list_request(self, day: dt.date | None, page: int) -> scrapy.Request:
+        """Page `page` of `day`'s list (day None: the undated request that names the latest day)."""
         settings = self.crawler.settings
         hf = settings.get("HFPAPERS_HF_BASE").rstrip("/")
-        if self.plan.source == "html":
+        if self.plan.source == "html":  # the listing page holds the whole day: no paging
             if day is None:
                 url = f"{hf}/papers"
             else:
                 url = hf + settings.get("HFPAPERS_LISTING_PATH").format(date=day.isoformat())
             callback, body = self.parse_listing_html, "html"
         else:
-            query = {"date": day.isoformat()} if day else {}
-            url = f"{hf}/api/daily_papers" + (f"?{urlencode(query)}" if query else "")
+            query: dict[str, Any] = {"date": day.isoformat()} if day else {}
+            query["limit"] = settings.getint("HFPAPERS_LIST_PAGE_SIZE", 100)
+            if day is not None:
+                query["p"] = page
+            url = f"{hf}/api/daily_papers?{urlencode(query)}"
             callback, body = self.parse_daily_api, "json"
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.listing_failed,
-            meta={"listing_date": day, BODY_KIND: body},
+            meta={
+                "listing_date": day,
+                "page": page,
+                BODY_KIND: body,
+                "download_maxsize": settings.getint("HFPAPERS_MAX_LIST_BYTES"),
+            },
             dont_filter=True,  # a day's list is always fetched fresh (upvotes change)
         )
 
@@ -237,31 +183,40 @@ class HfPapersSpider(scrapy.Spider):
             return
         day = self._current
         if self._failure is not None:
-            self.crawler.signals.send_catch_log(day_failed, listing_date=day, reason=self._failure)
+            self.crawler.signals.send_catch_log(
+                day_failed, listing_date=day, reason=self._failure, filed_under=self._filed_under
+            )
         elif self._current_ok and day is not None:
             self._complete_day(day)
         self.days_done += 1
         self._log_progress(day)
         self._current, self._current_ok, self._failure = None, False, None
 
-    def _complete_day(self, day: date) -> None:
+    def _complete_day(self, day: dt.date) -> None:
         """Have the day written; journal it once its partitions are in place."""
         results = self.crawler.signals.send_catch_log(day_completed, listing_date=day)
         failures = [result for _, result in results if isinstance(result, Failure)]
         if failures:
-            logger.error("%s: the day could not be written (%s); it counts as failed and a resumed "
-                         "job redoes it", day, failures[0].getErrorMessage())
-            self.crawler.stats.inc_value(FAILED_DAYS_STAT)
+            logger.error(
+                "%s: the day could not be written (%s); it counts as failed and a resumed job redoes it",
+                day,
+                failures[0].getErrorMessage(),
+            )
+            self.crawler.stats.inc_value(stats.DAYS_FAILED)
             return
         if self.journal is not None:
             rows = next((r for _, r in results if isinstance(r, dict)), {})
             try:
                 self.journal.record(day, self.plan.source, self._data_dir(), rows)
             except OSError as exc:  # the day is written; a resumed job would only redo it
-                logger.error("%s: written, but the job journal %s could not be appended (%s)", day,
-                             self.journal.path, exc)
+                logger.error(
+                    "%s: written, but the job journal %s could not be appended (%s)",
+                    day,
+                    self.journal.path,
+                    exc,
+                )
 
-    def _log_progress(self, day: date | None) -> None:
+    def _log_progress(self, day: dt.date | None) -> None:
         if self.plan.days is None or len(self.plan.days) < 2:
             return
         total = len(self.plan.days)
@@ -270,82 +225,202 @@ class HfPapersSpider(scrapy.Spider):
         eta = elapsed / this_run * (total - self.days_done) if this_run else 0.0
         logger.info(
             "backfill: %d/%d days done (last %s), %d papers so far, elapsed %s, ETA %s",
-            self.days_done, total, day, self.papers_so_far,
-            timedelta(seconds=round(elapsed)), timedelta(seconds=round(eta)),
+            self.days_done,
+            total,
+            day,
+            self.papers_so_far,
+            dt.timedelta(seconds=round(elapsed)),
+            dt.timedelta(seconds=round(eta)),
         )
 
-    # -- routing ---------------------------------------------------------------------------------
+    def closed(self, reason: str) -> None:
+        if self._current is not None and reason != "finished":
+            logger.warning(
+                "%s was in progress when the crawl stopped (%s); not written — a rerun "
+                "(or a resumed job) does it again",
+                self._current,
+                reason,
+            )
 
-    def parse_daily_api(self, response: Response) -> Iterator[TableRow | Reject]:
-        yield from self._route_listing(response, parse_daily_api)
+    # -- routing: the day's list -----------------------------------------------------------------
 
-    def parse_listing_html(self, response: Response) -> Iterator[TableRow | Reject]:
-        asked: date | None = response.meta["listing_date"]
+    def parse_daily_api(self, response: Response) -> Iterator[Any]:
+        asked: dt.date | None = response.meta["listing_date"]
+        self._count_response(response, "hf_list")
+        try:
+            entries = daily_api_entries(response.body, response.url)
+        except ParseError as exc:
+            yield from self._unparseable_list(asked, response, exc)
+            return
+        if asked is None:
+            yield from self._latest_day_learned(entries, response.url)
+            return
+        page = response.meta["page"]
+        new = self._pages.add_page(entries, response.url)
+        if entries and not new:
+            logger.info(
+                "%s: page %d brought no paper not already seen (%d repeated); the list is complete",
+                asked,
+                page,
+                len(entries),
+            )
+        if new:
+            if page + 1 >= self.crawler.settings.getint("HFPAPERS_MAX_LIST_PAGES"):
+                self._day_failed(
+                    asked,
+                    f"the list goes on past {page + 1} pages "
+                    f"({len(self._pages.ids)} papers so far); not trusted",
+                )
+                logger.error("%s: %s (%s)", asked, self._failure, response.url)
+                yield Reject(asked, response.url, "list_too_long", self._failure or "", "papers")
+                return
+            yield self._list_request(asked, page + 1)
+            return
+        if self._pages.repeated:
+            self.crawler.stats.inc_value("hfpapers/list_entries_repeated", self._pages.repeated)
+        yield from self._route_list(asked, self._pages.daily_list(asked), response.url)
+
+    def parse_listing_html(self, response: Response) -> Iterator[Any]:
+        asked: dt.date | None = response.meta["listing_date"]
+        self._count_response(response, "hf_list")
         final = urlparse(response.url)
-        if asked is not None and response.meta.get("redirect_urls") and (
-            final.path.rstrip("/").endswith("/papers") and not final.query
+        if (
+            asked is not None
+            and response.meta.get("redirect_urls")
+            and (final.path.rstrip("/").endswith("/papers") and not final.query)
         ):
             # HF redirects a date without a list to the undated /papers page.
-            self._empty_day(asked, response.url, "redirected to /papers")
+            yield from self._route_list(asked, DailyList(asked), response.url, "redirected to /papers")
             return
-        yield from self._route_listing(response, parse_listing_html)
-
-    def _route_listing(self, response: Response, parser) -> Iterator[TableRow | Reject]:
-        asked: date | None = response.meta["listing_date"]
         try:
-            daily: DailyList = parser(response.body, response.url, asked)
+            daily = parse_listing_html(response.body, response.url, asked)
         except ParseError as exc:
-            logger.error("listing %s could not be parsed: %s", response.url, exc)
-            self._day_failed(asked, f"{exc.reason}")
-            yield Reject(asked or date.today(), response.url, exc.reason, exc.detail, exc.kind,
-                         payload=response.text[:65536] if response.encoding else None)
+            yield from self._unparseable_list(asked, response, exc)
             return
-        day = daily.listing_date
-        if day is None:
-            self._empty_day(asked, response.url, "no entries to learn the listing date from")
+        if asked is None:
+            yield from self._latest_day_learned(None, response.url, daily.listing_date)
             return
-        self._current, self._current_ok = day, True
-        if not daily.records and not daily.rejects:
-            self._empty_day(day, response.url, "empty list")
+        yield from self._route_list(asked, daily, response.url)
+
+    def _unparseable_list(self, day: dt.date | None, response: Response, exc: ParseError) -> Iterator[Reject]:
+        logger.error("listing %s could not be parsed: %s", response.url, exc)
+        day = self._day_failed(day, f"{exc.reason}")
+        yield Reject(
+            day,
+            response.url,
+            exc.reason,
+            exc.detail,
+            exc.kind,
+            payload=response.text[:65536] if response.encoding else None,
+        )
+
+    def _latest_day_learned(
+        self, entries: list | None, url: str, latest: dt.date | None = None
+    ) -> Iterator[scrapy.Request]:
+        """The undated request named the latest listing day: crawl it, then the refresh window."""
+        if latest is None and entries is not None:
+            latest = infer_listing_date(entries)
+        if latest is None:
+            logger.info(
+                "latest: no Daily Papers list (no entries to learn the listing date from) — 0 papers (%s)",
+                url,
+            )
+            self._current_ok = True
             return
-        logger.info("%s: %d papers listed (%s)", day, len(daily.records), response.url)
+        window = self._refresh_days()
+        refresh = [latest - dt.timedelta(days=n) for n in range(1, window + 1)]
+        logger.info(
+            "the latest listing day is %s; refreshing the %d days before it (%s … %s)",
+            latest,
+            window,
+            refresh[-1] if refresh else "-",
+            refresh[0] if refresh else "-",
+        )
+        self.crawler.stats.set_value("hfpapers/latest_day", latest.isoformat())
+        self.crawler.stats.set_value("hfpapers/refresh_days", window)
+        self._current, self._current_ok, self._pages = latest, False, PagedList()
+        self._pending_days = refresh + self._pending_days
+        yield self._list_request(latest, 0)
+
+    def _route_list(
+        self, day: dt.date, daily: DailyList, url: str, empty_why: str = "empty list"
+    ) -> Iterator[Any]:
+        """A day's complete list: judge it against what is written, then yield its rows and follow
+        its papers to arXiv."""
+        verdict = judge(daily, written_ids(Path(self._data_dir()), "papers", day))
+        for arxiv_id, reason, raw in daily.rejects:
+            logger.warning("%s: entry %r kept out of the dataset: %s", url, arxiv_id, reason)
+            yield Reject(day, url, reason, "", "papers", arxiv_id or None, raw)
+        if not verdict.ok:
+            logger.error(
+                "%s: %s — the day's partitions are kept as they were and the day counts as failed (%s)",
+                day,
+                verdict.problem,
+                url,
+            )
+            self._day_failed(day, verdict.problem or "")
+            yield Reject(day, url, "suspicious_list", verdict.problem or "", "papers")
+            return
+        self._current_ok = True
+        if not daily.records:
+            logger.info("%s: no Daily Papers list (%s) — 0 papers (%s)", day, empty_why, url)
+            self.crawler.stats.inc_value("hfpapers/days_empty")
+            return
+        for arxiv_id in verdict.left:
+            logger.warning(
+                "%s: %s is no longer on the day's list; it leaves the day's papers (its ratings rows stay)",
+                day,
+                arxiv_id,
+            )
+        if verdict.left:
+            self.crawler.stats.inc_value("hfpapers/papers_left_list", len(verdict.left))
+        pages = f", {self._pages.pages} pages" if self._pages.pages > 1 else ""
+        logger.info("%s: %d papers listed (%s%s)", day, len(daily.records), url, pages)
         self.papers_so_far += len(daily.records)
         self.crawler.stats.inc_value("hfpapers/papers_listed", len(daily.records))
-        for arxiv_id, reason, raw in daily.rejects:
-            logger.warning("%s: entry %r kept out of the dataset: %s", response.url, arxiv_id,
-                           reason)
-            yield Reject(day, response.url, reason, "", "papers", arxiv_id or None, raw)
+        listed_at = dt.datetime.now(dt.UTC)  # one time for the whole list: its ratings snapshot
         for record in daily.records:
+            page = self._pages.page_url.get(record["arxiv_id"]) or url  # the page it was on
             claims = abstract_claims(record)
-            yield TableRow("papers", record, day, response.url)
+            yield TableRow("papers", record, day, page)
+            rating = {column: record[column] for column in RATED_COLUMNS}
+            yield TableRow("ratings", rating, day, page, crawled_at=listed_at)
             for claim in claims:
-                yield TableRow("claims", claim, day, response.url)
+                yield TableRow("claims", claim, day, page)
         if self.crawler.settings.getbool("HFPAPERS_ARXIV"):
             yield from self._arxiv_api_requests(day, [r["arxiv_id"] for r in daily.records])
 
+    def _count_response(self, response: Response, kind: str) -> None:
+        """Requests by kind, and how many of them the HTTP cache answered (a refresh's cost)."""
+        self.crawler.stats.inc_value(f"hfpapers/responses/{kind}")
+        if "cached" in response.flags:
+            self.crawler.stats.inc_value(f"hfpapers/responses/{kind}/cached")
+
     # -- arXiv: API metadata in batches, then each paper's HTML (or its abs page) ----------------
 
-    def _arxiv_api_requests(self, day: date, ids: list[str]) -> Iterator[scrapy.Request | Reject]:
-        valid = [i for i in dict.fromkeys(ids) if ARXIV_ID.match(i)]
-        for bad in sorted(set(ids) - set(valid)):
-            logger.warning("%s: %r is not an arXiv id; not followed to arXiv", day, bad)
-            yield Reject(day, None, "not_an_arxiv_id", bad, "fulltext", bad)
+    def _arxiv_api_requests(self, day: dt.date, ids: list[str]) -> Iterator[scrapy.Request]:
         batch = self.crawler.settings.getint("HFPAPERS_ARXIV_BATCH", 100)
         api = self.crawler.settings.get("HFPAPERS_ARXIV_API")
-        for start in range(0, len(valid), batch):
-            chunk = valid[start:start + batch]
+        unique = list(dict.fromkeys(ids))  # the parser let only real arXiv ids through
+        for start in range(0, len(unique), batch):
+            chunk = unique[start : start + batch]
             yield scrapy.Request(
                 atom_query_url(api, chunk),
                 callback=self.parse_arxiv_api,
                 errback=self.arxiv_api_failed,
-                meta={"listing_date": day, "arxiv_ids": chunk, "handle_httpstatus_list": [400],
-                      BODY_KIND: "atom"},
+                meta={
+                    "listing_date": day,
+                    "arxiv_ids": chunk,
+                    "handle_httpstatus_list": [400],
+                    BODY_KIND: "atom",
+                },
                 dont_filter=True,
             )
 
     def parse_arxiv_api(self, response: Response) -> Iterator[Any]:
-        day: date = response.meta["listing_date"]
+        day: dt.date = response.meta["listing_date"]
         asked: list[str] = response.meta["arxiv_ids"]
+        self._count_response(response, "arxiv_api")
         versions: dict[str, int | None] = {}
         try:
             feed = parse_atom(response.body, response.url)
@@ -354,17 +429,21 @@ class HfPapersSpider(scrapy.Spider):
             yield Reject(day, response.url, exc.reason, exc.detail, "arxiv_api")
         else:
             for message in feed.errors:
-                logger.error("arXiv API error (HTTP %d) for %s: %s", response.status, response.url,
-                             message)
+                logger.error("arXiv API error (HTTP %d) for %s: %s", response.status, response.url, message)
             for entry in feed.entries:
                 if entry["arxiv_id"] in asked and entry["arxiv_id"] not in versions:
                     versions[entry["arxiv_id"]] = entry.get("arxiv_version")
                     yield TableRow("arxiv", entry, day, response.url)
         missing = [i for i in asked if i not in versions]
         if missing:
-            logger.warning("%s: arXiv API has no entry for %d of %d papers (%s); their latest "
-                           "version is fetched unversioned", day, len(missing), len(asked),
-                           ", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""))
+            logger.warning(
+                "%s: arXiv API has no entry for %d of %d papers (%s); their latest "
+                "version is fetched unversioned",
+                day,
+                len(missing),
+                len(asked),
+                ", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""),
+            )
             self.crawler.stats.inc_value("hfpapers/arxiv_api_missing", len(missing))
         for arxiv_id in asked:
             yield self._html_request(day, arxiv_id, versions.get(arxiv_id))
@@ -373,8 +452,9 @@ class HfPapersSpider(scrapy.Spider):
         request = failure.request
         day = request.meta["listing_date"]
         cause = describe_failure(failure)
-        logger.error("%s: arXiv API request failed (%s): %s; fetching full texts unversioned",
-                     day, request.url, cause)
+        logger.error(
+            "%s: arXiv API request failed (%s): %s; fetching full texts unversioned", day, request.url, cause
+        )
         yield Reject(day, request.url, failure_reason(failure), cause, "arxiv_api")
         for arxiv_id in request.meta["arxiv_ids"]:
             yield self._html_request(day, arxiv_id, None)
@@ -383,29 +463,40 @@ class HfPapersSpider(scrapy.Spider):
         base = self.crawler.settings.get("HFPAPERS_ARXIV_BASE").rstrip("/")
         return f"{base}/{kind}/{arxiv_id}" + (f"v{version}" if version else "")
 
-    def _html_request(self, day: date, arxiv_id: str, version: int | None) -> scrapy.Request:
+    def _html_request(self, day: dt.date, arxiv_id: str, version: int | None) -> scrapy.Request:
         return scrapy.Request(
             self._arxiv_url("html", arxiv_id, version),
             callback=self.parse_arxiv_html,
             errback=self.arxiv_page_failed,
-            meta={"listing_date": day, "arxiv_id": arxiv_id, "version": version,
-                  "handle_httpstatus_list": [404], BODY_KIND: "html"},
+            meta={
+                "listing_date": day,
+                "arxiv_id": arxiv_id,
+                "version": version,
+                "handle_httpstatus_list": [404],
+                BODY_KIND: "html",
+            },
             dont_filter=True,  # the same paper on two days is written on both (from the cache)
         )
 
-    def _abs_request(self, day: date, arxiv_id: str, version: int | None,
-                     status: str) -> scrapy.Request:
+    def _abs_request(self, day: dt.date, arxiv_id: str, version: int | None, status: str) -> scrapy.Request:
         return scrapy.Request(
             self._arxiv_url("abs", arxiv_id, version),
             callback=self.parse_arxiv_abs,
             errback=self.arxiv_page_failed,
-            meta={"listing_date": day, "arxiv_id": arxiv_id, "version": version,
-                  "fulltext_status": status, "handle_httpstatus_list": [404], BODY_KIND: "html"},
+            meta={
+                "listing_date": day,
+                "arxiv_id": arxiv_id,
+                "version": version,
+                "fulltext_status": status,
+                "handle_httpstatus_list": [404],
+                BODY_KIND: "html",
+            },
             dont_filter=True,
         )
 
     def parse_arxiv_html(self, response: Response) -> Iterator[Any]:
         day, arxiv_id, version = (response.meta[k] for k in ("listing_date", "arxiv_id", "version"))
+        self._count_response(response, "arxiv_html")
         if response.status == 404:
             logger.info("%s has no HTML version (404); using its abs page", arxiv_id)
             yield self._abs_request(day, arxiv_id, version, "no_html")
@@ -434,7 +525,9 @@ class HfPapersSpider(scrapy.Spider):
 
     def parse_arxiv_abs(self, response: Response) -> Iterator[Any]:
         day, arxiv_id, version, status = (
-            response.meta[k] for k in ("listing_date", "arxiv_id", "version", "fulltext_status"))
+            response.meta[k] for k in ("listing_date", "arxiv_id", "version", "fulltext_status")
+        )
+        self._count_response(response, "arxiv_abs")
         if response.status == 404:
             logger.warning("%s: no abs page either (404); no full text", arxiv_id)
             yield TableRow("fulltext", no_fulltext(arxiv_id, version, status), day, response.url)
@@ -460,36 +553,34 @@ class HfPapersSpider(scrapy.Spider):
         if "fulltext_status" not in meta:  # the HTML failed: the abs page may still answer
             yield self._abs_request(day, arxiv_id, version, "fetch_error")
         else:
-            yield TableRow("fulltext", no_fulltext(arxiv_id, version, "fetch_error"), day,
-                           request.url)
+            yield TableRow("fulltext", no_fulltext(arxiv_id, version, "fetch_error"), day, request.url)
 
-    def _empty_day(self, day: date | None, url: str, why: str) -> None:
-        logger.info("%s: no Daily Papers list (%s) — 0 papers (%s)", day or "latest", why, url)
-        self.crawler.stats.inc_value("hfpapers/days_empty")
-        self._current, self._current_ok = day, True
-
-    def _day_failed(self, day: date | None, reason: str) -> None:
-        """Mark the day failed; the writer is told when the day closes (see on_idle)."""
-        self.crawler.stats.inc_value(FAILED_DAYS_STAT)
+    def _day_failed(self, day: dt.date | None, reason: str) -> dt.date:
+        """Mark the day failed; the writer is told when the day closes (see on_idle). Returns the
+        day its rejects are filed under: a failed undated request (no listing day known) is filed
+        under the day of the crawl (UTC)."""
+        self.crawler.stats.inc_value(stats.DAYS_FAILED)
         self._current, self._current_ok, self._failure = day, False, reason
+        self._filed_under = day or dt.datetime.now(dt.UTC).date()
+        return self._filed_under
 
     def listing_failed(self, failure: Failure) -> Iterator[Reject]:
         request = failure.request
-        day: date | None = request.meta.get("listing_date")
+        day: dt.date | None = request.meta.get("listing_date")
         cause = describe_failure(failure)
         logger.error(
             "%s: the Daily Papers list could not be fetched (%s): %s; this day is not written",
-            day or "latest day", request.url, cause,
+            day or "latest day",
+            request.url,
+            cause,
         )
-        self._day_failed(day, cause)
-        if day is not None:
-            yield Reject(day, request.url, failure_reason(failure), cause, "papers")
+        filed = self._day_failed(day, cause)
+        yield Reject(filed, request.url, failure_reason(failure), cause, "papers")
 
 
 def no_fulltext(arxiv_id: str, version: int | None, status: str) -> dict:
     """The `fulltext` row of a paper for which arXiv gave us no text at all."""
-    return {"arxiv_id": arxiv_id, "version": version, "fulltext_source": "none",
-            "fulltext_status": status}
+    return {"arxiv_id": arxiv_id, "version": version, "fulltext_source": "none", "fulltext_status": status}
 
 
 def failure_reason(failure: Failure) -> str:
@@ -508,6 +599,10 @@ def describe_failure(failure: Failure) -> str:
         status = exc.response.status
         hint = " (rate limited)" if status == 429 else ""
         return f"HTTP {status}{hint}"
+    # DNS, refused, TLS, timeout: named with the host (one line a user can act on).
+    connection = describe_connection_failure(exc, failure.request.url if failure.request else "")
+    if connection is not None:
+        return connection
     for types, label in _FAILURE_LABELS:
         if isinstance(exc, types):
             return f"{label}: {exc}"

@@ -1,0 +1,22 @@
+"""arXiv identifiers: the one place that says what an id looks like.
+
+Hugging Face lists ids without a version: new style `2501.11120` (4+4 digits until 2014, 4+5 since),
+old style `hep-th/9901001` (archive, optional subject class, 7 digits). arXiv pages and the API add
+`vN`.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BARE = r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})"
+
+#: An id as HF lists it (no version).
+ARXIV_ID = re.compile(rf"^{_BARE}$")
+#: An id with an optional version suffix, as arXiv URLs and the API use it.
+VERSIONED_ARXIV_ID = re.compile(rf"^{_BARE}(?:v\d+)?$")
+
+
+def is_arxiv_id(value: object) -> bool:
+    """True for a bare (unversioned) arXiv id. `fullmatch`, so no trailing newline slips through."""
+    return isinstance(value, str) and ARXIV_ID.fullmatch(value) is not None

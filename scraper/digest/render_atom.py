@@ -1,0 +1,59 @@
+"""A digest as an Atom 1.0 feed (RFC 4287): one entry per paper, its id and link the paper's Hugging
+Face page, `updated` its latest crawl, its summary the paper's digest block as HTML."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from lxml import etree
+
+from scraper.digest.entries import Digest
+from scraper.digest.render_html import entry_fragment
+from scraper.digest.render_md import heading, preamble
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+HF_PAPERS = "https://huggingface.co/papers"
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _feed_url(digest: Digest) -> str:
+    """HF's own page for the period (its day and week URLs); a free range gets the day URL of its end."""
+    period = digest.selection.period
+    if period.kind == "week":
+        year, week, _ = period.start.isocalendar()
+        return f"{HF_PAPERS}/week/{year}-W{week:02d}"
+    return f"{HF_PAPERS}/date/{period.end}"
+
+
+def _add(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def render_atom(digest: Digest) -> str:
+    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+    period = digest.selection.period
+    # A stable id per period (a tag URI, RFC 4151): re-rendering the same period updates one feed.
+    _add(feed, "id", f"tag:hfpapers,2025:digest/{period.start}/{period.end}")
+    _add(feed, "title", heading(digest))
+    _add(feed, "subtitle", " ".join(preamble(digest)))
+    _add(feed, "updated", _rfc3339(digest.updated))
+    _add(feed, "link", rel="alternate", type="text/html", href=_feed_url(digest))
+    author = _add(feed, "author")
+    _add(author, "name", "hfpapers-digest")
+    _add(feed, "generator", "hfpapers-digest")
+    for entry in digest.entries:
+        item = _add(feed, "entry")
+        _add(item, "id", entry.hf_url)
+        _add(item, "title", entry.title)
+        _add(item, "link", rel="alternate", type="text/html", href=entry.hf_url)
+        _add(item, "updated", _rfc3339(entry.updated))
+        for name in entry.authors:
+            _add(_add(item, "author"), "name", name)
+        _add(item, "summary", entry_fragment(entry), type="html")  # escaped HTML, as Atom wants it
+    return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True).decode()

@@ -1,0 +1,423 @@
+"""Complete lists, kept current, and never a good day lost (issue: complete lists).
+
+Every crawl here is the real `scrapy crawl hfpapers` against the replay server, which pages
+`/api/daily_papers` by HF's rules (`limit` default 50, at most 100, `p` 0-based). The big and growing
+days are DERIVED from real entries: the recorded days' entries (tests/fixtures/hf_daily_api/) are
+pooled, de-duplicated by paper id and served as one day; "grown" adds further real entries and
+raises every upvote count by a fixed amount. Nothing in a recorded file is edited.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from scraper.daylist import MAX_UNUSABLE_SHARE, PagedList, judge
+from scraper.parsers.hf_daily_api import entries_to_daily_list
+from tests.conftest import FIXTURES, run_crawl, start_replay
+
+pytestmark = pytest.mark.crawl
+
+NO_ARXIV = {"HFPAPERS_ARXIV": "false"}
+BIG_DAY = "2025-10-06"  # a Monday without a capture: the derived day is served there
+
+
+def real_entries(count: int, skip: int = 0) -> list[dict]:
+    """`count` real daily entries with distinct paper ids, pooled from every recorded day."""
+    pool: dict[str, dict] = {}
+    for path in sorted((FIXTURES / "hf_daily_api").glob("20*.json")):
+        for entry in json.loads(path.read_text()):
+            pool.setdefault(entry["paper"]["id"], entry)
+    entries = list(pool.values())
+    assert len(entries) >= skip + count, f"only {len(entries)} distinct real entries recorded"
+    return [json.loads(json.dumps(e)) for e in entries[skip : skip + count]]
+
+
+def serve_day(overlay: Path, day: str, entries: list | bytes) -> None:
+    folder = overlay / "hf_daily_api"
+    folder.mkdir(parents=True, exist_ok=True)
+    body = entries if isinstance(entries, bytes) else json.dumps(entries).encode()
+    (folder / f"{day}.json").write_bytes(body)
+
+
+def with_more_upvotes(entries: list[dict], more: int) -> list[dict]:
+    raised = json.loads(json.dumps(entries))
+    for entry in raised:
+        entry["paper"]["upvotes"] = entry["paper"].get("upvotes", 0) + more
+    return raised
+
+
+def list_requests(replay, day: str) -> list[str]:
+    return [r["path"] for r in replay.requests() if f"daily_papers?date={day}" in r["path"]]
+
+
+def ratings(data_dir: Path, day: str) -> pd.DataFrame:
+    files = sorted((data_dir / "ratings" / f"date={day}").glob("*.parquet"))
+    return pd.concat([pq.read_table(f).to_pandas().assign(file=f.name) for f in files])
+
+
+def data_files(data_dir: Path, day: str) -> dict[str, bytes]:
+    """Every data partition file of `day` (rejects aside: they record each crawl's problems)."""
+    return {
+        str(p.relative_to(data_dir)): p.read_bytes()
+        for p in sorted(data_dir.glob(f"*/date={day}/*.parquet"))
+        if p.parts[-3] != "rejects"
+    }
+
+
+# -- paging -----------------------------------------------------------------------------------------
+
+
+def test_the_replay_server_pages_as_hf_does(tmp_path: Path) -> None:
+    overlay = tmp_path / "overlay"
+    serve_day(overlay, BIG_DAY, real_entries(130))
+    server, replay = start_replay(tmp_path, overlay=overlay)
+    try:
+
+        def get(query: str) -> list:
+            with urllib.request.urlopen(f"{replay.base}/hf/api/daily_papers?{query}") as answer:
+                return json.loads(answer.read())
+
+        assert len(get(f"date={BIG_DAY}")) == 50  # the default page size
+        assert len(get(f"date={BIG_DAY}&limit=100")) == 100
+        assert len(get(f"date={BIG_DAY}&limit=100&p=1")) == 30  # p is 0-based
+        assert get(f"date={BIG_DAY}&limit=100&p=2") == []
+        with pytest.raises(urllib.error.HTTPError) as too_big:
+            get(f"date={BIG_DAY}&limit=101")
+        assert too_big.value.code == 400
+    finally:
+        server.shutdown()
+
+
+def test_a_day_of_130_papers_is_written_whole_then_grows_to_140(tmp_path: Path) -> None:
+    overlay, data = tmp_path / "overlay", tmp_path / "data"
+    first = real_entries(130)
+    serve_day(overlay, BIG_DAY, first)
+    server, replay = start_replay(tmp_path, overlay=overlay)
+    try:
+        result = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
+        assert result.returncode == 0, result.log[-3000:]
+        papers = pd.read_parquet(data / "papers" / f"date={BIG_DAY}")
+        assert len(papers) == 130
+        assert sorted(papers["listing_rank"]) == list(range(1, 131))
+        assert set(papers["arxiv_id"]) == {e["paper"]["id"] for e in first}
+        pages = list_requests(replay, BIG_DAY)
+        assert pages == [f"/hf/api/daily_papers?date={BIG_DAY}&limit=100&p={p}" for p in (0, 1, 2)]
+
+        grown = with_more_upvotes(first, 7) + real_entries(10, skip=130)
+        serve_day(overlay, BIG_DAY, grown)
+        result = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
+        assert result.returncode == 0, result.log[-3000:]
+    finally:
+        server.shutdown()
+    papers = pd.read_parquet(data / "papers" / f"date={BIG_DAY}").set_index("arxiv_id")
+    assert len(papers) == 140
+    expected = {e["paper"]["id"]: e["paper"]["upvotes"] for e in grown}
+    assert papers["upvotes"].to_dict() == expected  # the latest values
+
+    history = ratings(data, BIG_DAY)
+    assert history["file"].nunique() == 2  # one file per crawl, the first one never rewritten
+    originals = history[history["arxiv_id"].isin({e["paper"]["id"] for e in first})]
+    per_paper = originals.groupby("arxiv_id")
+    assert per_paper.size().eq(2).all() and len(per_paper) == 130
+    assert per_paper["crawled_at"].nunique().eq(2).all()
+    curve = originals.sort_values("crawled_at").groupby("arxiv_id")["upvotes"].agg(list)
+    assert all(later - earlier == 7 for earlier, later in curve)
+
+
+def test_a_server_that_pages_smaller_than_asked_still_gives_the_whole_day(tmp_path: Path) -> None:
+    overlay, data = tmp_path / "overlay", tmp_path / "data"
+    serve_day(overlay, BIG_DAY, real_entries(130))
+    server, replay = start_replay(tmp_path, overlay=overlay, page_cap=50)
+    try:
+        result = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.log[-3000:]
+    assert len(pd.read_parquet(data / "papers" / f"date={BIG_DAY}")) == 130
+    # 50 + 50 + 30 (a short page is not the end) + the empty page that is
+    assert len(list_requests(replay, BIG_DAY)) == 4
+
+
+def test_paging_stops_on_a_page_of_nothing_new() -> None:
+    entries = real_entries(5)
+    pages = PagedList()
+    assert pages.add_page(entries) == 5
+    assert pages.add_page(entries[2:]) == 0  # a server that ignores `p` repeats itself
+    assert pages.repeated == 3
+    assert [r["listing_rank"] for r in pages.daily_list(None).records] == [1, 2, 3, 4, 5]
+
+
+# -- the refresh window -------------------------------------------------------------------------
+
+LATEST = "2026-07-31"  # the undated capture's day
+GROWING = "2026-07-28"  # three days earlier
+
+
+def test_the_latest_crawl_refreshes_a_day_whose_list_grew(tmp_path: Path) -> None:
+    overlay, data = tmp_path / "overlay", tmp_path / "data"
+    entries = real_entries(25)
+    serve_day(overlay, GROWING, entries[:20])
+    server, replay = start_replay(tmp_path, overlay=overlay)
+    try:
+        result = run_crawl(replay, data, f"date={GROWING}", settings=NO_ARXIV)
+        assert result.returncode == 0, result.log[-3000:]
+        assert len(pd.read_parquet(data / "papers" / f"date={GROWING}")) == 20
+
+        serve_day(overlay, GROWING, with_more_upvotes(entries, 3))
+        result = run_crawl(replay, data, settings=NO_ARXIV)  # no date: latest day + 14 before it
+        assert result.returncode == 0, result.log[-3000:]
+        refreshed = [p for p in replay.requests() if "date=" in p["path"]]
+        no_refresh = run_crawl(replay, tmp_path / "latest-only", "refresh=0", settings=NO_ARXIV)
+    finally:
+        server.shutdown()
+    assert len(pd.read_parquet(data / "papers" / f"date={LATEST}")) == 30
+    papers = pd.read_parquet(data / "papers" / f"date={GROWING}")
+    assert len(papers) == 25
+    assert papers.set_index("arxiv_id")["upvotes"].to_dict() == {
+        e["paper"]["id"]: e["paper"]["upvotes"] + 3 for e in entries
+    }
+    assert "the latest listing day is 2026-07-31; refreshing the 14 days before it" in result.log
+    asked_days = {p["path"].split("date=")[1][:10] for p in refreshed}
+    assert asked_days >= {f"2026-07-{d:02d}" for d in range(17, 32)}
+    stats = result.stats()
+    assert stats["hfpapers/refresh_days"] == 14 and stats["hfpapers/latest_day"] == LATEST
+    assert no_refresh.returncode == 0, no_refresh.log[-3000:]
+    assert sorted(p.name for p in (tmp_path / "latest-only" / "papers").iterdir()) == [f"date={LATEST}"]
+
+
+# -- a bad answer never replaces a good day ---------------------------------------------------------
+
+
+def _crawl_twice(tmp_path: Path, first: list, second: list | bytes):
+    overlay, data = tmp_path / "overlay", tmp_path / "data"
+    serve_day(overlay, BIG_DAY, first)
+    server, replay = start_replay(tmp_path, overlay=overlay)
+    try:
+        good = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
+        assert good.returncode == 0, good.log[-3000:]
+        before = data_files(data, BIG_DAY)
+        serve_day(overlay, BIG_DAY, second)
+        bad = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
+    finally:
+        server.shutdown()
+    return before, data_files(data, BIG_DAY), bad, data
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param([], id="empty-list"),
+        pytest.param("repr", id="non-object-entries"),
+        pytest.param("few", id="most-papers-gone"),
+    ],
+)
+def test_a_bad_answer_leaves_a_good_day_byte_identical(tmp_path: Path, answer) -> None:
+    entries = real_entries(30)
+    if answer == "repr":  # as seen in the wild: Python repr() strings instead of objects
+        answer = [repr(e) for e in entries]
+    elif answer == "few":
+        answer = entries[:5]
+    before, after, bad, data = _crawl_twice(tmp_path, entries, answer)
+    assert bad.returncode == 1, bad.log[-3000:]
+    assert before and after == before
+    assert any(
+        f"{BIG_DAY}: " in line and "kept as they were" in line and "ERROR" in line
+        for line in bad.log.splitlines()
+    )
+    rejects = pd.read_parquet(data / "rejects" / f"date={BIG_DAY}")
+    assert "suspicious_list" in set(rejects["reason"])
+
+
+def test_a_paper_that_leaves_the_list_leaves_the_day_but_keeps_its_ratings(tmp_path: Path) -> None:
+    entries = real_entries(38)
+    gone = entries[17]["paper"]["id"]
+    before, after, second, data = _crawl_twice(tmp_path, entries, entries[:17] + entries[18:])
+    assert second.returncode == 0, second.log[-3000:]
+    papers = pd.read_parquet(data / "papers" / f"date={BIG_DAY}")
+    assert len(papers) == 37 and gone not in set(papers["arxiv_id"])
+    assert f"{gone} is no longer on the day's list" in second.log
+    history = ratings(data, BIG_DAY)
+    assert len(history[history["arxiv_id"] == gone]) == 1  # the first crawl's snapshot stays
+
+
+def test_unusable_entries_fail_the_day_and_are_not_journaled(tmp_path: Path) -> None:
+    """17 of 35 entries not objects, on a day never written before: exit 1, the reason in
+    `rejects`, and a resumed job tries the day again."""
+    entries: list = real_entries(18)
+    entries += [repr(e) for e in real_entries(17, skip=18)]
+    overlay, data, job = tmp_path / "overlay", tmp_path / "data", tmp_path / "job"
+    serve_day(overlay, BIG_DAY, entries)
+    server, replay = start_replay(tmp_path, overlay=overlay)
+    try:
+        result = run_crawl(replay, data, f"date={BIG_DAY}", settings={**NO_ARXIV, "JOBDIR": str(job)})
+    finally:
+        server.shutdown()
+    assert result.returncode == 1, result.log[-3000:]
+    assert not (data / "papers").exists()
+    rejects = pd.read_parquet(data / "rejects" / f"date={BIG_DAY}")
+    assert (rejects["reason"] == "entry_not_an_object").sum() == 17
+    journal = job / "hfpapers-days.jsonl"
+    assert not journal.exists() or BIG_DAY not in journal.read_text()
+
+
+def test_ids_that_are_not_arxiv_ids_go_to_rejects_only(tmp_path: Path) -> None:
+    entries = real_entries(20)
+    bad = json.loads(json.dumps(entries[:2]))
+    bad[0]["paper"]["id"], bad[1]["paper"]["id"] = "../../x", "2507.0000\n1"
+    overlay, data = tmp_path / "overlay", tmp_path / "data"
+    serve_day(overlay, BIG_DAY, entries + bad)
+    server, replay = start_replay(tmp_path, overlay=overlay)
+    try:
+        result = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.log[-3000:]
+    papers = pd.read_parquet(data / "papers")
+    assert len(papers) == 20 and not {"../../x", "2507.0000\n1"} & set(papers["arxiv_id"])
+    rejects = pd.read_parquet(data / "rejects")
+    assert sorted(rejects.loc[rejects["reason"] == "not_an_arxiv_id", "arxiv_id"]) == [
+        "../../x",
+        "2507.0000\n1",
+    ]
+
+
+def test_an_oversized_list_fails_the_day_loudly(tmp_path: Path) -> None:
+    """A 20 MiB answer (real entries, their summaries padded) is over the 16 MiB cap per list
+    page: the download is cancelled, the day fails with exit 1, nothing is buffered."""
+    entries = real_entries(20)
+    for entry in entries:
+        entry["paper"]["summary"] = "x" * (1024 * 1024)
+    overlay, data = tmp_path / "overlay", tmp_path / "data"
+    serve_day(overlay, BIG_DAY, entries)
+    server, replay = start_replay(tmp_path, overlay=overlay)
+    try:
+        result = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
+    finally:
+        server.shutdown()
+    assert result.returncode == 1, result.log[-3000:]
+    assert "larger than download max size" in result.log
+    assert not (data / "papers").exists()
+
+
+def test_judge_thresholds() -> None:
+    good = entries_to_daily_list(real_entries(10), None)
+    ids = {r["arxiv_id"] for r in good.records}
+    assert judge(good, set()).ok and judge(good, ids).ok
+    assert not judge(entries_to_daily_list([], None), ids).ok
+    assert judge(entries_to_daily_list([], None), set()).ok  # a day without a list, never written
+    mostly_bad = real_entries(4) + ["x"] * 2
+    assert MAX_UNUSABLE_SHARE < 2 / 6 and not judge(entries_to_daily_list(mostly_bad, None), set()).ok
+    left = judge(entries_to_daily_list(real_entries(9), None), ids)
+    assert left.ok and len(left.left) == 1
+
+
+# -- what a refresh costs ---------------------------------------------------------------------------
+
+
+def _requests_by_kind(requests: list[dict]) -> dict[str, int]:
+    kinds = {
+        "hf_list": "/hf/api/daily_papers",
+        "arxiv_api": "/export/api/query",
+        "arxiv_html": "/arxiv/html/",
+        "arxiv_abs": "/arxiv/abs/",
+    }
+    return {kind: sum(r["path"].startswith(prefix) for r in requests) for kind, prefix in kinds.items()}
+
+
+def test_what_a_refresh_costs(tmp_path: Path) -> None:
+    """Two undated crawls (latest day + 14 days before it) of a window holding the derived arXiv
+    day (scraper.demo, served as 2026-07-30) and a derived day of 20 real entries (2026-07-28);
+    between them both days grow. The second crawl fetches every list again, asks the arXiv API for
+    the days' ids again, and fetches arXiv pages only for what it has not fetched before: the
+    versioned pages come from the HTTP cache. Prints the figures (pytest -s)."""
+    from scraper.demo import ABS_ID, ARXIV_DAY, HTML_ID, derive_arxiv_day
+
+    overlay, cache = derive_arxiv_day(tmp_path / "overlay", FIXTURES), tmp_path / "cache"
+    arxiv_day = json.loads((overlay / "hf_daily_api" / f"{ARXIV_DAY}.json").read_text())
+    extra = real_entries(26)
+    serve_day(overlay, GROWING, extra[:20])
+    server, replay = start_replay(tmp_path, overlay=overlay)
+    settings = {"HTTPCACHE_DIR": str(cache)}
+    try:
+        cold = run_crawl(replay, tmp_path / "data", settings=settings)
+        cold_requests, cold_stats = replay.requests(), cold.stats()
+        replay.log_path.unlink()
+        serve_day(overlay, GROWING, with_more_upvotes(extra[:24], 5))
+        serve_day(overlay, ARXIV_DAY, arxiv_day + extra[24:26])
+        warm = run_crawl(replay, tmp_path / "data", settings=settings)
+        warm_requests = replay.requests()
+    finally:
+        server.shutdown()
+    assert cold.returncode == 0, cold.log[-3000:]
+    assert warm.returncode == 0, warm.log[-3000:]
+    papers = pd.read_parquet(tmp_path / "data" / "papers")
+    assert papers.groupby("date", observed=True).size().to_dict() == {
+        GROWING: 24,
+        ARXIV_DAY: len(arxiv_day) + 2,
+        LATEST: 30,
+    }
+    warm_paths = [r["path"] for r in warm_requests]
+    assert f"/arxiv/html/{HTML_ID}v1" not in warm_paths  # fetched once, ever
+    assert not any(p.startswith(f"/arxiv/abs/{ABS_ID}") for p in warm_paths)
+    assert warm.stats()["httpcache/hit"] >= 2
+
+    figures = {"cold": _requests_by_kind(cold_requests), "refresh": _requests_by_kind(warm_requests)}
+    for run, stats in (("cold", cold_stats), ("refresh", warm.stats())):
+        figures[run]["served from cache"] = stats.get("httpcache/hit", 0)
+    print("\nrequests of an undated crawl (latest day + 14-day refresh window, 3 listed days):")
+    for run, counts in figures.items():
+        print(f"  {run:8s} " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    # The undated request, then 15 days: a listed day needs its page and the empty page after it.
+    assert figures["refresh"]["hf_list"] == 1 + 15 + 3
+    # Only the 6 papers new to the window reach arXiv's pages (HTML, then the abs fallback).
+    assert figures["refresh"]["arxiv_html"] == figures["refresh"]["arxiv_abs"] == 6
+
+
+# -- the listing page (source=html): one page holds the whole day; real captures of a day rising ---
+
+CAPTURES = FIXTURES / "hf_daily_html"
+
+
+def serve_page(overlay: Path, day: str, capture: str) -> None:
+    """Serve a real capture, byte for byte, as `day`'s listing page (only the file name differs)."""
+    folder = overlay / "hf_daily_html"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{day}.html").write_bytes((CAPTURES / capture).read_bytes())
+
+
+def test_the_listing_page_holds_a_whole_71_paper_day(tmp_path: Path) -> None:
+    server, replay = start_replay(tmp_path)
+    try:
+        result = run_crawl(replay, tmp_path / "data", "date=2026-05-13", "source=html", settings=NO_ARXIV)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.log[-3000:]
+    papers = pd.read_parquet(tmp_path / "data" / "papers")
+    assert len(papers) == 71 and sorted(papers["listing_rank"]) == list(range(1, 72))
+    assert len([r for r in replay.requests() if r["path"].startswith("/hf/papers")]) == 1
+
+
+def test_three_real_captures_of_one_day_make_its_upvote_history(tmp_path: Path) -> None:
+    """2026-02-27 captured on Saturday and on Monday: the same 28 papers, upvotes 656 → 722."""
+    overlay, data, day = tmp_path / "overlay", tmp_path / "data", "2026-02-27"
+    server, replay = start_replay(tmp_path, overlay=overlay)
+    try:
+        for capture in ("papers-date-2026-02-27_captured-2026-02-28T08-57Z.html",
+                        "papers-date-2026-02-27_captured-2026-03-02T10-31Z.html"):
+            serve_page(overlay, day, capture)
+            result = run_crawl(replay, data, f"date={day}", "source=html", settings=NO_ARXIV)
+            assert result.returncode == 0, result.log[-3000:]
+    finally:
+        server.shutdown()
+    papers = pd.read_parquet(data / "papers")
+    assert len(papers) == 28 and papers["upvotes"].sum() == 722  # the latest values
+    history = ratings(data, day)
+    per_crawl = history.groupby("crawled_at")["upvotes"].agg(["size", "sum"])
+    assert per_crawl.values.tolist() == [[28, 656], [28, 722]]
