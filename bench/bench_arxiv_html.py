@@ -45,8 +45,9 @@ import lxml.html
 from bs4 import BeautifulSoup
 from selectolax.lexbor import LexborHTMLParser
 
-# The floors use the parser's own fastest primitives (its pre-pass and squash).
-from scraper.parsers.arxiv_html import _FIGURE, _SECTION, _prepare, _sq, parse_html
+# The floors use the parser's own fastest primitives (its pre-pass and whitespace squash).
+from scraper.parsers.arxiv_html import parse_html
+from scraper.parsers.arxiv_html.dom import FIGURE, SECTION, prepare, squash_whitespace
 from scraper.parsers.metrics import normalize_label, tables_metrics
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests/fixtures/arxiv_html/2501.11120v1.html"
@@ -66,15 +67,15 @@ _FLOOR_SEL = "section, td, th, figcaption, li.ltx_bibitem"
 
 def text_floor(body: bytes, squash: bool = True) -> list[str]:
     """Every text the row holds read once, with no structure: the cost below any extraction."""
-    tree, _ = _prepare(body)
+    tree, _ = prepare(body)
     article = tree.css_first("article.ltx_document")
     texts: list[str] = []
     for node in article.css(_FLOOR_SEL):
-        if node.tag_id == _SECTION:  # its own blocks (headings too), not its subsections/floats
-            texts.extend(c.text_lexbor() for c in node.iter() if c.tag_id not in (_SECTION, _FIGURE))
+        if node.tag_id == SECTION:  # its own blocks (headings too), not its subsections/floats
+            texts.extend(c.text_lexbor() for c in node.iter() if c.tag_id not in (SECTION, FIGURE))
         else:
             texts.append(node.text_lexbor())
-    return [_sq(t) for t in texts] if squash else texts
+    return [squash_whitespace(t) for t in texts] if squash else texts
 
 
 def bs4_extract(body: bytes) -> dict:

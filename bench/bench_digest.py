@@ -8,7 +8,7 @@ of the crawl's days, cycling through them, re-dated: `listing_date`, the `date=`
 arxiv_id made unique per day so a week has no repeats), then times, in the same run, best of
 `--rounds`:
 
-* baseline: reading one day of `papers` (`pipelines.load.load`, every column);
+* baseline: reading one day of `papers` (`scraper.dataset.load`, every column);
 * the week digest: `hfpapers-digest --week …` as a function call (select, rank, Markdown);
 * for scale, reading the whole year of `papers` (what a digest that did not prune would pay).
 
@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipelines.load import load  # noqa: E402
+from scraper.dataset import load  # noqa: E402
 from scraper.digest.entries import build  # noqa: E402
 from scraper.digest.period import parse_week  # noqa: E402
 from scraper.digest.render_md import render_md  # noqa: E402

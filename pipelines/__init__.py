@@ -1,6 +1,2 @@
-"""Item pipelines: normalize -> validate -> dedupe -> Parquet writer; plus `load()` for analysts and
-the Hub release (`pipelines.release`)."""
-
-from pipelines.load import NoDataError, load
-
-__all__ = ["NoDataError", "load"]
+"""Item pipelines, in the order they run (settings.ITEM_PIPELINES):
+normalize -> validate -> dedupe -> write (the Parquet writer). Each does one thing."""

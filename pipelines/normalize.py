@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from scraper.crawl import stats
 from scraper.items import Reject, TableRow
 from scraper.normalize import add_common, clean_paper
 from scraper.schema.registry import JOINED
@@ -44,7 +45,7 @@ class NormalizePipeline:
         now = datetime.now(UTC)
         if isinstance(item, Reject):
             if self.stats:
-                self.stats.inc_value(f"hfpapers/rejects/{item.reason}")
+                self.stats.inc_value(stats.REJECTS + item.reason)
             return reject_row(item, now)
         if isinstance(item, TableRow) and item.table not in JOINED:
             cleaner = self.CLEANERS.get(item.table)

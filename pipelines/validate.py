@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipelines.normalize import reject_row
+from scraper.crawl import stats
 from scraper.items import Reject, TableRow
 from scraper.schema import SchemaError, conform
 from scraper.schema.registry import TABLES, schema_of
@@ -34,9 +35,16 @@ class ValidatePipeline:
         except SchemaError as exc:
             logger.warning("row for %s from %s rejected: %s", item.table, item.source_url, exc)
             if self.stats:
-                self.stats.inc_value("hfpapers/rejects/schema_violation")
-            reject = Reject(item.listing_date, item.source_url, "schema_violation", str(exc),
-                            item.table, item.record.get("arxiv_id"), item.record)
+                self.stats.inc_value(stats.REJECTS + "schema_violation")
+            reject = Reject(
+                item.listing_date,
+                item.source_url,
+                "schema_violation",
+                str(exc),
+                item.table,
+                item.record.get("arxiv_id"),
+                item.record,
+            )
             row = reject_row(reject, datetime.now(UTC))
             row.arrow = conform(row.record, TABLES["rejects"])
             return row

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from scraper.dates import parse_day
+
 SOURCES = ("api", "html")
 MAX_REFRESH_DAYS = 365
 # The spider's `-a` names; anything else (a typo such as `Date=`) would otherwise be ignored silently.
@@ -39,11 +41,9 @@ class RunPlan:
 
 def _parse_day(name: str, value: str, today: date) -> date:
     try:
-        day = date.fromisoformat(value.strip())
-        if len(value.strip()) != 10:
-            raise ValueError
-    except ValueError:
-        raise ArgumentError(f"{name}={value!r} is not a calendar date in the form YYYY-MM-DD") from None
+        day = parse_day(value, name)
+    except ValueError as exc:
+        raise ArgumentError(str(exc)) from None
     if day > today:
         raise ArgumentError(f"{name}={value} is in the future (today is {today.isoformat()} UTC)")
     if day < FIRST_LIST_DAY:

@@ -2,7 +2,7 @@
 
     hfpapers-demo [--out DIR]          (default DIR: demo-data)
 
-Starts the replay server (`scraper.replay`) on a free loopback port, runs the real
+Starts the replay server (`tests/tools/replay.py`) on a free loopback port, runs the real
 `scrapy crawl hfpapers` against it for the listing days 2025-09-29 … 2025-10-03, stops the server and
 prints where the data is. The crawl goes through the whole product — HF list, arXiv API, HTML full
 text, abs fallback, metrics, claims, ratings — on recorded real responses from the clone's `tests/fixtures/`
@@ -24,8 +24,6 @@ recorded arXiv page, so their HTML and abs requests get 404 and their `fulltext`
 from __future__ import annotations
 
 import argparse
-import copy
-import json
 import os
 import re
 import subprocess
@@ -35,21 +33,16 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from lxml import etree
-
-from scraper.replay import replay_settings, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-ATOM = "{http://www.w3.org/2005/Atom}"
+# The replay server and the derived responses are test tools of the clone (tests/tools/), not part
+# of the installed package: the demo imports them from the clone it runs in.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from tests.tools.overlays import ARXIV_DAY_AS, DEMO_END, DEMO_START, derive_backfill_overlay  # noqa: E402
+from tests.tools.replay import replay_settings, serve  # noqa: E402
 
-# The derived arXiv day. Its list is built for 2026-07-30 (no list is recorded for that day) and, in
-# the demo's backfill, also served as 2025-10-02 (a weekday without a recorded list).
-ARXIV_DAY = "2026-07-30"
-ARXIV_DAY_AS = "2025-10-02"
-DEMO_START, DEMO_END = "2025-09-29", "2025-10-03"  # 10-01 has no list: an empty day is part of the show
-REAL_ATOM_IDS = ["2607.28568", "2607.28582", "2607.28618"]  # in both the HF and arXiv recordings
-HTML_ID, ABS_ID = "2501.11120", "1902.02534"  # recorded HTML page / recorded abs page (no HTML link)
 TABLES = ("papers", "fulltext", "metrics", "claims", "ratings", "rejects")
 MARKER = "_demo"  # a folder inside the output that says "written by hfpapers-demo"
 LOG_LINE = re.compile(r"^\S+ \S+ \[[^\]]+\] (\w+): (.*)$")  # Scrapy's default LOG_FORMAT
@@ -63,51 +56,6 @@ class DemoError(Exception):
     def __init__(self, message: str, code: int = 1) -> None:
         super().__init__(message)
         self.code = code
-
-
-def derive_arxiv_day(folder: Path, fixtures: Path = FIXTURES) -> Path:
-    """Write the derived arXiv day into `folder` (same layout as `fixtures`) and return `folder`:
-
-    * `hf_daily_api/2026-07-30.json`: the real 2026-07-31 entries of the papers in REAL_ATOM_IDS,
-      plus two copies of the first real entry with `paper.id` set to HTML_ID and ABS_ID;
-    * `arxiv_api/derived_….xml`: one Atom entry for each of those two papers — the real recorded
-      entry of 1707.08567 with its id, title and links rewritten to the paper and version of the
-      recorded page (2501.11120v1, 1902.02534v2).
-    """
-    raw = json.loads((fixtures / "hf_daily_api/default-endpoint_2026-07-31_raw.json").read_bytes())
-    entries = [e for e in raw if e["paper"]["id"] in REAL_ATOM_IDS]
-    for arxiv_id in (HTML_ID, ABS_ID):
-        twin = copy.deepcopy(raw[0])
-        twin["paper"]["id"] = arxiv_id
-        entries.append(twin)
-    (folder / "hf_daily_api").mkdir(parents=True)
-    (folder / "hf_daily_api" / f"{ARXIV_DAY}.json").write_text(json.dumps(entries))
-
-    feed = etree.fromstring((fixtures / "arxiv_api/idlist_1707.08567.xml").read_bytes())
-    donor = feed.find(f"{ATOM}entry")
-    feed.remove(donor)
-    for arxiv_id, version, title in (
-        (HTML_ID, 1, "Tell me about yourself: LLMs are aware of their learned behaviors"),
-        (ABS_ID, 2, "Sentence-level arXiv abstract page capture"),
-    ):
-        entry = copy.deepcopy(donor)
-        entry.find(f"{ATOM}id").text = f"http://arxiv.org/abs/{arxiv_id}v{version}"
-        entry.find(f"{ATOM}title").text = title
-        for link in entry.findall(f"{ATOM}link"):
-            link.set("href", link.get("href").replace("1707.08567v1", f"{arxiv_id}v{version}"))
-        feed.append(entry)
-    (folder / "arxiv_api").mkdir()
-    (folder / "arxiv_api" / f"derived_{HTML_ID}_{ABS_ID}.xml").write_bytes(etree.tostring(feed))
-    return folder
-
-
-def derive_backfill_overlay(folder: Path, fixtures: Path = FIXTURES) -> Path:
-    """`derive_arxiv_day`, with its list also served as ARXIV_DAY_AS, so one backfill
-    (DEMO_START … DEMO_END) has recorded lists and real arXiv pages."""
-    derive_arxiv_day(folder, fixtures)
-    lists = folder / "hf_daily_api"
-    (lists / f"{ARXIV_DAY_AS}.json").write_bytes((lists / f"{ARXIV_DAY}.json").read_bytes())
-    return folder
 
 
 def demo_settings(base: str, out: Path, cache: Path) -> dict[str, str]:

@@ -11,7 +11,7 @@ from scraper.parsers.metrics import tables_metrics
 from scraper.parsers.text import squash
 
 _CONCLUSION = re.compile(r"\b(conclusions?|concluding remarks|summary and outlook)\b", re.I)
-# section text names cited entries as "[bib.bib4; bib.bib29]" (see arxiv_html._mark_up_body); a
+# section text names cited entries as "[bib.bib4; bib.bib29]" (see arxiv_html.sections.mark_up_body); a
 # claim's sentence reads better without them
 _CITATION_MARKER = re.compile(r"\s?\[bib\.[^\]]*\]")
 

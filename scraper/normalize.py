@@ -67,7 +67,7 @@ def clean_paper(record: dict) -> dict:
     record["arxiv_abs_url"] = ARXIV_ABS_URL.format(id=arxiv_id)
     record["arxiv_pdf_url"] = ARXIV_PDF_URL.format(id=arxiv_id)
     # Unversioned (the latest) here: the HF row has no version; once the arXiv API has reported one,
-    # the writer points it at that version (pipelines.parquet.versioned_html_urls).
+    # the writer points it at that version (pipelines.write.versioned_html_urls).
     record["arxiv_html_url"] = ARXIV_HTML_URL.format(id=arxiv_id)
     return record
 

@@ -41,9 +41,9 @@ DOWNLOAD_SLOTS = {
 }
 HFPAPERS_MAX_CRAWL_DELAY = 60  # seconds; a larger robots.txt Crawl-delay is capped (logged)
 
-# -- cache what never changes: versioned arXiv pages (see scraper/cache.py) ----------------------
+# -- cache what never changes: versioned arXiv pages (see scraper/crawl/cache_policy.py) ---------------
 HTTPCACHE_ENABLED = True
-HTTPCACHE_POLICY = "scraper.cache.ImmutablePagesPolicy"
+HTTPCACHE_POLICY = "scraper.crawl.cache_policy.ImmutablePagesPolicy"
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
 HTTPCACHE_DIR = "httpcache"  # relative paths live under .scrapy/ in the project
 HTTPCACHE_EXPIRATION_SECS = 0
@@ -56,7 +56,7 @@ HFPAPERS_ARXIV_BATCH = 100  # ids per arXiv API request (the API's page size)
 DOWNLOAD_TIMEOUT = 60
 
 # -- retries: Scrapy's, plus Retry-After / RateLimit honoured and back-off per domain, and every
-# body checked whole before a parser sees it (see scraper/middlewares.py) ----------------------------
+# body checked whole before a parser sees it (see scraper/crawl/) ----------------------------
 RETRY_ENABLED = True
 RETRY_TIMES = 4  # retries after the first try: 5 tries in all
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
@@ -65,31 +65,31 @@ RETRY_BACKOFF_BASE = 1.0  # seconds a domain pauses after a failure without Retr
 RETRY_BACKOFF_MAX = 60.0  # …with each failure in a row, up to this
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "scraper.middlewares.RetryAfterMiddleware": 550,
-    "scraper.middlewares.BodyCheckMiddleware": 560,  # after decompression, before retries
+    "scraper.crawl.retry_after.RetryAfterMiddleware": 550,
+    "scraper.crawl.body_checks.BodyCheckMiddleware": 560,  # after decompression, before retries
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
-    "scraper.middlewares.RefreshingHttpCacheMiddleware": 900,
+    "scraper.crawl.cache_policy.RefreshingHttpCacheMiddleware": 900,
 }
 
 # -- resume (-s JOBDIR=DIR): the spider's journal of finished days in DIR is the job's memory ------
 # Scrapy's disk request queue is not used (a killed crawl leaves it inconsistent, and the day in
 # progress is redone from its list anyway); nor is the pickled spider.state (the journal is JSON).
-SCHEDULER = "scraper.scheduler.MemoryQueueScheduler"
+SCHEDULER = "scraper.crawl.scheduler.MemoryQueueScheduler"
 
 # -- pipelines: each does one thing ------------------------------------------------------------
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
     "pipelines.dedupe.DedupePipeline": 300,
-    "pipelines.parquet.ParquetWriterPipeline": 900,
+    "pipelines.write.ParquetWriterPipeline": 900,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
 EXTENSIONS = {
-    "scraper.extensions.RunReport": 500,
-    "scraper.extensions.CrawlDelay": 510,
+    "scraper.crawl.run_report.RunReport": 500,
+    "scraper.crawl.crawl_delay.CrawlDelay": 510,
     "scrapy.extensions.spiderstate.SpiderState": None,  # see "resume" above
 }
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from scraper import demo
-from scraper.replay import FaultPlan, replay_settings, serve
 from scraper.schema.registry import APPEND_ONLY
+from tests.tools import overlays
+from tests.tools.replay import FaultPlan, replay_settings, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -48,9 +48,14 @@ class Replay:
             return json.loads(answer.read())
 
 
-def start_replay(tmp: Path, overlay: Path | None = None, faults: dict | None = None,
-                 robots: bytes | None = None, fault_plan: FaultPlan | None = None,
-                 page_cap: int | None = None):
+def start_replay(
+    tmp: Path,
+    overlay: Path | None = None,
+    faults: dict | None = None,
+    robots: bytes | None = None,
+    fault_plan: FaultPlan | None = None,
+    page_cap: int | None = None,
+):
     log_path = tmp / "replay-requests.jsonl"
     folders = [overlay, FIXTURES] if overlay else [FIXTURES]
     server = serve(folders, 0, "127.0.0.1", log_path, robots, faults, fault_plan, page_cap)
@@ -80,8 +85,7 @@ class CrawlResult:
         return self.report()["stats"]
 
 
-def crawl_command(replay: Replay, data_dir: Path, *args: str,
-                  settings: dict | None = None) -> list[str]:
+def crawl_command(replay: Replay, data_dir: Path, *args: str, settings: dict | None = None) -> list[str]:
     """The `scrapy crawl hfpapers -a … -s …` command line that crawls `replay` into `data_dir`."""
     all_settings = {
         **replay.settings(),
@@ -101,17 +105,18 @@ def crawl_command(replay: Replay, data_dir: Path, *args: str,
 CRAWL_ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
 
-def run_crawl(replay: Replay, data_dir: Path, *args: str, settings: dict | None = None,
-              timeout: int = 300) -> CrawlResult:
+def run_crawl(
+    replay: Replay, data_dir: Path, *args: str, settings: dict | None = None, timeout: int = 300
+) -> CrawlResult:
     """`scrapy crawl hfpapers -a …` in a subprocess against `replay`, writing to `data_dir`."""
     cmd = crawl_command(replay, data_dir, *args, settings=settings)
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                          env=CRAWL_ENV)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=CRAWL_ENV)
     return CrawlResult(proc.returncode, proc.stdout + proc.stderr, data_dir)
 
 
-def start_crawl(replay: Replay, data_dir: Path, log_path: Path, *args: str,
-                settings: dict | None = None) -> subprocess.Popen:
+def start_crawl(
+    replay: Replay, data_dir: Path, log_path: Path, *args: str, settings: dict | None = None
+) -> subprocess.Popen:
     """The same crawl started in the background (stdout and stderr to `log_path`), for tests that
     stop it from outside (e.g. with SIGKILL). The caller waits for or kills the process."""
     cmd = crawl_command(replay, data_dir, *args, settings=settings)
@@ -121,15 +126,14 @@ def start_crawl(replay: Replay, data_dir: Path, log_path: Path, *args: str,
 
 # -- a backfill of recorded days plus the derived arXiv day, and its fault-free reference crawl --
 
-DERIVED_BACKFILL = (f"start={demo.DEMO_START}", f"end={demo.DEMO_END}")  # 10-01 has no list
-ARXIV_DAY_AS = demo.ARXIV_DAY_AS  # a weekday without a capture: the derived arXiv day is served here
+DERIVED_BACKFILL = (f"start={overlays.DEMO_START}", f"end={overlays.DEMO_END}")  # 10-01 has no list
+ARXIV_DAY_AS = overlays.ARXIV_DAY_AS  # a weekday without a capture: the derived arXiv day is served here
 
 
 def derive_backfill_overlay(folder: Path) -> Path:
     """The recorded days 2025-09-29…10-03 with the derived arXiv day served as 2025-10-02, so one
-    backfill has recorded lists and real arXiv pages — `hfpapers-demo`'s crawl (shipped code:
-    `scraper.demo.derive_backfill_overlay`)."""
-    return demo.derive_backfill_overlay(folder, FIXTURES)
+    backfill has recorded lists and real arXiv pages — `hfpapers-demo`'s crawl too."""
+    return overlays.derive_backfill_overlay(folder, FIXTURES)
 
 
 # Timeouts and waits small enough for a fast suite (a `slow` fault answers after 3 s). Headroom for a
@@ -158,8 +162,12 @@ def reference_backfill(tmp_path_factory) -> Iterator[Reference]:
     overlay = derive_backfill_overlay(tmp / "overlay")
     server, replay = start_replay(tmp, overlay=overlay)
     try:
-        result = run_crawl(replay, tmp / "data", *DERIVED_BACKFILL,
-                           settings={**FAST_RETRY_SETTINGS, "HTTPCACHE_DIR": str(tmp / "cache")})
+        result = run_crawl(
+            replay,
+            tmp / "data",
+            *DERIVED_BACKFILL,
+            settings={**FAST_RETRY_SETTINGS, "HTTPCACHE_DIR": str(tmp / "cache")},
+        )
         requests = replay.requests()
     finally:
         server.shutdown()
@@ -180,8 +188,9 @@ def dataset_contents(data_dir: Path) -> dict[str, object]:
     def comparable(path: Path) -> pa.Table:
         table = pq.read_table(path).drop_columns(["crawled_at"])
         index = table.schema.get_field_index("source_url")
-        urls = pc.replace_substring_regex(table["source_url"], pattern=r"^http://127\.0\.0\.1:\d+",
-                                          replacement="")
+        urls = pc.replace_substring_regex(
+            table["source_url"], pattern=r"^http://127\.0\.0\.1:\d+", replacement=""
+        )
         return table.set_column(index, "source_url", urls)
 
     contents: dict[str, object] = {}
@@ -200,3 +209,33 @@ def dataset_contents(data_dir: Path) -> dict[str, object]:
             table = table.take(pc.sort_indices(table, sort_keys=keys))
         contents[str(path.relative_to(data_dir))] = table
     return contents
+
+
+@pytest.fixture(scope="session")
+def release_data(tmp_path_factory) -> Path:
+    """A data dir with every table — the release's derived arXiv day (licensed and unlicensed
+    conclusion claims) plus the recorded three-day backfill — crawled once for the session and
+    only read by the tests that use it (test_release, test_load)."""
+    tmp = tmp_path_factory.mktemp("release-data")
+    server, replay = start_replay(tmp, overlay=overlays.derive_release_overlay(tmp / "overlay"))
+    settings = {"HTTPCACHE_DIR": str(tmp / "cache")}
+    try:
+        for args in ((f"date={overlays.ARXIV_DAY}",), ("start=2025-09-29", "end=2025-10-03")):
+            result = run_crawl(replay, tmp / "data", *args, settings=settings)
+            assert result.returncode == 0, result.log[-4000:]
+    finally:
+        server.shutdown()
+    return tmp / "data"
+
+
+# -- hfpapers-demo, as a user runs it ---------------------------------------------------------------
+
+BIN = Path(sys.executable).parent  # the venv's scripts: hfpapers-demo, python
+DEMO = BIN / "hfpapers-demo"
+DEMO_ENV = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(Path.home())}
+
+
+def run_demo(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(DEMO), *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=DEMO_ENV
+    )

@@ -44,9 +44,21 @@ def test_bad_arguments(kwargs: dict, message: str) -> None:
 @pytest.mark.parametrize("arg", ["date=2026-02-30", "date=tomorrow", "date=2999-01-01"])
 def test_command_line_stops_with_one_line_before_any_request(arg: str) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "hfpapers", "-a", arg,
-         "-s", "HFPAPERS_HF_BASE=http://127.0.0.1:9"],  # nothing listens: a request would fail
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "hfpapers",
+            "-a",
+            arg,
+            "-s",
+            "HFPAPERS_HF_BASE=http://127.0.0.1:9",
+        ],  # nothing listens: a request would fail
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0

@@ -8,15 +8,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-# The derived arXiv day is shipped code, shared with `hfpapers-demo` (see its docstring for what is
-# derived from which real capture).
-from scraper.demo import ABS_ID, HTML_ID, REAL_ATOM_IDS, derive_arxiv_day
-from scraper.demo import ARXIV_DAY as DAY
 from tests.conftest import FIXTURES, Replay, run_crawl, start_replay
+
+# The derived arXiv day, shared with `hfpapers-demo` (tests/tools/overlays.py says what is derived
+# from which real capture).
+from tests.tools.overlays import ABS_ID, HTML_ID, REAL_ATOM_IDS, derive_arxiv_day
+from tests.tools.overlays import ARXIV_DAY as DAY
+
+pytestmark = pytest.mark.crawl
 
 
 def derive_overlay(folder: Path) -> Path:
-    """The derived arXiv day (`scraper.demo.derive_arxiv_day`) from tests/fixtures, in `folder`."""
+    """The derived arXiv day (`tests.tools.overlays.derive_arxiv_day`) from tests/fixtures, in `folder`."""
     return derive_arxiv_day(folder, FIXTURES)
 
 
@@ -61,8 +64,10 @@ def test_fulltext_from_html_and_from_the_abs_fallback(arxiv_run) -> None:
     assert (fallback["fulltext_source"], fallback["fulltext_status"]) == ("abs", "no_html")
     assert "cs.DL" in list(fallback["subjects"]) and len(fallback["submission_history"]) == 2
     for arxiv_id in REAL_ATOM_IDS:  # no page of theirs was captured: 404 for HTML and abs
-        assert (fulltext.loc[arxiv_id, "fulltext_source"],
-                fulltext.loc[arxiv_id, "fulltext_status"]) == ("none", "no_html")
+        assert (fulltext.loc[arxiv_id, "fulltext_source"], fulltext.loc[arxiv_id, "fulltext_status"]) == (
+            "none",
+            "no_html",
+        )
 
 
 def test_metrics_and_claims_are_written(arxiv_run) -> None:
@@ -92,7 +97,8 @@ def test_second_run_sends_no_arxiv_page_request(arxiv_run) -> None:
     assert again == []
     assert second.stats()["httpcache/hit"] == 9
     assert second.stats().get("httpcache/miss", 0) == 0 or all(
-        not r["path"].startswith("/arxiv/") for r in second_requests)
+        not r["path"].startswith("/arxiv/") for r in second_requests
+    )
     # The HF list and the arXiv API are always fetched fresh.
     assert any(r["path"].startswith("/hf/api/daily_papers") for r in second_requests)
     assert any(r["path"].startswith("/export/api/query") for r in second_requests)
@@ -104,11 +110,11 @@ def test_second_run_sends_no_arxiv_page_request(arxiv_run) -> None:
 
 def test_robots_crawl_delay_is_honoured(tmp_path) -> None:
     # A robots.txt written for this test (arxiv.org's asked for 15 s when last seen).
-    server, replay = start_replay(tmp_path, overlay=derive_overlay(tmp_path / "overlay"),
-                                  robots=b"User-agent: *\nCrawl-delay: 1\n")
+    server, replay = start_replay(
+        tmp_path, overlay=derive_overlay(tmp_path / "overlay"), robots=b"User-agent: *\nCrawl-delay: 1\n"
+    )
     try:
-        result = run_crawl(replay, tmp_path / "data", f"date={DAY}",
-                           settings={"HTTPCACHE_ENABLED": "False"})
+        result = run_crawl(replay, tmp_path / "data", f"date={DAY}", settings={"HTTPCACHE_ENABLED": "False"})
     finally:
         server.shutdown()
     assert result.returncode == 0, result.log[-3000:]
@@ -129,8 +135,10 @@ def test_duckdb_reads_metrics_and_claims(arxiv_run) -> None:
         f"FROM read_parquet('{data}/metrics/*/*.parquet', hive_partitioning=true) GROUP BY ALL"
     ).fetchall()
     assert [(str(d), a, n) for d, a, n, _ in metrics] == [(DAY, HTML_ID, 108)]
-    kinds = dict(duckdb.sql(
-        f"SELECT kind, count(*) FROM read_parquet('{data}/claims/*/*.parquet', hive_partitioning=true) "
-        f"WHERE date = '{DAY}' GROUP BY kind"
-    ).fetchall())
+    kinds = dict(
+        duckdb.sql(
+            f"SELECT kind, count(*) FROM read_parquet('{data}/claims/*/*.parquet', hive_partitioning=true) "
+            f"WHERE date = '{DAY}' GROUP BY kind"
+        ).fetchall()
+    )
     assert sum(kinds.values()) == len(read(arxiv_run[0], "claims")) > 0

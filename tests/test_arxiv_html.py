@@ -248,6 +248,23 @@ def test_failed_conversion_variant():
     conforms(r)
 
 
+def test_failed_conversion_without_article():
+    # Derived: the real page's <head> and a body holding only its 7 ltx_ERROR spans, with no
+    # article element at all: the errors are still read from the whole body, <br> as a space.
+    page = body()
+    head = page[: page.index(b"<body>")]
+    spans = _error_spans(page)
+    errors = spans.replace(b"</span>", b"<br/>line two</span>", 1)
+    r = parse_html(head + b"<body><div>" + errors + b"</div></body></html>", url=URL)
+    assert (r["fulltext_status"], r["fulltext_source"]) == ("conversion_failed", "html")
+    assert r["n_errors"] == len(r["error_macros"]) == 7
+    assert r["error_macros"][0].endswith(" line two")
+    assert r["generator"] == "LaTeXML 0.8.8"
+    assert (r["arxiv_id"], r["version"]) == ("2501.11120", 1)
+    assert r["n_sections"] == 0 and r["sections"] == []
+    conforms(r)
+
+
 @pytest.mark.parametrize("message", [b"No HTML is available for this paper", b"No content available"])
 def test_no_html_stub_variant(message):
     # Derived: the real page's <head> followed by a body that only says there is no HTML

@@ -11,8 +11,10 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
-from scraper.cache import ImmutablePagesPolicy
+from scraper.crawl.cache_policy import ImmutablePagesPolicy
 from tests.conftest import fixture_bytes, run_crawl, start_replay
+
+pytestmark = pytest.mark.crawl
 
 POLICY = ImmutablePagesPolicy(Settings({"HFPAPERS_MISSING_HTML_TTL": 3600}))
 PAGE = fixture_bytes("arxiv_html/2501.11120v1.html")

@@ -203,7 +203,8 @@ def test_bare_number_before_a_comparative_is_no_claim() -> None:  # Web-Shepherd
 
 def test_qualifiers_are_the_documented_ones() -> None:
     from scraper.parsers.claims import QUALIFIERS
-    from scraper.schema.docs import CLAIMS as CLAIM_DOCS
+    from scraper.schema import description_of
+    from scraper.schema.registry import DECLARED
 
     seen = {
         r["qualifier"]
@@ -212,7 +213,8 @@ def test_qualifiers_are_the_documented_ones() -> None:
         for r in extract_claims(e["paper"]["summary"], e["paper"]["id"])
     } - {None}
     assert {"up to", "only", "just", "more than"} <= seen <= set(QUALIFIERS)
-    assert all(f"`{q}`" in CLAIM_DOCS["qualifier"].description for q in QUALIFIERS)
+    documented = description_of(DECLARED["claims"].field("qualifier"))
+    assert all(f"`{q}`" in documented for q in QUALIFIERS)
 
 
 def test_conclusion_text_drops_citation_markers() -> None:

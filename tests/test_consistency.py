@@ -9,7 +9,8 @@ import pytest
 
 from scraper.normalize import FREE_TEXT_AUTHOR_FIELDS, FREE_TEXT_COLUMNS, clean_paper
 from scraper.parsers.hf_daily_api import parse_daily_api
-from scraper.schema.docs import COLUMN_DOCS
+from scraper.schema import description_of
+from scraper.schema.registry import DECLARED
 from tests.conftest import FIXTURES, ROOT
 
 DAILY_LISTS = sorted((FIXTURES / "hf_daily_api").glob("*.json"))
@@ -60,7 +61,7 @@ def test_organization_is_documented_from_the_first_day_it_is_set() -> None:
         if any(r.get("organization") for r in parse_daily_api(path.read_bytes(), path.name).records)
     ]
     assert with_organization[0] == "2025-09-29"  # set there from `submitterOrganization`
-    assert "2025-09-29" in COLUMN_DOCS["papers"]["organization"].description
+    assert "2025-09-29" in description_of(DECLARED["papers"].field("organization"))
     assert "`organization` since 2025-09-29" in (ROOT / "README.md").read_text()
 
 

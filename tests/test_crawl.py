@@ -15,6 +15,8 @@ import pytest
 from scraper.schema.registry import TABLES
 from tests.conftest import Replay, run_crawl, start_replay
 
+pytestmark = pytest.mark.crawl
+
 BACKFILL = ("start=2025-09-29", "end=2025-10-03")  # Mon…Fri; 10-01 and 10-02 have no capture
 
 
@@ -42,7 +44,9 @@ def test_backfill_writes_one_partition_per_listed_day(backfill: Path) -> None:
     assert "backfill: 5/5 days done" in log and "ETA" in log
     df = pd.read_parquet(backfill / "papers")
     assert df.groupby("listing_date").size().to_dict() == {
-        date(2025, 9, 29): 30, date(2025, 9, 30): 50, date(2025, 10, 3): 39,
+        date(2025, 9, 29): 30,
+        date(2025, 9, 30): 50,
+        date(2025, 10, 3): 39,
     }
     assert str(df["date"].iloc[0]) in {"2025-09-29", "2025-09-30", "2025-10-03"}  # hive key
     assert df["crawled_at"].dt.tz is not None
@@ -61,8 +65,7 @@ def test_duckdb_reads_the_hive_layout(backfill: Path) -> None:
         f"SELECT date, count(*) AS n, max(github_stars) AS stars "
         f"FROM read_parquet('{glob}', hive_partitioning=true) GROUP BY date ORDER BY date"
     ).fetchall()
-    assert [(str(d), n) for d, n, _ in rows] == [
-        ("2025-09-29", 30), ("2025-09-30", 50), ("2025-10-03", 39)]
+    assert [(str(d), n) for d, n, _ in rows] == [("2025-09-29", 30), ("2025-09-30", 50), ("2025-10-03", 39)]
     orgs = duckdb.sql(
         f"SELECT organization, count(*) FROM read_parquet('{glob}', hive_partitioning=true) "
         f"WHERE date = '2025-10-03' AND organization IS NOT NULL GROUP BY 1 ORDER BY 2 DESC"
@@ -98,8 +101,7 @@ def test_html_source_matches_the_api_schema(replay: Replay, tmp_path) -> None:
     api_table = pq.read_table(partitions(tmp_path / "api")["date=2024-08-01"])
     assert html_table.schema == api_table.schema
     assert html_table.num_rows == 13 and api_table.num_rows == 11
-    upvotes = dict(zip(html_table["arxiv_id"].to_pylist(), html_table["upvotes"].to_pylist(),
-                       strict=True))
+    upvotes = dict(zip(html_table["arxiv_id"].to_pylist(), html_table["upvotes"].to_pylist(), strict=True))
     assert upvotes["2407.21783"] == 94
 
 
@@ -112,8 +114,12 @@ def test_a_day_without_list_on_the_listing_page(replay: Replay, tmp_path) -> Non
 
 def test_429_retry_after_is_honoured(tmp_path) -> None:
     path = "/hf/api/daily_papers?date=2025-07-07&limit=100&p=0"
-    faults = {path: [{"status": 429, "headers": {"Retry-After": "2"}},
-                     {"status": 503, "headers": {"RateLimit": '"api";r=0;t=1'}}]}
+    faults = {
+        path: [
+            {"status": 429, "headers": {"Retry-After": "2"}},
+            {"status": 503, "headers": {"RateLimit": '"api";r=0;t=1'}},
+        ]
+    }
     server, replay = start_replay(tmp_path, faults=faults)
     try:
         result = run_crawl(replay, tmp_path / "data", "date=2025-07-07")
@@ -143,8 +149,7 @@ def test_rate_limited_for_good_fails_the_day_and_keeps_old_data(tmp_path) -> Non
     faults = {path: [{"status": 429, "headers": {"Retry-After": "0"}}] * 10}
     server, replay = start_replay(tmp_path / "second", faults=faults)
     try:
-        result = run_crawl(replay, tmp_path / "data", "date=2025-07-07",
-                           settings={"RETRY_TIMES": "2"})
+        result = run_crawl(replay, tmp_path / "data", "date=2025-07-07", settings={"RETRY_TIMES": "2"})
     finally:
         server.shutdown()
     assert result.returncode == 1
@@ -158,8 +163,9 @@ def test_rate_limited_for_good_fails_the_day_and_keeps_old_data(tmp_path) -> Non
 
 def test_no_server_is_a_clear_failure(tmp_path) -> None:
     nobody = Replay("http://127.0.0.1:9", tmp_path / "none.jsonl")  # port 9: nothing listens
-    result = run_crawl(nobody, tmp_path / "data", "date=2025-07-07",
-                       settings={"RETRY_TIMES": "1"}, timeout=120)
+    result = run_crawl(
+        nobody, tmp_path / "data", "date=2025-07-07", settings={"RETRY_TIMES": "1"}, timeout=120
+    )
     assert result.returncode == 1
     assert "could not be fetched" in result.log and "connection refused" in result.log
 

@@ -9,35 +9,29 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from scraper.demo import ABS_ID, ARXIV_DAY_AS, HTML_ID
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import DEMO_ENV, FIXTURES, ROOT, run_demo
+from tests.tools.overlays import ABS_ID, ARXIV_DAY_AS, HTML_ID
 
-BIN = Path(sys.executable).parent  # the venv's scripts: hfpapers-demo, python
-DEMO = BIN / "hfpapers-demo"
+pytestmark = pytest.mark.crawl
+
 README = (ROOT / "README.md").read_text()
 DEMO_SECTION = README.split("## Replay demo (no network)\n", 1)[1].split("\n## ", 1)[0]
 DEMO_BLOCK = re.findall(r"```bash\n(.*?)```", DEMO_SECTION, flags=re.S)[0]
-ENV = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(Path.home())}
 MAX_SECONDS = 60  # the promise made to a new user (issue 12)
 
 
 def run_block(block: str, cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
     started = time.monotonic()
     proc = subprocess.run(
-        ["bash", "-e", "-c", block], cwd=cwd, capture_output=True, text=True, timeout=300, env=ENV
+        ["bash", "-e", "-c", block], cwd=cwd, capture_output=True, text=True, timeout=300, env=DEMO_ENV
     )
     return proc, time.monotonic() - started
-
-
-def run_demo(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(DEMO), *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=ENV)
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,8 @@ from scraper.digest.cli import main
 from scraper.schema.registry import TABLES
 from tests.conftest import ROOT, run_crawl, start_replay
 
+pytestmark = pytest.mark.crawl
+
 DAY = "2025-10-02"  # the day with real arXiv pages
 BUSY_DAY = "2025-09-30"  # 50 papers, with ties on upvotes
 README = (ROOT / "README.md").read_text()

@@ -1,4 +1,4 @@
-"""Faults real sites throw, injected by the replay server (scraper/replay.py) into a real crawl:
+"""Faults real sites throw, injected by the replay server (tests/tools/replay.py) into a real crawl:
 nothing is lost, nothing is corrupted, and every failure is explained.
 
 The central figure: a backfill crawled with 429s (Retry-After 0–1 s), 5xx, connection resets,
@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from scraper.middlewares import body_problem, status_message
-from scraper.replay import FAULT_KINDS, FaultInjector, FaultPlan, Reply, parse_fault_rates
+from scraper.crawl.body_checks import body_problem
+from scraper.crawl.retry_after import status_message
 from tests.conftest import (
     DERIVED_BACKFILL,
     FAST_RETRY_SETTINGS,
@@ -28,7 +28,12 @@ from tests.conftest import (
     run_crawl,
     start_replay,
 )
-from tests.test_arxiv_crawl import DAY, HTML_ID, derive_overlay
+from tests.tools.overlays import ARXIV_DAY as DAY
+from tests.tools.overlays import HTML_ID
+from tests.tools.overlays import derive_arxiv_day as derive_overlay
+from tests.tools.replay import FAULT_KINDS, FaultInjector, FaultPlan, Reply, parse_fault_rates
+
+pytestmark = pytest.mark.crawl
 
 # Two plans, each checked against the fault-free crawl:
 # * realistic: the issue's 10% 429, 5% 5xx, 2% resets, 2% truncation, plus a little of every other

@@ -17,10 +17,12 @@ import pyarrow.parquet as pq
 import pytest
 from scrapy.settings import Settings
 
-from pipelines.parquet import clean_stale_writes
+from pipelines.write import clean_stale_writes
 from scraper.args import FIRST_LIST_DAY, ArgumentError, plan_run
-from scraper.preflight import PreflightError, check_settings, data_dir_lock
+from scraper.crawl.preflight import PreflightError, check_settings, data_dir_lock
 from tests.conftest import CRAWL_ENV, ROOT, crawl_command, start_crawl
+
+pytestmark = pytest.mark.crawl
 
 SCRAPY_CRAWL = [sys.executable, "-m", "scrapy", "crawl", "hfpapers"]
 

@@ -50,11 +50,21 @@ from scraper.schema.fulltext import TABLE
 from scraper.schema.registry import JOINED, TABLES
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.fuzz
+
 SCALE = float(os.environ.get("HFPAPERS_FUZZ_SCALE", "1"))
 settings.register_profile(
-    "hfpapers-fuzz", deadline=None, derandomize=True, database=None, print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.large_base_example, HealthCheck.filter_too_much],
+    "hfpapers-fuzz",
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+        HealthCheck.filter_too_much,
+    ],
 )
 
 
@@ -115,17 +125,41 @@ def parse_or_reject(parse: Callable[..., Any], *args: Any) -> Any:
 
 @cache
 def corpus(folder: str, suffix: str = "") -> tuple[bytes, ...]:
-    return tuple(p.read_bytes() for p in sorted((FIXTURES / folder).iterdir())
-                 if p.name.endswith(suffix))
+    return tuple(p.read_bytes() for p in sorted((FIXTURES / folder).iterdir()) if p.name.endswith(suffix))
 
 
 # Byte strings that tend to break parsers: huge and non-ASCII digits, broken UTF-8, NUL, entities
 # of invalid characters, markup fragments, escapes of lone surrogates.
 ODD_BYTES = [
-    b"99999999999999999999", b"v99999", b"v0", b"-1", b"\xff\xfe", b"\x00", b"\xc3", b"\xed\xa0\x80",
-    b"&#0;", b"&#xD800;", b"&#1114112;", b"<", b">", b"</", b"]]>", b"<!--", b"<![CDATA[", b'"', b"'",
-    b'colspan="2147483648"', b'rowspan="-5"', b"\\ud800", "٣²½".encode(), "ſK".encode(), b"\r\n",
-    b"</html>", b"</feed>", b"<entry>", b"</div>",
+    b"99999999999999999999",
+    b"v99999",
+    b"v0",
+    b"-1",
+    b"\xff\xfe",
+    b"\x00",
+    b"\xc3",
+    b"\xed\xa0\x80",
+    b"&#0;",
+    b"&#xD800;",
+    b"&#1114112;",
+    b"<",
+    b">",
+    b"</",
+    b"]]>",
+    b"<!--",
+    b"<![CDATA[",
+    b'"',
+    b"'",
+    b'colspan="2147483648"',
+    b'rowspan="-5"',
+    b"\\ud800",
+    "٣²½".encode(),
+    "ſK".encode(),
+    b"\r\n",
+    b"</html>",
+    b"</feed>",
+    b"<entry>",
+    b"</div>",
 ]
 
 
@@ -157,9 +191,9 @@ def mutated_bytes(draw: st.DrawFn, bodies: tuple[bytes, ...], targeted: bool = T
         elif operation == "cut":
             body = body[:at]
         elif operation == "flip":
-            body = body[:at] + bytes([body[at] ^ draw(st.integers(1, 255))]) + body[at + 1:]
+            body = body[:at] + bytes([body[at] ^ draw(st.integers(1, 255))]) + body[at + 1 :]
         elif operation == "delete":
-            body = body[:at] + body[at + draw(st.integers(1, 4096)):]
+            body = body[:at] + body[at + draw(st.integers(1, 4096)) :]
         elif operation == "insert":
             body = body[:at] + draw(st.binary(min_size=1, max_size=64)) + body[at:]
         elif operation == "odd":
@@ -170,11 +204,31 @@ def mutated_bytes(draw: st.DrawFn, bodies: tuple[bytes, ...], targeted: bool = T
     return body
 
 
-ODD_STRINGS = ["", " ", "²", "١٢", "99999999999999999999", "-1", "1e400", "NaN", "\ud800", "ſix",
-               "2025-13-45T99:99:99Z", "0000-00-00", "null", "<b>x</b>", "\x00", "🙂" * 3]
+ODD_STRINGS = [
+    "",
+    " ",
+    "²",
+    "١٢",
+    "99999999999999999999",
+    "-1",
+    "1e400",
+    "NaN",
+    "\ud800",
+    "ſix",
+    "2025-13-45T99:99:99Z",
+    "0000-00-00",
+    "null",
+    "<b>x</b>",
+    "\x00",
+    "🙂" * 3,
+]
 JSON_SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.integers(-(2**70), 2**70),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
     st.sampled_from(ODD_STRINGS),
 )
 JSON_VALUES = st.recursive(
@@ -183,12 +237,41 @@ JSON_VALUES = st.recursive(
     max_leaves=6,
 )
 # Keys the HF parsers read, so that replaced values land where they are looked at.
-HF_KEYS = ["paper", "id", "authors", "title", "summary", "upvotes", "publishedAt",
-           "submittedOnDailyAt", "submittedOnDailyBy", "submittedBy", "organization",
-           "submitterOrganization", "numComments", "mediaUrls", "mediaUrl", "thumbnail",
-           "ai_keywords", "ai_summary", "githubRepo", "githubStars", "discussionId", "user", "name",
-           "fullname", "hidden", "status", "statusLastChangedAt", "_id", "isAuthorParticipating",
-           "dailyPapers", "date", "numTotalModels", "linkedModels"]
+HF_KEYS = [
+    "paper",
+    "id",
+    "authors",
+    "title",
+    "summary",
+    "upvotes",
+    "publishedAt",
+    "submittedOnDailyAt",
+    "submittedOnDailyBy",
+    "submittedBy",
+    "organization",
+    "submitterOrganization",
+    "numComments",
+    "mediaUrls",
+    "mediaUrl",
+    "thumbnail",
+    "ai_keywords",
+    "ai_summary",
+    "githubRepo",
+    "githubStars",
+    "discussionId",
+    "user",
+    "name",
+    "fullname",
+    "hidden",
+    "status",
+    "statusLastChangedAt",
+    "_id",
+    "isAuthorParticipating",
+    "dailyPapers",
+    "date",
+    "numTotalModels",
+    "linkedModels",
+]
 
 
 @st.composite
@@ -278,23 +361,54 @@ def real_tables() -> tuple[dict, ...]:
 
 _TABLES_ONLY = pa.schema([pa.field("tables", pa.list_(TABLE))])
 INT32 = st.integers(-(2**31), 2**31 - 1)
-CELL_TEXT = st.one_of(st.none(), st.text(max_size=30),
-                      st.sampled_from(["85.3", "0.14 \\pm 0.01", "10\\%", "4.2×", "1,024", "7B",
-                                       "\\textbf{92.1}", "–", "1008 (17.07%)", "2e-5", "↑", "N/A"]))
-CELLS = st.fixed_dictionaries({
-    "text": CELL_TEXT, "is_header": st.none() | st.booleans(),
-    "colspan": st.none() | st.integers(1, 4) | INT32, "rowspan": st.none() | st.integers(1, 4) | INT32,
-    "bold": st.none() | st.booleans(), "underline": st.none() | st.booleans(),
-    "italic": st.none() | st.booleans(),
-})
-TABLES_STRATEGY = st.fixed_dictionaries({
-    "id": st.none() | st.text(max_size=8), "label": st.none() | st.text(max_size=8),
-    "caption": st.none() | st.text(max_size=40) | st.sampled_from(["higher is better", "↑ ↓"]),
-    "rows": st.none() | st.lists(st.fixed_dictionaries({
+CELL_TEXT = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "85.3",
+            "0.14 \\pm 0.01",
+            "10\\%",
+            "4.2×",
+            "1,024",
+            "7B",
+            "\\textbf{92.1}",
+            "–",
+            "1008 (17.07%)",
+            "2e-5",
+            "↑",
+            "N/A",
+        ]
+    ),
+)
+CELLS = st.fixed_dictionaries(
+    {
+        "text": CELL_TEXT,
         "is_header": st.none() | st.booleans(),
-        "cells": st.none() | st.lists(CELLS, max_size=6),
-    }), max_size=6),
-})
+        "colspan": st.none() | st.integers(1, 4) | INT32,
+        "rowspan": st.none() | st.integers(1, 4) | INT32,
+        "bold": st.none() | st.booleans(),
+        "underline": st.none() | st.booleans(),
+        "italic": st.none() | st.booleans(),
+    }
+)
+TABLES_STRATEGY = st.fixed_dictionaries(
+    {
+        "id": st.none() | st.text(max_size=8),
+        "label": st.none() | st.text(max_size=8),
+        "caption": st.none() | st.text(max_size=40) | st.sampled_from(["higher is better", "↑ ↓"]),
+        "rows": st.none()
+        | st.lists(
+            st.fixed_dictionaries(
+                {
+                    "is_header": st.none() | st.booleans(),
+                    "cells": st.none() | st.lists(CELLS, max_size=6),
+                }
+            ),
+            max_size=6,
+        ),
+    }
+)
 
 
 @st.composite
@@ -322,17 +436,69 @@ def mutated_table(draw: st.DrawFn) -> dict:
     return table
 
 
-CLAIM_WORDS = ["up to", "times", "faster", "from", "to", "by", "reduces", "improves", "minutes",
-               "hours", "seconds", "six", "ſix", "twenty", "points", "%", "×", "x", "±", "−", "~",
-               "$4\\times$", "\\%", "over", "fold", "-fold", "FPS", "GB", "GPU-days", "instead of",
-               "r =", "Pearson", "e.g.", "et al.", ".", ",", "(", ")", "2024", "1.5", "0.3", "12",
-               "١٢", "²", "½", "Ｋ", "K", "hourſ", "minuteſ", "HOURS", "Minutes"]
+CLAIM_WORDS = [
+    "up to",
+    "times",
+    "faster",
+    "from",
+    "to",
+    "by",
+    "reduces",
+    "improves",
+    "minutes",
+    "hours",
+    "seconds",
+    "six",
+    "ſix",
+    "twenty",
+    "points",
+    "%",
+    "×",
+    "x",
+    "±",
+    "−",
+    "~",
+    "$4\\times$",
+    "\\%",
+    "over",
+    "fold",
+    "-fold",
+    "FPS",
+    "GB",
+    "GPU-days",
+    "instead of",
+    "r =",
+    "Pearson",
+    "e.g.",
+    "et al.",
+    ".",
+    ",",
+    "(",
+    ")",
+    "2024",
+    "1.5",
+    "0.3",
+    "12",
+    "١٢",
+    "²",
+    "½",
+    "Ｋ",
+    "K",
+    "hourſ",
+    "minuteſ",
+    "HOURS",
+    "Minutes",
+]
 
 
 @cache
 def real_sentences() -> tuple[str, ...]:
-    summaries = [e["paper"]["summary"] for day in daily_documents() for e in day
-                 if isinstance(e.get("paper", {}).get("summary"), str)]
+    summaries = [
+        e["paper"]["summary"]
+        for day in daily_documents()
+        for e in day
+        if isinstance(e.get("paper", {}).get("summary"), str)
+    ]
     return tuple(summaries)
 
 
@@ -347,9 +513,12 @@ CLAIM_TEXT = st.one_of(
 
 
 @fuzz(2000)
-@given(body=st.one_of(st.binary(max_size=2048), mutated_bytes(corpus("hf_daily_api")),
-                      mutated_json(daily_documents())),
-       asked=st.sampled_from([None, DAY]))
+@given(
+    body=st.one_of(
+        st.binary(max_size=2048), mutated_bytes(corpus("hf_daily_api")), mutated_json(daily_documents())
+    ),
+    asked=st.sampled_from([None, DAY]),
+)
 @example(body=b'[{"paper": {"id": "1", "upvotes": "\\u00b2"}}]', asked=DAY)
 @example(body=b'[{"paper": {"id": "1", "upvotes": 99999999999999999999}}]', asked=DAY)
 @example(body=b'[{"paper": {"id": "1", "title": "\\ud800"}}]', asked=None)
@@ -361,9 +530,12 @@ def test_hf_daily_api(body: bytes, asked: date | None) -> None:
 
 
 @fuzz(600)
-@given(body=st.one_of(st.binary(max_size=2048), mutated_bytes(corpus("hf_daily_html")),
-                      listing_page_with_mutated_island()),
-       asked=st.sampled_from([None, DAY]))
+@given(
+    body=st.one_of(
+        st.binary(max_size=2048), mutated_bytes(corpus("hf_daily_html")), listing_page_with_mutated_island()
+    ),
+    asked=st.sampled_from([None, DAY]),
+)
 def test_hf_listing_html(body: bytes, asked: date | None) -> None:
     daily = parse_or_reject(parse_listing_html, body, URL, asked)
     if daily is not None:
@@ -371,8 +543,13 @@ def test_hf_listing_html(body: bytes, asked: date | None) -> None:
 
 
 @fuzz(2000)
-@given(body=st.one_of(st.binary(max_size=1024), mutated_json(paper_documents()),
-                      st.builds(json.dumps, JSON_VALUES).map(str.encode)))
+@given(
+    body=st.one_of(
+        st.binary(max_size=1024),
+        mutated_json(paper_documents()),
+        st.builds(json.dumps, JSON_VALUES).map(str.encode),
+    )
+)
 @example(body=b'{"id": "\xed\xa0\x80"}')  # raw surrogate bytes, found by fuzzing
 @example(body=b'{"id": "x", "authors": true, "upvotes": 1e300}')
 def test_hf_paper_api(body: bytes) -> None:
@@ -383,9 +560,11 @@ def test_hf_paper_api(body: bytes) -> None:
 
 @fuzz(3000)
 @given(body=st.one_of(st.binary(max_size=2048), mutated_bytes(corpus("arxiv_api"))))
-@example(body=b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/'
-              b'2501.11120v99999999</id><title>t</title><published>2025-01-01T00:00:00Z</published>'
-              b'</entry></feed>')
+@example(
+    body=b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/'
+    b"2501.11120v99999999</id><title>t</title><published>2025-01-01T00:00:00Z</published>"
+    b"</entry></feed>"
+)
 def test_arxiv_atom(body: bytes) -> None:
     feed = parse_or_reject(parse_atom, body, URL)
     if feed is not None:
@@ -395,9 +574,11 @@ def test_arxiv_atom(body: bytes) -> None:
 
 @fuzz(2500)
 @given(body=st.one_of(st.binary(max_size=2048), mutated_bytes(corpus("arxiv_abs"))))
-@example(body=b'<meta property="og:url" content="https://arxiv.org/abs/1902.02534v99999999">'
-              b'<div id="abs"><div class="submission-history">[v70000] 7 Feb 2019 09:22:51 UTC (1 KB)'
-              b'</div></div>')
+@example(
+    body=b'<meta property="og:url" content="https://arxiv.org/abs/1902.02534v99999999">'
+    b'<div id="abs"><div class="submission-history">[v70000] 7 Feb 2019 09:22:51 UTC (1 KB)'
+    b"</div></div>"
+)
 def test_arxiv_abs(body: bytes) -> None:
     meta = parse_or_reject(parse_abs, body, URL)
     if meta is not None:
@@ -424,9 +605,11 @@ def test_arxiv_html_numbers(body: bytes) -> None:
 
 
 def test_arxiv_html_colspan_beyond_int32() -> None:
-    body = (b'<article class="ltx_document"><h1 class="ltx_title_document">T</h1><figure class="ltx_'
-            b'table"><table class="ltx_tabular"><tr><td class="ltx_td" id="c" colspan="2147483648">1'
-            b'</td></tr></table></figure></article>')
+    body = (
+        b'<article class="ltx_document"><h1 class="ltx_title_document">T</h1><figure class="ltx_'
+        b'table"><table class="ltx_tabular"><tr><td class="ltx_td" id="c" colspan="2147483648">1'
+        b"</td></tr></table></figure></article>"
+    )
     check_fulltext(parse_html(body, "https://arxiv.org/html/2501.11120v1"))
 
 
@@ -435,28 +618,53 @@ def test_arxiv_html_version_beyond_int16() -> None:
     check_fulltext(parse_html(body, "https://arxiv.org/html/2501.11120v32768"))
 
 
-_NULL_CELL = {"text": None, "is_header": None, "colspan": None, "rowspan": None, "bold": None,
-              "underline": None, "italic": None}
+_NULL_CELL = {
+    "text": None,
+    "is_header": None,
+    "colspan": None,
+    "rowspan": None,
+    "bold": None,
+    "underline": None,
+    "italic": None,
+}
 
 
 @fuzz(3000)
 @given(table=st.one_of(TABLES_STRATEGY, mutated_table()), version=st.none() | st.integers(1, 30))
-@example(table={"id": "T", "label": None, "caption": None,  # found by fuzzing: null cell text
-                "rows": [{"is_header": False, "cells": [_NULL_CELL]}]}, version=None)
-@example(table={"id": "T", "label": None, "caption": None,  # found by fuzzing: out of memory
-                "rows": [{"is_header": None, "cells": [{**_NULL_CELL, "text": "1", "colspan": 2**31 - 1},
-                                                       {**_NULL_CELL, "text": "2.5"}]}]}, version=1)
+@example(
+    table={
+        "id": "T",
+        "label": None,
+        "caption": None,  # found by fuzzing: null cell text
+        "rows": [{"is_header": False, "cells": [_NULL_CELL]}],
+    },
+    version=None,
+)
+@example(
+    table={
+        "id": "T",
+        "label": None,
+        "caption": None,  # found by fuzzing: out of memory
+        "rows": [
+            {
+                "is_header": None,
+                "cells": [{**_NULL_CELL, "text": "1", "colspan": 2**31 - 1}, {**_NULL_CELL, "text": "2.5"}],
+            }
+        ],
+    },
+    version=1,
+)
 def test_table_metrics(table: dict, version: int | None) -> None:
     conform({"tables": [table]}, _TABLES_ONLY)  # the input is a TABLE record, as the parser gives
     conforms("metrics", table_metrics(table, "2501.11120", version))
 
 
 @fuzz(4000)
-@given(text=st.one_of(CLAIM_TEXT, st.sampled_from(real_sentences())),
-       section=st.sampled_from(["abstract", "conclusion"]))
+@given(
+    text=st.one_of(CLAIM_TEXT, st.sampled_from(real_sentences())),
+    section=st.sampled_from(["abstract", "conclusion"]),
+)
 @example(text="It is ſix times faster.", section="abstract")
 @example(text="Training takes 2 hourſ and 5 minutes.", section="conclusion")
 def test_claims(text: str, section: str) -> None:
     conforms("claims", extract_claims(text, "2501.11120", section))
-
-

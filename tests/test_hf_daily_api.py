@@ -59,8 +59,13 @@ def test_newest_shape_values() -> None:
     assert paper["submitted_on_daily_at"] == datetime(2026, 8, 21, tzinfo=UTC)
     assert len(paper["authors"]) == 17
     assert paper["authors"][0] == {
-        "name": "Chengsong Huang", "hf_user": None, "hf_fullname": None, "hidden": False,
-        "status": None, "status_changed_at": None, "author_id": "6a87afc589e517cbfd75dbcf",
+        "name": "Chengsong Huang",
+        "hf_user": None,
+        "hf_fullname": None,
+        "hidden": False,
+        "status": None,
+        "status_changed_at": None,
+        "author_id": "6a87afc589e517cbfd75dbcf",
     }
     assert paper["hf_url"] == "https://huggingface.co/papers/2608.19880"
     assert paper["arxiv_pdf_url"] == "https://arxiv.org/pdf/2608.19880"
@@ -85,8 +90,11 @@ def test_oldest_shape_values() -> None:
     assert paper["published_at"] == datetime(2024, 5, 24, 17, 34, 15, tzinfo=UTC)
     linked = [a for a in paper["authors"] if a["hf_user"]][0]
     assert linked == {
-        "name": "Chunjiang Ge", "hf_user": "ChunjiangGe", "hf_fullname": "Chunjiang Ge",
-        "hidden": False, "status": "admin_assigned",
+        "name": "Chunjiang Ge",
+        "hf_user": "ChunjiangGe",
+        "hf_fullname": "Chunjiang Ge",
+        "hidden": False,
+        "status": "admin_assigned",
         "status_changed_at": datetime(2024, 5, 27, 7, 54, 25, 329000, tzinfo=UTC),
         "author_id": "66540321d200a2ecdf784ffe",
     }
@@ -104,10 +112,7 @@ def test_stars_present_only_with_repo_and_null_otherwise() -> None:
 def test_transient_submitter_organization_and_hidden_author() -> None:
     orgs = {p["organization"] for p in by_id("hf_daily_api/2025-09-29.json").values()}
     assert orgs - {None}, "submitterOrganization (2025-09-29 only) maps to organization"
-    hidden = [
-        a for p in by_id("hf_daily_api/2025-09-30.json").values() for a in p["authors"]
-        if a["hidden"]
-    ]
+    hidden = [a for p in by_id("hf_daily_api/2025-09-30.json").values() for a in p["authors"] if a["hidden"]]
     assert len(hidden) == 1
 
 

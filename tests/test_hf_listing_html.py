@@ -53,8 +53,14 @@ def test_same_day_captured_twice_differs_only_in_counts_and_membership() -> None
         (b"<html><body><p>Daily Papers</p></body></html>", "no_dailypapers_island"),
         (b"", "empty_body"),
         # Derived from the real page: the island's JSON cut in the middle.
-        (PAGE.replace(b'data-target="DailyPapers" data-props="{',
-                      b'data-target="DailyPapers" data-props="{&quot;x', 1), "invalid_island_json"),
+        (
+            PAGE.replace(
+                b'data-target="DailyPapers" data-props="{',
+                b'data-target="DailyPapers" data-props="{&quot;x',
+                1,
+            ),
+            "invalid_island_json",
+        ),
     ],
 )
 def test_pages_without_a_usable_island_raise(body: bytes, reason: str) -> None:

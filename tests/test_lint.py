@@ -1,14 +1,15 @@
-"""The code stays ruff-clean (the project's ruff settings are in pyproject.toml)."""
+"""The code stays ruff-formatted and ruff-clean (the project's ruff settings are in pyproject.toml);
+.ci/run also runs both, and mypy, before the suite."""
 
-import shutil
 import subprocess
+import sys
 
 import pytest
 
 from tests.conftest import ROOT
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is installed by the dev extra")
-def test_ruff_clean() -> None:
-    proc = subprocess.run(["ruff", "check", "."], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout[-4000:]
+@pytest.mark.parametrize("command", [["check", "."], ["format", "--check", "."]])
+def test_ruff(command: list[str]) -> None:
+    proc = subprocess.run([sys.executable, "-m", "ruff", *command], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]

@@ -333,11 +333,11 @@ def _requests_by_kind(requests: list[dict]) -> dict[str, int]:
 
 def test_what_a_refresh_costs(tmp_path: Path) -> None:
     """Two undated crawls (latest day + 14 days before it) of a window holding the derived arXiv
-    day (scraper.demo, served as 2026-07-30) and a derived day of 20 real entries (2026-07-28);
+    day (tests/tools/overlays.py, served as 2026-07-30) and a derived day of 20 real entries (2026-07-28);
     between them both days grow. The second crawl fetches every list again, asks the arXiv API for
     the days' ids again, and fetches arXiv pages only for what it has not fetched before: the
     versioned pages come from the HTTP cache. Prints the figures (pytest -s)."""
-    from scraper.demo import ABS_ID, ARXIV_DAY, HTML_ID, derive_arxiv_day
+    from tests.tools.overlays import ABS_ID, ARXIV_DAY, HTML_ID, derive_arxiv_day
 
     overlay, cache = derive_arxiv_day(tmp_path / "overlay", FIXTURES), tmp_path / "cache"
     arxiv_day = json.loads((overlay / "hf_daily_api" / f"{ARXIV_DAY}.json").read_text())
@@ -409,8 +409,10 @@ def test_three_real_captures_of_one_day_make_its_upvote_history(tmp_path: Path) 
     overlay, data, day = tmp_path / "overlay", tmp_path / "data", "2026-02-27"
     server, replay = start_replay(tmp_path, overlay=overlay)
     try:
-        for capture in ("papers-date-2026-02-27_captured-2026-02-28T08-57Z.html",
-                        "papers-date-2026-02-27_captured-2026-03-02T10-31Z.html"):
+        for capture in (
+            "papers-date-2026-02-27_captured-2026-02-28T08-57Z.html",
+            "papers-date-2026-02-27_captured-2026-03-02T10-31Z.html",
+        ):
             serve_page(overlay, day, capture)
             result = run_crawl(replay, data, f"date={day}", "source=html", settings=NO_ARXIV)
             assert result.returncode == 0, result.log[-3000:]

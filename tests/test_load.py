@@ -1,4 +1,4 @@
-"""`pipelines.load`: typed DataFrames of one table, reading only the listing days asked for; and the
+"""`scraper.dataset.load`: typed DataFrames of one table, reading only the listing days asked for; and the
 analysis snippets written for the README, run against a real replay crawl's `data/`."""
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import NoDataError, load
-from tests.test_release import crawl_release_data
+from scraper.dataset import NoDataError, load
+
+pytestmark = pytest.mark.crawl
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory) -> Path:
-    return crawl_release_data(tmp_path_factory.mktemp("load-crawl"))
+def data_dir(release_data: Path) -> Path:
+    return release_data
 
 
 def test_dtypes(data_dir: Path) -> None:
@@ -37,8 +38,13 @@ def test_dtypes(data_dir: Path) -> None:
 
 
 def test_range_and_columns(data_dir: Path) -> None:
-    week = load("papers", start="2025-09-30", end=date(2025, 10, 3), data_dir=data_dir,
-                columns=["listing_date", "arxiv_id", "upvotes"])
+    week = load(
+        "papers",
+        start="2025-09-30",
+        end=date(2025, 10, 3),
+        data_dir=data_dir,
+        columns=["listing_date", "arxiv_id", "upvotes"],
+    )
     assert list(week.columns) == ["listing_date", "arxiv_id", "upvotes"]
     assert week.groupby("listing_date").size().to_dict() == {date(2025, 9, 30): 50, date(2025, 10, 3): 39}
     assert week["listing_date"].is_monotonic_increasing  # days in order
@@ -74,5 +80,5 @@ def test_clear_errors(data_dir: Path, tmp_path) -> None:
         load("papers", columns=["arxiv_id", "stars"], data_dir=data_dir)
     with pytest.raises(ValueError, match="is before start"):
         load("papers", start="2025-10-03", end="2025-09-30", data_dir=data_dir)
-    with pytest.raises(ValueError, match="not a date"):
+    with pytest.raises(ValueError, match="not a calendar date"):
         load("papers", start="last week", data_dir=data_dir)

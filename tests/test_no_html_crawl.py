@@ -8,7 +8,11 @@ import pandas as pd
 import pytest
 
 from tests.conftest import FIXTURES, run_crawl, start_replay
-from tests.test_arxiv_crawl import ABS_ID, DAY, derive_overlay
+from tests.tools.overlays import ABS_ID
+from tests.tools.overlays import ARXIV_DAY as DAY
+from tests.tools.overlays import derive_arxiv_day as derive_overlay
+
+pytestmark = pytest.mark.crawl
 
 STUB = FIXTURES / "arxiv_stub" / "2601.17668_no-html-stub_2026-01or02.html"
 HTML_PATH = f"/arxiv/html/{ABS_ID}v2"  # the version the derived Atom entry reports

@@ -9,10 +9,11 @@ import sys
 
 import pytest
 
-from pipelines.card import column_table
+from scraper.schema.markdown import column_table
 from scraper.schema.registry import TABLES
-from tests.conftest import ROOT
-from tests.test_demo import run_demo
+from tests.conftest import ROOT, run_demo
+
+pytestmark = pytest.mark.crawl
 
 README = (ROOT / "README.md").read_text()
 PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
@@ -34,17 +35,21 @@ def test_readme_has_python_examples() -> None:
 
 @pytest.mark.parametrize("index", range(len(PYTHON_BLOCKS)))
 def test_readme_example_runs(crawled, index: int) -> None:
-    proc = subprocess.run([sys.executable, "-c", PYTHON_BLOCKS[index]], cwd=crawled,
-                          capture_output=True, text=True, timeout=300,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    proc = subprocess.run(
+        [sys.executable, "-c", PYTHON_BLOCKS[index]],
+        cwd=crawled,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert proc.returncode == 0, f"README example {index} failed:\n{PYTHON_BLOCKS[index]}\n{proc.stderr}"
     assert proc.stdout.strip(), "every example prints something"
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))
 def test_column_tables_are_generated_from_the_schema(table: str) -> None:
-    # Regenerate with: python -c "from pipelines.card import column_table; print('\n'.join(
-    #   l for t in ['papers','fulltext','metrics','claims','rejects'] for l in column_table(t)))"
+    # Regenerate the README's block with: python -m tests.tools.readme_columns
     assert "\n".join(column_table(table)) in README
 
 

@@ -1,6 +1,7 @@
 """`hfpapers-release`: a Hub-ready folder built from a real replay crawl, loaded back with the real
-clients (`datasets`, pandas, DuckDB); the licence filter; deterministic output; what a push would
-send, compared with a repository listing (a fake one, and one served by a loopback fake Hub)."""
+clients (`datasets`, pandas, DuckDB); the licence filter; deterministic output; the plan a push
+prints, compared with a repository listing; and real pushes through huggingface_hub to a loopback
+fake Hub, which records what was committed and uploaded."""
 
 from __future__ import annotations
 
@@ -20,59 +21,24 @@ import pyarrow.parquet as pq
 import pytest
 from huggingface_hub import DatasetCard, RepoFile
 
-from pipelines import load
-from pipelines.release import (
-    RELEASED_TABLES,
+from scraper.dataset import load
+from scraper.release import RELEASED_TABLES, ReleaseError
+from scraper.release.push import (
     LocalFile,
-    ReleaseError,
     RemoteFile,
-    RemoteState,
-    UploadPlan,
     fetch_remote_state,
     hash_file,
     plan_upload,
-    push,
     release_files,
 )
-from scraper.schema.docs import COLUMN_DOCS
 from scraper.schema.registry import TABLES
-from tests.conftest import FIXTURES, ROOT, run_crawl, start_replay
-from tests.test_arxiv_crawl import DAY, HTML_ID, derive_overlay
+from tests.conftest import ROOT, run_crawl, start_replay
+from tests.tools.overlays import ARXIV_DAY as DAY
+from tests.tools.overlays import CONCLUSION_CLAIM, HTML_ID, LICENSED_ID
 
-LICENSED_ID = "2607.28568"  # listed that day, arXiv API entry captured (v1), no page captured
-CONCLUSION_START = b'id="S8.p1.1">'
-CONCLUSION_CLAIM = b"Self-awareness improves accuracy by 12.5% over the untrained baseline. "
-CC_BY_LINK = b'<a id="license-tr" href="https://creativecommons.org/licenses/by/4.0/">License: CC BY 4.0</a>'
 BACKFILL = ("start=2025-09-29", "end=2025-10-03")  # 09-29, 09-30 and 10-03 have lists
 
-
-def derive_release_overlay(folder: Path) -> Path:
-    """`derive_overlay`'s day plus two variants of the real HTML capture (2501.11120v1), both with
-    one quantitative sentence added at the start of the conclusion so that `claims` gets conclusion
-    rows: the page as captured (no licence statement: its text may not be republished) and a copy
-    re-pointed at LICENSED_ID with a CC BY 4.0 licence link (its text may)."""
-    derive_overlay(folder)
-    page = (FIXTURES / "arxiv_html" / f"{HTML_ID}v1.html").read_bytes()
-    assert page.count(CONCLUSION_START) == 1 and page.count(b"<body>") == 1
-    page = page.replace(CONCLUSION_START, CONCLUSION_START + CONCLUSION_CLAIM)
-    (folder / "arxiv_html").mkdir()
-    (folder / "arxiv_html" / f"{HTML_ID}v1.html").write_bytes(page)
-    licensed = page.replace(HTML_ID.encode(), LICENSED_ID.encode()).replace(b"<body>", b"<body>" + CC_BY_LINK)
-    (folder / "arxiv_html" / f"{LICENSED_ID}v1.html").write_bytes(licensed)
-    return folder
-
-
-def crawl_release_data(tmp: Path) -> Path:
-    """A data dir with every table: the derived arXiv day plus a three-day backfill."""
-    server, replay = start_replay(tmp, overlay=derive_release_overlay(tmp / "overlay"))
-    settings = {"HTTPCACHE_DIR": str(tmp / "cache")}
-    try:
-        for args in ((f"date={DAY}",), BACKFILL):
-            result = run_crawl(replay, tmp / "data", *args, settings=settings)
-            assert result.returncode == 0, result.log[-4000:]
-    finally:
-        server.shutdown()
-    return tmp / "data"
+pytestmark = pytest.mark.crawl
 
 
 def release_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -80,7 +46,7 @@ def release_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
     script = shutil.which("hfpapers-release", path=str(Path(sys.executable).parent)) or shutil.which(
         "hfpapers-release"
     )
-    cmd = [script] if script else [sys.executable, "-m", "pipelines.release"]
+    cmd = [script] if script else [sys.executable, "-m", "scraper.release.cli"]
     return subprocess.run(
         [*cmd, *args],
         cwd=ROOT,
@@ -92,8 +58,8 @@ def release_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
 
 
 @pytest.fixture(scope="module")
-def crawl(tmp_path_factory) -> Path:
-    return crawl_release_data(tmp_path_factory.mktemp("release-crawl"))
+def crawl(release_data: Path) -> Path:
+    return release_data
 
 
 @pytest.fixture(scope="module")
@@ -155,12 +121,6 @@ def test_card_body_documents_counts_columns_and_licences(release: Path) -> None:
     assert "| `listing_date` | `date32[day], not null` |" in text
     for heading in ("## How the data was collected", "## Licensing", "## Known limits"):
         assert heading in text
-
-
-def test_every_column_is_described() -> None:
-    for table in TABLES:
-        assert set(COLUMN_DOCS[table]) == set(TABLES[table].names), table
-        assert all(doc.description and doc.source for doc in COLUMN_DOCS[table].values())
 
 
 # The real `datasets` client, offline, in a fresh interpreter (it reads its settings at import).
@@ -290,7 +250,7 @@ def test_date_range_and_empty_range(crawl: Path, tmp_path) -> None:
     ]
     assert {f.path: f.sha256 for f in release_files(out)} == before
     bad = release_cli(str(out), "--start", "2025-02-30")
-    assert bad.returncode == 2 and "not a date" in bad.stderr
+    assert bad.returncode == 2 and "not a calendar date" in bad.stderr
 
 
 def closed_port() -> int:
@@ -366,7 +326,6 @@ def test_upload_plan_against_a_fake_listing(release: Path) -> None:
     plan = plan_upload(edited, remote)
     assert plan.changed == ["README.md", day]
     assert plan.added == ["data/papers/date=2026-08-01/part-0.parquet"]
-    assert sorted(plan.to_upload) == sorted([day, "README.md", "data/papers/date=2026-08-01/part-0.parquet"])
     lines = plan.lines()
     assert f"  changed   {day}" in lines and "  unchanged LICENSE.md" in lines
     assert lines[-1] == f"1 added, 2 changed, {len(local) - 2} unchanged, 1 deleted"
@@ -396,23 +355,85 @@ def test_recrawled_day_changes_only_its_own_files(crawl: Path, tmp_path) -> None
 
 
 class FakeHub:
-    """Just enough of the Hub's HTTP API for `fetch_remote_state`, on loopback: a dataset's info
-    and its file tree, as JSON shaped like the Hub's answers."""
+    """Just enough of the Hub's HTTP API, on loopback, for `fetch_remote_state` and for
+    huggingface_hub's own `create_repo` / `create_commit`: a dataset's info and file tree, the
+    `preupload` answer (each file's upload mode and remote oid), the LFS batch API and its uploads,
+    README validation and the commit. JSON shaped like the Hub's answers; what is sent is recorded.
+    `tree=None`: the repository does not exist until `create_repo`."""
 
-    def __init__(self, repo_id: str, tree: list[dict]) -> None:
-        sha = "c0ffee" * 6 + "c0ff"
-        routes = {
-            f"/api/datasets/{repo_id}": {"id": repo_id, "sha": sha, "private": False},
-            f"/api/datasets/{repo_id}/tree/{sha}": tree,
-        }
+    def __init__(self, repo_id: str, tree: list[dict] | None) -> None:
+        self.repo_id = repo_id
+        self.sha = "c0ffee" * 6 + "c0ff"
+        self.tree = tree
+        self.created: list[dict] = []  # create_repo payloads
+        self.commits: list[list[dict]] = []  # each commit's NDJSON lines
+        self.lfs_uploads: list[str] = []  # sha256 of every LFS object whose bytes were sent
+        self.moved = False  # True: refuse commits, as the Hub does when the parent commit is stale
+        hub = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 path = self.path.split("?")[0]
-                body = json.dumps(routes[path]).encode() if path in routes else b'{"error": "not found"}'
-                self.send_response(200 if path in routes else 404)
-                if path not in routes:
-                    self.send_header("X-Error-Code", "RepoNotFound")  # what the Hub sends
+                base = f"/api/datasets/{hub.repo_id}"
+                info = {"id": hub.repo_id, "sha": hub.sha, "private": False}
+                if hub.tree is not None and path in (base, f"{base}/revision/main"):
+                    self.answer(200, info)
+                elif hub.tree is not None and path == f"{base}/tree/{hub.sha}":
+                    self.answer(200, hub.tree)
+                else:  # what the Hub sends for a repository it does not have
+                    self.answer(404, {"error": "not found"}, {"X-Error-Code": "RepoNotFound"})
+
+            def do_POST(self) -> None:  # noqa: N802
+                path, body = self.path.split("?")[0], self.read_body()
+                base = f"/api/datasets/{hub.repo_id}"
+                if path == "/api/repos/create":
+                    hub.created.append(json.loads(body))
+                    hub.tree = []
+                    self.answer(200, {"url": f"{hub.url}/datasets/{hub.repo_id}"})
+                elif path == "/api/validate-yaml":
+                    self.answer(200, {"errors": [], "warnings": []})
+                elif path == f"{base}/preupload/main":
+                    files = json.loads(body)["files"]
+                    self.answer(200, {"files": [hub.preupload(f["path"]) for f in files]})
+                elif path == f"/datasets/{hub.repo_id}.git/info/lfs/objects/batch":
+                    objects = [hub.lfs_batch(o["oid"], o["size"]) for o in json.loads(body)["objects"]]
+                    self.answer(200, {"transfer": "basic", "objects": objects})
+                elif path == f"{base}/commit/main" and hub.moved:
+                    message = "A commit has happened since. Please refresh and try again."
+                    self.answer(412, {"error": message}, {"X-Error-Message": message})
+                elif path == f"{base}/commit/main":
+                    hub.commits.append([json.loads(line) for line in body.splitlines() if line.strip()])
+                    new_sha = "beef" * 10
+                    self.answer(
+                        200,
+                        {
+                            "commitUrl": f"{hub.url}/datasets/{hub.repo_id}/commit/{new_sha}",
+                            "commitOid": new_sha,
+                        },
+                    )
+                else:
+                    self.answer(404, {"error": f"no route {path}"})
+
+            def do_PUT(self) -> None:  # noqa: N802
+                self.read_body()
+                hub.lfs_uploads.append(self.path.rsplit("/", 1)[-1])
+                self.answer(200, {})
+
+            def read_body(self) -> bytes:
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    chunks = []
+                    while size := int(self.rfile.readline().split(b";")[0], 16):
+                        chunks.append(self.rfile.read(size))
+                        self.rfile.readline()
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+            def answer(self, status: int, data: object, headers: dict[str, str] | None = None) -> None:
+                body = json.dumps(data).encode()
+                self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -425,14 +446,36 @@ class FakeHub:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def entry(self, path: str) -> dict | None:
+        return next((e for e in self.tree or [] if e["path"] == path and e["type"] == "file"), None)
 
-def hub_tree(release: Path) -> list[dict]:
-    """The Hub's tree entries for a pushed `release` (LFS for parquet/png), one partition changed."""
+    def preupload(self, path: str) -> dict:
+        """Parquet and PNG go to LFS; `oid` is what the Hub holds at that path (LFS: sha256)."""
+        entry = self.entry(path)
+        remote_oid = (entry["lfs"]["oid"] if "lfs" in entry else entry["oid"]) if entry else None
+        mode = "lfs" if path.endswith((".parquet", ".png")) else "regular"
+        return {"path": path, "uploadMode": mode, "shouldIgnore": False, "oid": remote_oid}
+
+    def lfs_batch(self, oid: str, size: int) -> dict:
+        """An object the store already has needs no upload action (the LFS batch protocol)."""
+        stored = {e["lfs"]["oid"] for e in self.tree or [] if "lfs" in e}
+        if oid in stored:
+            return {"oid": oid, "size": size}
+        return {"oid": oid, "size": size, "actions": {"upload": {"href": f"{self.url}/lfs-upload/{oid}"}}}
+
+    def committed(self, key: str) -> list[str]:
+        """Paths of the last commit's lines of one kind (`file`, `lfsFile`, `deletedFile`)."""
+        return sorted(line["value"]["path"] for line in self.commits[-1] if line["key"] == key)
+
+
+def hub_tree(release: Path, changed: str | None = f"data/claims/date={DAY}/part-0.parquet") -> list[dict]:
+    """The Hub's tree entries for a pushed `release` (LFS for parquet/png), with the content of the
+    `changed` partition different."""
     entries = []
     for local in release_files(release):
         entry = {"type": "file", "path": local.path, "size": local.size, "oid": local.git_sha1}
         if local.path.endswith((".parquet", ".png")):
-            sha = "e" * 64 if local.path == f"data/claims/date={DAY}/part-0.parquet" else local.sha256
+            sha = "e" * 64 if local.path == changed else local.sha256
             entry |= {"oid": "0" * 40, "lfs": {"oid": sha, "size": local.size, "pointerSize": 134}}
         entries.append(entry)
     return [{"type": "directory", "path": "data", "oid": "9" * 40, "size": 0}, *entries]
@@ -480,61 +523,92 @@ def test_dry_run_prints_the_plan_and_uploads_nothing(release: Path, crawl: Path,
     assert lines[-1] == "dry run: nothing uploaded"
 
 
-class RecordingApi:
-    """Stands in for HfApi at the `push` boundary: records the calls, sends nothing."""
+def push_cli(
+    hub: FakeHub, release: Path, crawl: Path, tmp_path: Path, *flags: str
+) -> subprocess.CompletedProcess:
+    """A real `hfpapers-release --push` against the fake Hub (LFS protocol: Xet switched off)."""
+    env = {
+        "HF_ENDPOINT": hub.url,
+        "HF_HOME": str(tmp_path / "hf"),
+        "HF_HUB_OFFLINE": "0",
+        "HF_HUB_DISABLE_XET": "1",
+        "HF_TOKEN": "hf_placeholder_for_this_test",
+    }
+    out = tmp_path / "hub"
+    args = ["--data-dir", str(crawl), "--repo-id", "someone/hfpapers", "--push", hub.repo_id]
+    return release_cli(str(out), *args, *flags, env=env)
 
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, tuple, dict]] = []
 
-    def create_repo(self, *args, **kwargs):
-        self.calls.append(("create_repo", args, kwargs))
+def test_push_commits_only_what_changed(release: Path, crawl: Path, tmp_path) -> None:
+    """huggingface_hub leaves out of the commit, and does not upload, what the Hub already has."""
+    tree = hub_tree(release)
+    stale = "data/papers/date=2020-01-01/part-0.parquet"
+    lfs = {"oid": "f" * 64, "size": 10, "pointerSize": 134}
+    tree.append({"type": "file", "path": stale, "size": 10, "oid": "1" * 40, "lfs": lfs})
+    hub = FakeHub("someone/hfpapers", tree)
+    try:
+        proc = push_cli(hub, release, crawl, tmp_path)
+    finally:
+        hub.server.shutdown()
+    assert proc.returncode == 0, proc.stderr
+    changed = f"data/claims/date={DAY}/part-0.parquet"
+    assert proc.stdout.splitlines()[-1] == f"pushed: {hub.url}/datasets/someone/hfpapers/commit/{'beef' * 10}"
+    assert f"  changed   {changed}" in proc.stdout and f"  deleted   {stale}" in proc.stdout
+    assert hub.created == [] and len(hub.commits) == 1  # the repository exists: no create_repo
+    assert hub.committed("lfsFile") == [changed] and hub.committed("file") == []
+    assert hub.committed("deletedFile") == [stale]
+    assert hub.commits[0][0]["value"]["parentCommit"] == hub.sha  # refused if the repo moved
+    local = {f.path: f.sha256 for f in release_files(release)}
+    assert hub.lfs_uploads == [local[changed]]  # the only bytes sent
+    assert "hf_placeholder" not in proc.stdout + proc.stderr
 
-    def create_commit(self, *args, **kwargs):
-        self.calls.append(("create_commit", args, kwargs))
-        return type("Commit", (), {"commit_url": "https://example.invalid/commit/1"})()
+
+def test_a_repository_that_moved_meanwhile_is_not_overwritten(release: Path, crawl: Path, tmp_path) -> None:
+    hub = FakeHub("someone/hfpapers", hub_tree(release))
+    hub.moved = True
+    try:
+        proc = push_cli(hub, release, crawl, tmp_path)
+    finally:
+        hub.server.shutdown()
+    assert proc.returncode == 1 and hub.commits == []
+    lines = proc.stderr.strip().splitlines()
+    assert lines == [
+        "hfpapers-release: someone/hfpapers changed after it was compared with the release: nothing was "
+        "committed, run the command again"
+    ], proc.stderr
 
 
-def test_push_commits_only_what_changed(release: Path) -> None:
-    from huggingface_hub import CommitOperationAdd, CommitOperationDelete
+def test_push_of_an_unchanged_release_makes_no_commit(release: Path, crawl: Path, tmp_path) -> None:
+    hub = FakeHub("someone/hfpapers", hub_tree(release, changed=None))
+    try:
+        proc = push_cli(hub, release, crawl, tmp_path)
+    finally:
+        hub.server.shutdown()
+    assert proc.returncode == 0, proc.stderr
+    total = len(release_files(release))
+    assert f"0 added, 0 changed, {total} unchanged, 0 deleted" in proc.stdout.splitlines()
+    assert proc.stdout.splitlines()[-1] == "nothing to upload: the repository is up to date"
+    assert hub.commits == [] and hub.lfs_uploads == []
 
-    plan = UploadPlan(
-        added=["README.md"],
-        changed=[f"data/papers/date={DAY}/part-0.parquet"],
-        unchanged=["LICENSE.md"],
-        deleted=["data/papers/date=2020-01-01/part-0.parquet"],
-    )
-    api = RecordingApi()
-    url = push(api, "someone/hfpapers", release, plan, RemoteState(True, "abc123"), False, "Release")
-    assert url == "https://example.invalid/commit/1"
-    [(name, args, kwargs)] = api.calls  # the repository exists: no create_repo
-    assert name == "create_commit" and kwargs["parent_commit"] == "abc123"
-    operations = args[1]
-    assert [(type(op), op.path_in_repo) for op in operations] == [
-        (CommitOperationAdd, "README.md"),
-        (CommitOperationAdd, f"data/papers/date={DAY}/part-0.parquet"),
-        (CommitOperationDelete, "data/papers/date=2020-01-01/part-0.parquet"),
+
+def test_push_creates_a_missing_repository_and_sends_everything(release: Path, crawl: Path, tmp_path) -> None:
+    hub = FakeHub("someone/hfpapers", None)
+    try:
+        proc = push_cli(hub, release, crawl, tmp_path, "--private")
+    finally:
+        hub.server.shutdown()
+    assert proc.returncode == 0, proc.stderr
+    assert "someone/hfpapers does not exist yet: it will be created" in proc.stdout
+    assert [(c["name"], c["organization"], c["type"], c["visibility"]) for c in hub.created] == [
+        ("hfpapers", "someone", "dataset", "private")
     ]
-    assert operations[1].path_or_fileobj == str(release / f"data/papers/date={DAY}/part-0.parquet")
-
-    api = RecordingApi()
-    push(api, "someone/new", release, plan, RemoteState(False), True, "Release")
-    assert api.calls[0][0] == "create_repo" and api.calls[0][2]["private"] is True
-    assert api.calls[1][2]["parent_commit"] is None
-
-    api = RecordingApi()
-    assert (
-        push(
-            api,
-            "someone/hfpapers",
-            release,
-            UploadPlan(unchanged=["README.md"]),
-            RemoteState(True, "abc123"),
-            False,
-            "Release",
-        )
-        is None
+    local = release_files(release)
+    assert hub.committed("file") == ["LICENSE.md", "README.md"]
+    assert hub.committed("lfsFile") == sorted(
+        f.path for f in local if f.path not in ("LICENSE.md", "README.md")
     )
-    assert api.calls == []  # nothing changed: no commit at all
+    assert "parentCommit" not in hub.commits[0][0]["value"]  # a new repository has no head yet
+    assert sorted(hub.lfs_uploads) == sorted(f.sha256 for f in local if f.path.endswith((".parquet", ".png")))
 
 
 class RefusingHub:

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
+import pytest
 
-from scraper.journal import JOURNAL_NAME, DayJournal
-from scraper.replay import FaultPlan
+from scraper.crawl.journal import JOURNAL_NAME, DayJournal
 from tests.conftest import (
     ARXIV_DAY_AS,
     DERIVED_BACKFILL,
@@ -31,18 +31,24 @@ from tests.conftest import (
     start_crawl,
     start_replay,
 )
-from tests.test_arxiv_crawl import ABS_ID, HTML_ID
+from tests.tools.overlays import ABS_ID, HTML_ID
+from tests.tools.replay import FaultPlan
+
+pytestmark = pytest.mark.crawl
 
 ALL_DAYS = ["2025-09-29", "2025-09-30", "2025-10-01", "2025-10-02", "2025-10-03"]
 
 
-def wait_until(condition: Callable[[], bool], proc: subprocess.Popen, log: Path,
-               timeout: float = 60.0) -> None:
+def wait_until(
+    condition: Callable[[], bool], proc: subprocess.Popen, log: Path, timeout: float = 60.0
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if proc.poll() is not None:
-            raise AssertionError(f"the crawl ended (code {proc.returncode}) before the moment to "
-                                 f"stop it came:\n{log.read_text()[-3000:]}")
+            raise AssertionError(
+                f"the crawl ended (code {proc.returncode}) before the moment to "
+                f"stop it came:\n{log.read_text()[-3000:]}"
+            )
         if time.monotonic() > deadline:
             proc.kill()
             raise AssertionError(f"timed out waiting; log:\n{log.read_text()[-3000:]}")
@@ -83,8 +89,9 @@ def assert_same_as_reference(data_dir: Path, reference: Reference) -> None:
 def test_sigkill_mid_backfill_then_resume(reference_backfill: Reference, tmp_path: Path) -> None:
     # Every answer 20 ms late: the second day (50 papers, ~100 requests) takes over a second, and
     # the kill lands in it.
-    server, replay = start_replay(tmp_path, overlay=reference_backfill.overlay,
-                                  fault_plan=FaultPlan(delay=0.02))
+    server, replay = start_replay(
+        tmp_path, overlay=reference_backfill.overlay, fault_plan=FaultPlan(delay=0.02)
+    )
     data, job = tmp_path / "data", tmp_path / "job"
     settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job), "HTTPCACHE_DIR": str(tmp_path / "cache")}
     log = tmp_path / "first.log"
@@ -113,17 +120,19 @@ def test_sigkill_mid_backfill_then_resume(reference_backfill: Reference, tmp_pat
     for day in finished:  # nothing of a finished day is fetched again …
         assert not any(f"date={day}" in p for p in paths)
         only_there = papers_of(reference_backfill, day) - set().union(
-            *(papers_of(reference_backfill, d) for d in ALL_DAYS if d not in finished and d != "2025-10-01"))
+            *(papers_of(reference_backfill, d) for d in ALL_DAYS if d not in finished and d != "2025-10-01")
+        )
         assert only_there and not any(i in p for p in paths for i in only_there)
     # … and the day that was in progress is redone from its list.
     assert f"/hf/api/daily_papers?date={ALL_DAYS[len(finished)]}&limit=100&p=0" in paths
     assert second.report()["summary"]["days_resumed"] == len(finished)
-    assert journaled(job) == finished + ALL_DAYS[len(finished):]
+    assert journaled(job) == finished + ALL_DAYS[len(finished) :]
     assert_same_as_reference(data, reference_backfill)
 
 
 def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
-        reference_backfill: Reference, tmp_path: Path) -> None:
+    reference_backfill: Reference, tmp_path: Path
+) -> None:
     # The job re-crawls days that are already on disk; the writer is made to pause after the
     # temporary file of the arXiv day's `papers` partition is complete, before os.replace, and is
     # killed there.
@@ -139,8 +148,13 @@ def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
     settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job), "HTTPCACHE_DIR": str(tmp_path / "cache")}
     log = tmp_path / "first.log"
     try:
-        proc = start_crawl(replay, data, log, *DERIVED_BACKFILL, settings={
-            **settings, "HFPAPERS_TEST_WRITE_PAUSE": f"{ARXIV_DAY_AS}/papers=60"})
+        proc = start_crawl(
+            replay,
+            data,
+            log,
+            *DERIVED_BACKFILL,
+            settings={**settings, "HFPAPERS_TEST_WRITE_PAUSE": f"{ARXIV_DAY_AS}/papers=60"},
+        )
         wait_until(lambda: "test hook: pausing" in log.read_text(), proc, log)
         kill_hard(proc)
         assert journaled(job) == ALL_DAYS[:3]  # the days before were finished, this one was not
@@ -174,8 +188,9 @@ def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
 def test_graceful_stop_then_resume(reference_backfill: Reference, tmp_path: Path) -> None:
     # Ctrl-C (SIGINT) lets the requests in flight finish, writes nothing of the unfinished day and
     # no request queue; the restart redoes that day.
-    server, replay = start_replay(tmp_path, overlay=reference_backfill.overlay,
-                                  fault_plan=FaultPlan(delay=0.02))
+    server, replay = start_replay(
+        tmp_path, overlay=reference_backfill.overlay, fault_plan=FaultPlan(delay=0.02)
+    )
     data, job = tmp_path / "data", tmp_path / "job"
     settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job), "HTTPCACHE_DIR": str(tmp_path / "cache")}
     log = tmp_path / "first.log"

@@ -20,9 +20,9 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
 from scraper.args import ArgumentError, check_argument_names, plan_run
-from scraper.preflight import PreflightError, check_data_dir, check_settings, lock_data_dir
+from scraper.crawl.preflight import PreflightError, check_data_dir, check_settings, lock_data_dir
+from scraper.crawl.stats import DAYS_FAILED as FAILED_DAYS_STAT
 from scraper.signals import day_failed
-from scraper.stats import DAYS_FAILED as FAILED_DAYS_STAT
 
 
 class Command(ScrapyCrawl):
@@ -41,6 +41,7 @@ class Command(ScrapyCrawl):
                     spargs.get("source"),
                     refresh=spargs.get("refresh"),
                 )
+                assert self.settings is not None  # set by Scrapy before options are processed
                 check_settings(self.settings)
                 data_dir = check_data_dir(Path(self.settings.get("HFPAPERS_DATA_DIR", "data")))
                 # Held until this process ends (the open file keeps the flock).

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipelines.load import NoDataError
+from scraper.dataset import NoDataError
 from scraper.digest.entries import build
 from scraper.digest.period import PeriodError, choose_period
 from scraper.digest.render_atom import render_atom

@@ -105,7 +105,7 @@ def _byline(row: dict) -> tuple[list[str], list[Inline]]:
             aff for a in _items(row, "arxiv_authors") for aff in _listed(a.get("affiliations"))
         )
         organization = ", ".join(list(affiliations)[:2]) or None
-    byline = [shown or "authors unknown"]
+    byline: list[Inline] = [shown or "authors unknown"]
     if organization:
         byline.append(f" — {organization}")
     return names, byline
@@ -146,7 +146,7 @@ def _counts(row: dict, change: dict | None) -> list[Inline]:
     return [text]
 
 
-def _best_cells(metrics: pd.DataFrame | None) -> dict[tuple[str, int], dict]:
+def _best_cells(metrics: pd.DataFrame | None) -> dict[tuple[str, int | None], dict]:
     """For each paper version, its first best cell in reading order (tables, rows, cells). Best, as in
     the README's pandas example: bold or underlined (`is_best`), or the top value of a column that
     says whether higher or lower is better (`direction`)."""
@@ -231,12 +231,12 @@ def build(selection: Selection, top: int | None = None) -> Digest:
             _value(text, "primary_subject") if text is not None else None
         )
         if field_code:
-            facts.append(("Field", [category_label(field_code)]))
+            facts.append(("Field", [category_label(field_code) or field_code]))
         facts.append(("Votes", _counts(row, deltas.get(key))))
         stars = _value(row, "stars")
         facts.append(("Rating", [f"{'★' * stars} ({stars} of 3)" if stars else "unrated (upvotes unknown)"]))
         if _value(row, "ai_summary"):
-            facts.append(("AI summary", [row["ai_summary"]]))
+            facts.append(("AI summary", [str(row["ai_summary"])]))
         claims = _items(row, "headline_claims")[:MAX_CLAIMS]
         if claims:
             facts.append(("Headline numbers", ["; ".join(f"“{claim}”" for claim in claims)]))

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from pipelines.load import NoDataError
+from scraper import dates
+from scraper.dataset import NoDataError
 
 
 class PeriodError(ValueError):
@@ -28,9 +29,9 @@ class Period:
 
 def parse_day(value: str, option: str) -> date:
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise PeriodError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+        return dates.parse_day(value, option)
+    except ValueError as exc:
+        raise PeriodError(str(exc)) from None
 
 
 def parse_week(value: str) -> Period:

@@ -1,5 +1,5 @@
 """Read what a digest shows for a period, and nothing else: only the `date=` partitions of the
-period (`pipelines.load` prunes the others before opening a file) and only the columns shown."""
+period (`scraper.dataset.load` prunes the others before opening a file) and only the columns shown."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.load import NoDataError, load
+from scraper.dataset import NoDataError, load
 from scraper.digest.period import Period
 from scraper.schema.registry import TABLES
 

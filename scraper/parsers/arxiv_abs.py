@@ -73,6 +73,8 @@ def parse_abs(body: bytes, url: str = "") -> dict:
     if arxiv_id is None and abs_div is None:
         raise ParseError(KIND, "not_an_abs_page", url=url)
     root = abs_div or tree.root
+    if root is None:  # (an empty document: selectolax gives no root)
+        raise ParseError(KIND, "no_abs_page", "the page has no document", url)
 
     # version shown: og:url ".../abs/<id>vN", the "this version" link, the dateline, history max
     history = _history(tree)

@@ -21,15 +21,39 @@ KIND = "hf_daily_api"
 
 # Keys we map (or deliberately ignore, with the reason) at each level; anything else goes to `extra`.
 ENTRY_KEYS = {
-    "paper", "publishedAt", "title", "summary", "thumbnail", "mediaUrl", "mediaUrls",
-    "numComments", "submittedBy", "organization", "submitterOrganization",
+    "paper",
+    "publishedAt",
+    "title",
+    "summary",
+    "thumbnail",
+    "mediaUrl",
+    "mediaUrls",
+    "numComments",
+    "submittedBy",
+    "organization",
+    "submitterOrganization",
     "isAuthorParticipating",
     "upvoted",  # per-viewer flag of the listing page (whether *we* upvoted): not paper data
 }
 PAPER_KEYS = {
-    "id", "authors", "publishedAt", "submittedOnDailyAt", "submittedOnDailyBy", "title", "summary",
-    "upvotes", "discussionId", "projectPage", "githubRepo", "githubRepoAddedBy", "githubStars",
-    "ai_summary", "ai_keywords", "ai_summary_model", "mediaUrls", "organization",
+    "id",
+    "authors",
+    "publishedAt",
+    "submittedOnDailyAt",
+    "submittedOnDailyBy",
+    "title",
+    "summary",
+    "upvotes",
+    "discussionId",
+    "projectPage",
+    "githubRepo",
+    "githubRepoAddedBy",
+    "githubStars",
+    "ai_summary",
+    "ai_keywords",
+    "ai_summary_model",
+    "mediaUrls",
+    "organization",
 }
 
 
@@ -75,7 +99,7 @@ def without_lone_surrogates(data: Any) -> Any:
     stack: list[dict | list] = [data]
     while stack:
         node = stack.pop()
-        items = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        items: list[tuple[Any, Any]] = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
         if isinstance(node, dict):
             node.clear()
         for key, value in items:
@@ -83,7 +107,10 @@ def without_lone_surrogates(data: Any) -> Any:
                 value = _clean_text(value)
             elif isinstance(value, (dict, list)):
                 stack.append(value)
-            node[_clean_text(key) if isinstance(key, str) else key] = value
+            if isinstance(node, dict):
+                node[_clean_text(key) if isinstance(key, str) else key] = value
+            else:
+                node[key] = value
     return data
 
 
@@ -123,7 +150,7 @@ def infer_listing_date(entries: list) -> date | None:
     for entry in entries:
         if not isinstance(entry, dict):
             continue
-        paper = entry.get("paper") if isinstance(entry.get("paper"), dict) else {}
+        paper = _dict(entry.get("paper"))
         stamp = parse_iso_datetime(paper.get("submittedOnDailyAt"))
         if stamp is None and "submittedOnDailyAt" not in paper:
             stamp = parse_iso_datetime(entry.get("publishedAt"))

@@ -10,8 +10,14 @@ from scraper.parsers.hf_daily_api import PAPER_KEYS, load_json, paper_to_record
 
 KIND = "hf_paper_api"
 # Counts of linked repos are known keys of this endpoint; they go to `extra` under their own names.
-LINKED_KEYS = {"linkedModels", "numTotalModels", "linkedDatasets", "numTotalDatasets",
-               "linkedSpaces", "numTotalSpaces"}
+LINKED_KEYS = {
+    "linkedModels",
+    "numTotalModels",
+    "linkedDatasets",
+    "numTotalDatasets",
+    "linkedSpaces",
+    "numTotalSpaces",
+}
 
 
 def parse_paper_api(body: bytes, url: str = "") -> dict:

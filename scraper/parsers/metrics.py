@@ -571,9 +571,9 @@ def _header_rows(
         if not first_free or is_group_row(k) or not any(text_at(k, c) for c in range(ncols)):
             break
         spans_above = any(
-            is_origin(k - 1, c) and int((rows[k - 1]["cells"][grid[k - 1][c][1]]).get("colspan") or 1) > 1
+            is_origin(k - 1, c) and int((rows[k - 1]["cells"][slot[1]]).get("colspan") or 1) > 1
             for c in range(1, ncols)
-            if grid[k - 1][c] is not None
+            if (slot := grid[k - 1][c]) is not None
         )
         if has_data_numbers(k) and not spans_above:
             break

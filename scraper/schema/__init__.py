@@ -1,11 +1,20 @@
 """The dataset's schema: one explicit pyarrow schema per table, the single source of truth.
 
+Each column is declared once, with `column()`: its Arrow type, what it means and where its values
+come from, together. Each table is a `Table` (what a row is, its columns, its row key) in its own
+module; `scraper.schema.registry` collects them, and the README and card column tables are rendered
+from them (`scraper.schema.markdown`).
+
 Records travel through the crawl as plain dicts keyed by column name. `conform()` turns a record
 into a one-row Arrow table of exactly the table's schema, or raises SchemaError saying which column
 broke it; the validate pipeline and the tests both use it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
 
 import pyarrow as pa
 
@@ -46,17 +55,106 @@ def _which_column(record: dict, schema: pa.Schema, exc: Exception) -> str:
     return str(exc)
 
 
-# Columns every table carries, appended by the normalize pipeline (parsers never set them):
-# the listing day the row belongs to (also the hive partition key `date=`), when and from where it
-# was fetched, and the schema version that wrote it.
+# The hive partition key: a table's rows of one listing day live in `data/<table>/date=YYYY-MM-DD/`.
+# The writer names the folders with it and the loader reads it back (scraper.dataset).
+PARTITION_KEY = "date"
+
+
+def partition_folder(day: date) -> str:
+    """The folder name of one listing day's partition, e.g. `date=2025-09-30`."""
+    return f"{PARTITION_KEY}={day.isoformat()}"
+
+
+# Where values come from: the short names the README and the dataset card print as a column's source.
+HF = "HF `daily_papers` API"
+ATOM = "arXiv API (Atom)"
+HTML = "arXiv HTML (LaTeXML)"
+HTML_OR_ABS = "arXiv HTML, else abs page"
+ABS = "arXiv abs page"
+CRAWLER = "crawler"
+DERIVED = "derived"
+
+
+def column(
+    name: str, data_type: pa.DataType, description: str, source: str, *, nullable: bool = True
+) -> pa.Field:
+    """One column, declared once: its Arrow type, what it means and where its values come from.
+
+    Meaning and source travel as field metadata, so the README and card tables are rendered from the
+    very field the writer uses (`Table.schema` strips them again before anything is written).
+    """
+    if not description.strip() or not source.strip():
+        raise ValueError(f"column {name!r} needs a description and a source")
+    return pa.field(
+        name, data_type, nullable=nullable, metadata={"description": description, "source": source}
+    )
+
+
+def description_of(field: pa.Field) -> str:
+    return (field.metadata or {}).get(b"description", b"").decode()
+
+
+def source_of(field: pa.Field) -> str:
+    return (field.metadata or {}).get(b"source", b"").decode()
+
+
+# Columns every table carries, appended by the normalize pipeline (parsers never set them).
 COMMON_FIELDS: list[pa.Field] = [
-    pa.field("listing_date", pa.date32(), nullable=False),
-    pa.field("crawled_at", pa.timestamp("ms", tz="UTC"), nullable=False),
-    pa.field("source_url", pa.string()),
-    pa.field("schema_version", pa.int16(), nullable=False),
+    column(
+        "listing_date",
+        pa.date32(),
+        f"The Daily Papers listing day the row belongs to (also the `{PARTITION_KEY}=` partition folder).",
+        CRAWLER,
+        nullable=False,
+    ),
+    column(
+        "crawled_at",
+        pa.timestamp("ms", tz="UTC"),
+        "When the response behind the row was fetched (UTC).",
+        CRAWLER,
+        nullable=False,
+    ),
+    column("source_url", pa.string(), "URL of the response the row was parsed from.", CRAWLER),
+    column(
+        "schema_version",
+        pa.int16(),
+        "Version of the dataset schema that wrote the row.",
+        CRAWLER,
+        nullable=False,
+    ),
 ]
 
 
-def table_schema(fields: list[pa.Field], doc: str) -> pa.Schema:
-    """A table's full schema: its own fields followed by COMMON_FIELDS, with a doc string."""
-    return pa.schema(fields + COMMON_FIELDS, metadata={"doc": doc})
+@dataclass(frozen=True)
+class Table:
+    """A table declared in one place: its name, what a row is, its own columns and its row key.
+
+    `fields` are the documented columns (own + COMMON_FIELDS, with meaning and source); `schema` is
+    what is written and validated: the same columns without field metadata, so the Parquet files do
+    not change when a description is reworded (old and new partitions keep one schema, and a release
+    re-uploads only files whose data changed).
+    """
+
+    name: str
+    doc: str  # what a row is; written as the schema's `doc` metadata (empty: none)
+    columns: list[pa.Field]
+    keys: tuple[str, ...]  # row identity within a listing day (dedupe and the writer's sort order)
+    common: bool = True  # False for rows joined into another table before writing (no common columns)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.keys) - {f.name for f in self.columns}
+        if unknown:
+            raise ValueError(f"table {self.name!r}: keys {sorted(unknown)} are not columns")
+
+    @property
+    def fields(self) -> list[pa.Field]:
+        return self.columns + (COMMON_FIELDS if self.common else [])
+
+    def field(self, name: str) -> pa.Field:
+        return next(f for f in self.fields if f.name == name)
+
+    @cached_property
+    def schema(self) -> pa.Schema:
+        return pa.schema(
+            [f.remove_metadata() for f in self.fields], metadata={"doc": self.doc} if self.doc else None
+        )

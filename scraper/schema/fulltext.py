@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from scraper.schema import table_schema
+from scraper.schema import ABS, CRAWLER, DERIVED, HTML, HTML_OR_ABS, Table, column
 
 TS = pa.timestamp("ms", tz="UTC")
 _STR_LIST = pa.list_(pa.string())
@@ -76,42 +76,109 @@ SUBMISSION = pa.struct(
     ]
 )
 
-FULLTEXT = table_schema(
-    [
-        pa.field("arxiv_id", pa.string(), nullable=False),  # without version
-        pa.field("version", pa.int16()),  # version actually served
-        pa.field("fulltext_source", pa.string()),  # html | abs | none
-        pa.field("fulltext_status", pa.string()),  # ok|partial|conversion_failed|no_html|fetch_error
-        pa.field("generator", pa.string()),  # "LaTeXML 0.8.8", "LaTeXML oxide 0.7.6"
-        pa.field("license_url", pa.string()),
-        pa.field("license_name", pa.string()),  # "CC BY 4.0", "arXiv non-exclusive", …
-        # True only for CC BY / BY-SA / CC0 / public domain (see arxiv_html.classify_license)
-        pa.field("license_allows_redistribution", pa.bool_()),
-        pa.field("title", pa.string()),
-        pa.field("abstract", pa.string()),
-        pa.field("authors", pa.list_(AUTHOR)),
-        pa.field("sections", pa.list_(SECTION)),
-        pa.field("figures", pa.list_(FIGURE)),
-        pa.field("tables", pa.list_(TABLE)),
-        pa.field("footnotes", pa.list_(FOOTNOTE)),
-        pa.field("references", pa.list_(REFERENCE)),
-        pa.field("error_macros", _STR_LIST),  # text of each ltx_ERROR span
-        pa.field("n_sections", pa.int32()),  # top-level body sections (appendices not counted)
-        pa.field("n_figures", pa.int32()),  # top-level figures (panels not counted)
-        pa.field("n_tables", pa.int32()),  # table records
-        pa.field("n_equations", pa.int32()),  # display equation blocks
-        pa.field("n_math", pa.int32()),  # <math> elements (inline + display)
-        pa.field("n_listings", pa.int32()),
-        pa.field("n_references", pa.int32()),
-        pa.field("n_footnotes", pa.int32()),
-        pa.field("n_errors", pa.int32()),
-        # abs-page data (fulltext_source="abs"); primary_subject also from the B-page watermark
-        pa.field("comments", pa.string()),
-        pa.field("subjects", _STR_LIST),
-        pa.field("primary_subject", pa.string()),
-        pa.field("submission_history", pa.list_(SUBMISSION)),
-        pa.field("extra", pa.string()),  # JSON object of what has no column (notes, watermark…)
-    ],
+FULLTEXT_TABLE = Table(
+    "fulltext",
     doc="arXiv full text, one row per paper version: sections, tables, figures, references, "
     "licence and conversion status from the arXiv HTML rendering (or abs-page metadata only).",
+    columns=[
+        column("arxiv_id", pa.string(), "arXiv identifier without version.", CRAWLER, nullable=False),
+        column("version", pa.int16(), "Paper version actually served.", HTML_OR_ABS),
+        column(
+            "fulltext_source",
+            pa.string(),
+            "`html` (body text), `abs` (abs-page metadata only) or `none`.",
+            CRAWLER,
+        ),
+        column(
+            "fulltext_status",
+            pa.string(),
+            "`ok`, `partial` (LaTeXML errors), `conversion_failed`, `no_html` or `fetch_error`.",
+            HTML_OR_ABS,
+        ),
+        column("generator", pa.string(), "LaTeXML version that rendered the HTML.", HTML),
+        column("license_url", pa.string(), "Licence URL of this paper version.", HTML_OR_ABS),
+        column(
+            "license_name",
+            pa.string(),
+            "Licence short name: `CC BY 4.0`, `arXiv non-exclusive`, …",
+            HTML_OR_ABS,
+        ),
+        # which licences count: scraper.parsers.arxiv_html.classify_license
+        column(
+            "license_allows_redistribution",
+            pa.bool_(),
+            "True only for CC BY, CC BY-SA, CC0 and public domain: decides whether the body columns of this "
+            "row (and the `metrics` captions / `claims` conclusion sentences) are released.",
+            f"{DERIVED} from the licence",
+        ),
+        column("title", pa.string(), "Title from the paper page.", HTML_OR_ABS),
+        column("abstract", pa.string(), "Abstract from the paper page.", HTML_OR_ABS),
+        column(
+            "authors",
+            pa.list_(AUTHOR),
+            "Authors with `affiliations` and `emails` as printed in the paper.",
+            HTML_OR_ABS,
+        ),
+        column(
+            "sections",
+            pa.list_(SECTION),
+            "Body sections in order: `id`, `number`, `title`, `level` (1 section … 4 paragraph), `text`: one "
+            "line per paragraph, list item (`• …`, `1. …`) and code line; math as TeX between `$…$` "
+            "(inline) and `$$…$$` (display); citations as markers naming `references.id`, `[bib.bib4; "
+            "bib.bib29]` (a textual cite keeps its words: `Smith et al. (2024) [bib.bib12]`). Null when "
+            "withheld for licence reasons.",
+            HTML,
+        ),
+        column(
+            "figures",
+            pa.list_(FIGURE),
+            "Figures: `id`, `label`, `caption`, image paths. Null when withheld.",
+            HTML,
+        ),
+        column(
+            "tables",
+            pa.list_(TABLE),
+            "Tables: `id`, `label`, `caption`, rows of cells with span and bold/underline flags. Null when "
+            "withheld.",
+            HTML,
+        ),
+        column("footnotes", pa.list_(FOOTNOTE), "Footnotes: `mark`, `text`. Null when withheld.", HTML),
+        column(
+            "references",
+            pa.list_(REFERENCE),
+            "Bibliography entries with the arXiv ids, DOIs and URLs found in them. Null when withheld.",
+            HTML,
+        ),
+        column(
+            "error_macros", _STR_LIST, "Text of each LaTeXML error span (usually an unknown macro).", HTML
+        ),
+        column("n_sections", pa.int32(), "Top-level body sections (appendices not counted).", HTML),
+        column("n_figures", pa.int32(), "Top-level figures (panels not counted).", HTML),
+        column("n_tables", pa.int32(), "Table records.", HTML),
+        column("n_equations", pa.int32(), "Display equation blocks.", HTML),
+        column("n_math", pa.int32(), "Math elements, inline and display.", HTML),
+        column("n_listings", pa.int32(), "Code listings.", HTML),
+        column("n_references", pa.int32(), "Bibliography entries.", HTML),
+        column("n_footnotes", pa.int32(), "Footnotes.", HTML),
+        column("n_errors", pa.int32(), "LaTeXML error spans.", HTML),
+        # abs-page data (fulltext_source="abs"); primary_subject also from the B-page watermark
+        column("comments", pa.string(), "Authors' comments line.", ABS),
+        column("subjects", _STR_LIST, "arXiv subject codes.", ABS),
+        column("primary_subject", pa.string(), "Primary subject code.", f"{ABS} or HTML watermark"),
+        column(
+            "submission_history",
+            pa.list_(SUBMISSION),
+            "Every version: `version`, `submitted_at`, `size` as printed.",
+            ABS,
+        ),
+        column(
+            "extra",
+            pa.string(),
+            "JSON object of what has no column (watermark, non-footnote notes, DOIs…); notes are dropped "
+            "when the body is withheld.",
+            HTML_OR_ABS,
+        ),
+    ],
+    keys=("arxiv_id", "version"),
 )
+FULLTEXT = FULLTEXT_TABLE.schema

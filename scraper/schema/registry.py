@@ -1,49 +1,39 @@
-"""Every table of the dataset, by name, with the columns that identify a row within a day."""
+"""Every table of the dataset, by name, built from the table declarations in the schema modules
+(each column declared once there, with its type, meaning and source; each table with its row key)."""
 
 from __future__ import annotations
 
 import pyarrow as pa
 
-from scraper.schema.arxiv import ARXIV_META_FIELDS
-from scraper.schema.fulltext import FULLTEXT
-from scraper.schema.metrics import CLAIMS, METRICS
-from scraper.schema.papers import PAPERS
-from scraper.schema.ratings import RATINGS
-from scraper.schema.rejects import REJECTS
+from scraper.schema import Table
+from scraper.schema.arxiv import ARXIV_JOINED
+from scraper.schema.fulltext import FULLTEXT_TABLE
+from scraper.schema.metrics import CLAIMS_TABLE, METRICS_TABLE
+from scraper.schema.papers import PAPERS_TABLE
+from scraper.schema.ratings import RATINGS_TABLE
+from scraper.schema.rejects import REJECTS_TABLE
 
-# What the writer writes, one folder each under data/.
-TABLES: dict[str, pa.Schema] = {
-    "papers": PAPERS,
-    "fulltext": FULLTEXT,
-    "metrics": METRICS,
-    "claims": CLAIMS,
-    "ratings": RATINGS,
-    "rejects": REJECTS,
+# What the writer writes, one folder each under data/, in this order (README and card follow it).
+DECLARED: dict[str, Table] = {
+    table.name: table
+    for table in (PAPERS_TABLE, FULLTEXT_TABLE, METRICS_TABLE, CLAIMS_TABLE, RATINGS_TABLE, REJECTS_TABLE)
 }
+# Their schemas as written and validated (no field metadata: see `Table.schema`).
+TABLES: dict[str, pa.Schema] = {name: table.schema for name, table in DECLARED.items()}
 
 # Tables whose day folder grows by one file per crawl instead of being replaced (see
-# pipelines/parquet.py): their history is the point.
+# pipelines/write.py): their history is the point.
 APPEND_ONLY: frozenset[str] = frozenset({"ratings"})
 
 # Rows that travel through the pipelines but are joined into another table when a day is written:
 # the arXiv API's metadata arrives later than the HF row (other domain, other delays), so it is
 # kept apart keyed by arxiv_id and joined into `papers` at write time — no partial record has to be
 # carried through requests, and a re-run rebuilds the day from scratch.
-JOINED: dict[str, pa.Schema] = {
-    "arxiv": pa.schema([pa.field("arxiv_id", pa.string(), nullable=False), *ARXIV_META_FIELDS]),
-}
+JOINED: dict[str, pa.Schema] = {ARXIV_JOINED.name: ARXIV_JOINED.schema}
 JOIN_INTO = {"arxiv": ("papers", "arxiv_id")}
 
 # Row identity within a listing day (the dedupe pipeline and the writer's sort order use it).
-KEYS: dict[str, tuple[str, ...]] = {
-    "papers": ("arxiv_id",),
-    "fulltext": ("arxiv_id", "version"),
-    "metrics": ("arxiv_id", "version", "table_id", "row_index", "col_index", "value_index"),
-    "claims": ("arxiv_id", "source_section", "sentence_index", "claim_text", "value"),
-    "ratings": ("arxiv_id",),
-    "rejects": (),
-    "arxiv": ("arxiv_id",),
-}
+KEYS: dict[str, tuple[str, ...]] = {table.name: table.keys for table in (*DECLARED.values(), ARXIV_JOINED)}
 
 
 def schema_of(table: str) -> pa.Schema | None:

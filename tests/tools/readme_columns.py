@@ -1,4 +1,4 @@
-"""Regenerate the README's column tables from the schemas and their docs:
+"""Regenerate the README's column tables from the table declarations (`scraper.schema`):
 
     python -m tests.tools.readme_columns
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.card import column_table
+from scraper.schema.markdown import column_table
 from scraper.schema.registry import TABLES
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -34,12 +34,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from scrapy import signals
 
+from scraper.crawl import stats
+from scraper.crawl.stats import DAYS_WRITTEN
 from scraper.files import fsync_dir
 from scraper.items import TableRow
 from scraper.normalize import ARXIV_HTML_URL
+from scraper.schema import partition_folder
 from scraper.schema.registry import APPEND_ONLY, JOIN_INTO, JOINED, KEYS, TABLES
 from scraper.signals import day_completed, day_failed
-from scraper.stats import DAYS_WRITTEN
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +56,17 @@ def partition_dir(root: Path, table: str, day: date) -> Path:
         raise ValueError(f"unknown table {table!r}")
     if not isinstance(day, date) or isinstance(day, datetime):  # a datetime is a date too
         raise TypeError(f"listing day must be a date, not {type(day).__name__}")
-    return root / table / f"date={day.isoformat()}"
+    return root / table / partition_folder(day)
 
 
-def write_partition(root: Path, table: str, day: date, data: pa.Table,
-                    before_replace: Callable[[Path], None] | None = None,
-                    name: str = PART_NAME) -> Path:
+def write_partition(
+    root: Path,
+    table: str,
+    day: date,
+    data: pa.Table,
+    before_replace: Callable[[Path], None] | None = None,
+    name: str = PART_NAME,
+) -> Path:
     """Atomically replace one table's partition file `name` for `day` with `data`. `before_replace`
     (tests) is called with the temporary file once it is complete, before it takes the final name."""
     folder = partition_dir(root, table, day)
@@ -170,8 +177,10 @@ def versioned_html_urls(papers: pa.Table) -> pa.Table:
     urls = [
         ARXIV_HTML_URL.format(id=f"{arxiv_id}v{version}") if version else url
         for arxiv_id, version, url in zip(
-            papers["arxiv_id"].to_pylist(), papers["arxiv_version"].to_pylist(),
-            papers["arxiv_html_url"].to_pylist(), strict=True,
+            papers["arxiv_id"].to_pylist(),
+            papers["arxiv_version"].to_pylist(),
+            papers["arxiv_html_url"].to_pylist(),
+            strict=True,
         )
     ]
     index = papers.schema.get_field_index("arxiv_html_url")
@@ -212,8 +221,11 @@ class ParquetWriterPipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        pipeline = cls(Path(settings.get("HFPAPERS_DATA_DIR", "data")), crawler.stats,
-                       settings.get("HFPAPERS_TEST_WRITE_PAUSE") or "")
+        pipeline = cls(
+            Path(settings.get("HFPAPERS_DATA_DIR", "data")),
+            crawler.stats,
+            settings.get("HFPAPERS_TEST_WRITE_PAUSE") or "",
+        )
         crawler.signals.connect(pipeline.pack_day, signal=day_completed)
         crawler.signals.connect(pipeline.drop_day, signal=day_failed)
         crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
@@ -241,8 +253,9 @@ class ParquetWriterPipeline:
             if table in APPEND_ONLY:
                 if rows:
                     data = assemble(table, rows)
-                    path = write_partition(self.root, table, listing_date, data,
-                                           name=snapshot_name(self.run_id))
+                    path = write_partition(
+                        self.root, table, listing_date, data, name=snapshot_name(self.run_id)
+                    )
                     written[table] = data.num_rows
                     logger.info("added %s (%d rows)", path, data.num_rows)
                 continue  # never removed nor rewritten: its history is the point
@@ -253,21 +266,22 @@ class ParquetWriterPipeline:
                         data = join_by_key(data, joins[name], key)
                 if table == "papers":
                     data = versioned_html_urls(data)
-                path = write_partition(self.root, table, listing_date, data,
-                                       self._pause_before_replace(table, listing_date))
+                path = write_partition(
+                    self.root, table, listing_date, data, self._pause_before_replace(table, listing_date)
+                )
                 written[table] = data.num_rows
                 logger.info("wrote %s (%d rows)", path, data.num_rows)
                 if self.stats:
-                    self.stats.inc_value(f"hfpapers/rows/{table}", data.num_rows)
+                    self.stats.inc_value(stats.ROWS + table, data.num_rows)
             elif remove_partition(self.root, table, listing_date):
-                logger.warning("%s: no %s rows this time; removed its old partition", listing_date,
-                               table)
+                logger.warning("%s: no %s rows this time; removed its old partition", listing_date, table)
         if self.stats and written:
             self.stats.inc_value(DAYS_WRITTEN)
         return written
 
-    def drop_day(self, listing_date: date | None, reason: str = "", filed_under: date | None = None,
-                 **_: Any) -> None:
+    def drop_day(
+        self, listing_date: date | None, reason: str = "", filed_under: date | None = None, **_: Any
+    ) -> None:
         """A failed day keeps its old partitions; only its rejects (why it failed) are written —
         under `filed_under` when the listing day is unknown (a failed undated request)."""
         day = listing_date or filed_under
@@ -282,6 +296,5 @@ class ParquetWriterPipeline:
 
     def close(self, reason: str = "", **_: Any) -> None:
         for day in list(self.buffers):
-            logger.warning("%s was not complete when the crawl stopped (%s); not written", day,
-                           reason)
+            logger.warning("%s was not complete when the crawl stopped (%s); not written", day, reason)
         self.buffers.clear()

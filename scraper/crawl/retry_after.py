@@ -1,15 +1,13 @@
-"""Downloader middlewares: retries that honour the server (Retry-After / RateLimit headers) and back
-off per domain, a check of every body before a parser sees it, and an HTTP cache whose damaged
-entries can be fetched again.
+"""Retries that honour the server: Retry-After / RateLimit headers, back-off per domain, and a host
+that cannot be reached at all given up on quickly (downloader middleware, settings 550).
 
 Order on the way back from the server (settings.DOWNLOADER_MIDDLEWARES): the HTTP cache (900)
-stores or serves the raw answer, redirects and decompression follow (600/590), then BodyCheck (560)
-looks at the decoded body, then RetryAfter (550) handles statuses; exceptions go to RetryAfter.
+stores or serves the raw answer, redirects and decompression follow (600/590), then the body check
+(560) looks at the decoded body, then RetryAfter (550) handles statuses; exceptions go to RetryAfter.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -17,22 +15,14 @@ from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
-from lxml import etree
 from scrapy import Request
-from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
-from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadConnectionRefusedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-)
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError
-from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
-from twisted.internet.error import TimeoutError as TxTimeoutError
 from twisted.internet.task import deferLater
+
+from scraper.crawl import stats
+from scraper.crawl.failures import describe_connection_failure
 
 logger = logging.getLogger(__name__)
 
@@ -82,33 +72,6 @@ def status_message(status: int) -> str:
 UNREACHABLE_AFTER = 6.0
 ROBOTS_TIMEOUT = 10.0  # a host's first request is its robots.txt: small, answered at once when up
 UNREACHABLE_TIMEOUT = 15.0  # a request to a host found unreachable (one try)
-
-
-def connection_failure_label(exc: BaseException) -> str | None:
-    """What kind of "could not talk to the host at all" `exc` is (DNS, refused, TLS, timeout,
-    no route), or None when the host did answer (e.g. a response cut short)."""
-    if isinstance(exc, (CannotResolveHostError, DNSLookupError)):
-        return "DNS lookup failed"
-    if isinstance(exc, (DownloadConnectionRefusedError, TxConnectionRefusedError)):
-        return "connection refused"
-    if isinstance(exc, (DownloadTimeoutError, TxTimeoutError, TCPTimedOutError)):
-        return "timed out"
-    text = f"{type(exc).__name__} {exc}"
-    if any(word in text for word in ("SSL", "TLS", "certificate", "handshake")):
-        return "TLS handshake failed"
-    if isinstance(exc, ConnectError) or type(exc) is OSError:
-        return "could not connect"
-    return None
-
-
-def describe_connection_failure(exc: BaseException, url: str) -> str | None:
-    """One line such as `DNS lookup failed for huggingface.co (no network?)`, or None (see above)."""
-    label = connection_failure_label(exc)
-    if label is None:
-        return None
-    host = urlsplit(url).netloc or url
-    hint = " (no network?)" if label in ("DNS lookup failed", "could not connect") else ""
-    return f"{label} for {host}{hint}"
 
 
 class OneLineRobotsErrors(logging.Filter):
@@ -253,7 +216,7 @@ class RetryAfterMiddleware(RetryMiddleware):
     def _first_contact_failed(self, request: Request, exception: Exception, slot: str, cause: str):
         """A host that never answered failed to connect: retry within UNREACHABLE_AFTER, then stop."""
         if slot in self._unreachable:
-            self.crawler.stats.inc_value("hfpapers/unreachable_requests")
+            self.crawler.stats.inc_value(stats.UNREACHABLE_REQUESTS)
             return None  # tried once; the request's errback records why
         retry = None
         if time.monotonic() - self._first_contact.get(slot, 0.0) < UNREACHABLE_AFTER:
@@ -262,130 +225,8 @@ class RetryAfterMiddleware(RetryMiddleware):
             retry = super().process_exception(request, exception)
         if retry is None:
             self._unreachable[slot] = cause
-            self.crawler.stats.inc_value("hfpapers/unreachable_hosts")
+            self.crawler.stats.inc_value(stats.UNREACHABLE_HOSTS)
             logger.error(
                 "%s cannot be reached: %s; until it answers, its requests are tried once each", slot, cause
             )
         return retry
-
-
-# -- bodies: checked whole before any parser sees them ------------------------------------------
-
-BODY_KIND = "body_kind"  # request meta: "json", "atom" or "html" (else guessed from Content-Type)
-REFRESH_CACHE = "hfpapers_refresh_cache"  # request meta: skip the cache read, store the answer
-# Real pages end with </html> (all captured arXiv, abs and HF pages do, a newline after it at most);
-# a little slack allows for a trailing comment or script a site may add after it.
-_HTML_END = b"</html>"
-_HTML_TAIL = 1024
-
-
-class BodyCheckFailed(IgnoreRequest):
-    """A body still cut short or malformed after every retry; the request's errback records it."""
-
-    def __init__(self, reason: str, detail: str, response: Response) -> None:
-        self.reason, self.detail, self.status = reason, detail, response.status
-        super().__init__(f"{reason}: {detail} (HTTP {response.status}, {len(response.body)} bytes)")
-
-
-def body_kind(request: Request, response: Response) -> str | None:
-    """What the body should be: the request says so, else the Content-Type tells."""
-    kind = request.meta.get(BODY_KIND)
-    if kind:
-        return kind
-    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-    if "json" in content_type:
-        return "json"
-    if "atom" in content_type or "xml" in content_type:
-        return "atom"
-    if "html" in content_type:
-        return "html"
-    return None
-
-
-def body_problem(kind: str, body: bytes) -> tuple[str, str] | None:
-    """(reason, detail) when `body` is not a whole document of `kind`, else None. The reason is
-    `truncated_body` when the end of the document is missing, `malformed_body` otherwise."""
-    stripped = body.rstrip()
-    if not stripped:
-        return "truncated_body", "empty body"
-    if kind == "json":
-        try:
-            json.loads(body)
-        except json.JSONDecodeError as exc:  # cut short: the parser ran out of input
-            cut = exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated string")
-            return ("truncated_body" if cut else "malformed_body"), f"invalid JSON: {exc}"[:200]
-        except (UnicodeDecodeError, ValueError) as exc:
-            cut = isinstance(exc, UnicodeDecodeError) and exc.start >= len(body) - 3
-            return ("truncated_body" if cut else "malformed_body"), f"invalid JSON: {exc}"[:200]
-        except RecursionError:
-            return "malformed_body", "invalid JSON: nested too deeply"
-    elif kind == "atom":
-        # Fed whole to an incremental parser, a cut document fails only when told it has ended.
-        parser = etree.XMLParser(resolve_entities=False, no_network=True)
-        reason = "malformed_body"
-        try:
-            parser.feed(body)
-            reason = "truncated_body"
-            parser.close()
-        except etree.XMLSyntaxError as exc:
-            return reason, f"invalid XML: {exc}"[:200]
-    elif kind == "html" and _HTML_END not in stripped[-_HTML_TAIL:].lower():
-        return "truncated_body", f"HTML without its closing </html> (ends {stripped[-40:]!r})"
-    return None
-
-
-class BodyCheckMiddleware:
-    """A body cut short or malformed is retried, never parsed into half a record.
-
-    Every answer a parser reads (200s; an Atom 400 error feed too) must be a whole document of its
-    kind: JSON must load, Atom must parse as XML, an HTML page must end with </html>. (A body shorter
-    than its Content-Length never gets here: Scrapy raises ResponseDataLossError and RetryAfter
-    retries it.) A failed check is retried with reason `truncated_body` / `malformed_body` through
-    Scrapy's get_retry_request (RETRY_TIMES, retry stats); the retry skips the HTTP cache read, since
-    the bad copy may have been stored (or a damaged cache entry may be what failed). When retries run
-    out, a JSON or Atom body goes on to its parser, which rejects it whole (a JSON or XML parse is
-    all-or-nothing) with the body kept as the reject's payload; an HTML page fails the request
-    instead (BodyCheckFailed), since the lenient HTML parsers would make half a record of it, and
-    the request's errback records the reject."""
-
-    def __init__(self, crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def process_response(self, request: Request, response: Response, spider=None):
-        kind = body_kind(request, response)
-        if kind is None or not (response.status == 200 or (kind == "atom" and response.status == 400)):
-            return response
-        problem = body_problem(kind, response.body)
-        if problem is None:
-            return response
-        reason, detail = problem
-        stats = self.crawler.stats
-        stats.inc_value(f"hfpapers/body_check/{reason}")
-        where = "cached copy of " if "cached" in response.flags else ""
-        logger.warning("%s: %s%s (%d bytes): %s", reason, where, request.url, len(response.body), detail)
-        retry = None
-        if not request.meta.get("dont_retry"):
-            retry = get_retry_request(request, spider=self.crawler.spider, reason=reason)
-        if retry is not None:
-            retry.meta[REFRESH_CACHE] = True
-            return retry
-        if kind in ("json", "atom"):
-            logger.error("%s: still %s after every retry; its parser will reject it", request.url, reason)
-            return response
-        raise BodyCheckFailed(reason, detail, response)
-
-
-class RefreshingHttpCacheMiddleware(HttpCacheMiddleware):
-    """Scrapy's HTTP cache, plus one request meta key: REFRESH_CACHE skips the cache read (the copy
-    there, if any, failed the body check) and the fresh answer is stored over it, so a damaged entry
-    (a truncated page, or one a killed crawl left half written) heals itself."""
-
-    def process_request(self, request: Request, spider=None):
-        if request.meta.get(REFRESH_CACHE) and self.policy.should_cache_request(request):
-            self.stats.inc_value("httpcache/refresh")
-            return None
-        return super().process_request(request)

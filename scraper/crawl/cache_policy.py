@@ -19,6 +19,7 @@ import time
 from email.utils import parsedate_to_datetime
 
 from scrapy import Request
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
@@ -83,3 +84,18 @@ class ImmutablePagesPolicy:
         # Asked again because the cached answer went stale: keep the new answer unless the
         # server says "not modified".
         return response.status == 304
+
+
+REFRESH_CACHE = "hfpapers_refresh_cache"  # request meta: skip the cache read, store the answer
+
+
+class RefreshingHttpCacheMiddleware(HttpCacheMiddleware):
+    """Scrapy's HTTP cache, plus one request meta key: REFRESH_CACHE skips the cache read (the copy
+    there, if any, failed the body check) and the fresh answer is stored over it, so a damaged entry
+    (a truncated page, or one a killed crawl left half written) heals itself."""
+
+    def process_request(self, request: Request, spider=None):
+        if request.meta.get(REFRESH_CACHE) and self.policy.should_cache_request(request):
+            self.stats.inc_value("httpcache/refresh")
+            return None
+        return super().process_request(request)

@@ -1,7 +1,7 @@
 """A replay server: recorded real responses served over HTTP on loopback, so the real spider can run
 through Scrapy's real downloader with no network (tests, demos, debugging a parser on old data).
 
-    python -m scraper.replay --fixtures tests/fixtures --port 8765
+    python -m tests.tools.replay --fixtures tests/fixtures --port 8765
 
 Routes (one server, one prefix per site; point the HFPAPERS_* base-URL settings at them):
 
@@ -29,7 +29,7 @@ Faults. Scripted faults (`--faults FILE`: request path -> replies to give first,
 served before the recorded answer. On top of them the server injects random faults, deterministic
 by seed, at the rates given per kind:
 
-    python -m scraper.replay --seed 7 --fault-rate 429=0.1,5xx=0.05,reset=0.02,truncate=0.02
+    python -m tests.tools.replay --seed 7 --fault-rate 429=0.1,5xx=0.05,reset=0.02,truncate=0.02
 
     429       HTTP 429 with `Retry-After: N`, N drawn from --retry-after (default 0-1 seconds)
     5xx       HTTP 500, 502 or 503, without Retry-After (the client backs off on its own)
@@ -118,7 +118,8 @@ def parse_fault_rates(text: str) -> dict[str, float]:
     # badjson, badxml and nohtml each fit one kind of body only: at most one of them can be drawn.
     exclusive = ("badjson", "badxml", "nohtml")
     worst = sum(r for k, r in rates.items() if k not in exclusive) + max(
-        [rates.get(k, 0.0) for k in exclusive])
+        [rates.get(k, 0.0) for k in exclusive]
+    )
     if worst > 1.0:
         raise ValueError(f"the fault rates add up to {worst:.3f} for one answer, more than 1")
     return rates
@@ -201,8 +202,13 @@ class FaultInjector:
         if kind == "429":
             low, high = self.plan.retry_after
             wait = str(low + variant % (high - low + 1))
-            return Reply(429, b"Too Many Requests (injected)", headers={"Retry-After": wait},
-                         fault=kind, wait=reply.wait)
+            return Reply(
+                429,
+                b"Too Many Requests (injected)",
+                headers={"Retry-After": wait},
+                fault=kind,
+                wait=reply.wait,
+            )
         if kind == "5xx":
             status = (500, 502, 503)[variant % 3]
             return Reply(status, f"injected HTTP {status}".encode(), fault=kind, wait=reply.wait)
@@ -218,8 +224,7 @@ class FaultInjector:
             junk = _JSON_JUNK if kind == "badjson" else _XML_JUNK
             return replace(reply, body=body[:at] + junk + body[at:], fault=kind)
         paper = urlsplit(path).path.split("/arxiv/html/", 1)[1]
-        return Reply(200, store.no_html_stub(paper), "text/html; charset=utf-8", fault=kind,
-                     wait=reply.wait)
+        return Reply(200, store.no_html_stub(paper), "text/html; charset=utf-8", fault=kind, wait=reply.wait)
 
     def report(self) -> dict:
         with self._lock:
@@ -248,9 +253,14 @@ def _inside(path: Path, folder: Path) -> bool:
 class FixtureStore:
     """Finds recorded responses by URL in one or more fixture folders (first one wins)."""
 
-    def __init__(self, folders: Iterable[Path], robots: bytes | None = None,
-                 faults: dict[str, list[dict]] | None = None,
-                 fault_plan: FaultPlan | None = None, page_cap: int | None = None) -> None:
+    def __init__(
+        self,
+        folders: Iterable[Path],
+        robots: bytes | None = None,
+        faults: dict[str, list[dict]] | None = None,
+        fault_plan: FaultPlan | None = None,
+        page_cap: int | None = None,
+    ) -> None:
         self.folders = [Path(f) for f in folders if f]
         # A server may cap the page size below the `limit` asked for; paging must survive it.
         self.page_cap = page_cap
@@ -297,8 +307,12 @@ class FixtureStore:
             if fault is not None:
                 self.scripted_served += 1
         if fault is not None:
-            return Reply(int(fault["status"]), fault.get("body", "").encode(),
-                         headers=dict(fault.get("headers", {})), fault="scripted")
+            return Reply(
+                int(fault["status"]),
+                fault.get("body", "").encode(),
+                headers=dict(fault.get("headers", {})),
+                fault="scripted",
+            )
         reply = self.recorded(raw_path)
         if self.injector is not None and urlsplit(raw_path).path not in NEVER_FAULTED:
             reply = self.injector.spoil(raw_path, reply, self)
@@ -306,8 +320,9 @@ class FixtureStore:
 
     def fault_report(self) -> dict:
         """Faults served so far: scripted ones and, by kind, injected ones."""
-        report = self.injector.report() if self.injector is not None else {
-            "injected": {}, "injected_total": 0}
+        report = (
+            self.injector.report() if self.injector is not None else {"injected": {}, "injected_total": 0}
+        )
         with self._fault_lock:
             report["scripted"] = self.scripted_served
         return report
@@ -333,7 +348,7 @@ class FixtureStore:
         if path == "/hf/api/daily_papers":
             return self._daily_api(query)
         if path == "/hf/papers" or path.startswith("/hf/papers/date/"):
-            day = path.rsplit("/", 1)[1] if "/date/" in path else (query.get("date") or [None])[0]
+            day = path.rsplit("/", 1)[1] if "/date/" in path else next(iter(query.get("date") or []), None)
             return self._listing(day)
         if path.startswith("/arxiv/html/"):
             return self._html(path.split("/arxiv/html/", 1)[1])
@@ -360,7 +375,7 @@ class FixtureStore:
             return Reply(400, b'{"error":"limit and p must be integers"}', json_type)
         if not 1 <= limit <= 100 or page < 0:
             return Reply(400, b'{"error":"limit must be between 1 and 100, p at least 0"}', json_type)
-        day = (query.get("date") or [None])[0]
+        day = next(iter(query.get("date") or []), None)
         if day is None:
             latest = self.glob("hf_daily_api/default-endpoint_*_raw.json")
             if not latest:
@@ -389,8 +404,10 @@ class FixtureStore:
         if re.search(r"v\d+$", paper):
             return self._file(f"arxiv_html/{paper.replace('/', '_')}.html", "text/html")
         # Unversioned: arXiv serves the latest version; we serve the highest version recorded.
-        pages = sorted(self.glob(f"arxiv_html/{paper.replace('/', '_')}v*.html"),
-                       key=lambda p: int(re.search(r"v(\d+)\.html$", p.name).group(1)))
+        pages = sorted(
+            self.glob(f"arxiv_html/{paper.replace('/', '_')}v*.html"),
+            key=lambda p: int(re.findall(r"v(\d+)\.html$", p.name)[0]),
+        )
         if not pages:
             return Reply(404, b"not recorded")
         return Reply(200, pages[-1].read_bytes(), "text/html; charset=utf-8")
@@ -436,8 +453,11 @@ class FixtureStore:
 
     def _assembled_feed(self, ids: list[str]) -> bytes:
         head_file = self.find("arxiv_api/idlist_1707.08567.xml")
-        root = etree.fromstring(head_file.read_bytes()) if head_file else etree.Element(
-            f"{{{ATOM}}}feed", nsmap={None: ATOM, "opensearch": OPENSEARCH})
+        root = (
+            etree.fromstring(head_file.read_bytes())
+            if head_file
+            else etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM, "opensearch": OPENSEARCH})
+        )
         for entry in root.findall(f"{{{ATOM}}}entry"):
             root.remove(entry)
         found = [copy.deepcopy(self._entries()[i]) for i in ids if i in self._entries()]
@@ -485,8 +505,12 @@ def make_handler(store: FixtureStore, log_path: Path | None, lock: threading.Loc
                 reply = Reply(500, f"replay server error: {exc!r}".encode())
             if log_path is not None:
                 with lock, open(log_path, "a", encoding="utf-8") as log:
-                    line = {"path": self.path, "status": reply.status, "t": time.time(),
-                            "ua": self.headers.get("User-Agent")}
+                    line = {
+                        "path": self.path,
+                        "status": reply.status,
+                        "t": time.time(),
+                        "ua": self.headers.get("User-Agent"),
+                    }
                     if reply.fault:
                         line["fault"] = reply.fault
                     log.write(json.dumps(line) + "\n")
@@ -524,10 +548,16 @@ def make_handler(store: FixtureStore, log_path: Path | None, lock: threading.Loc
     return Handler
 
 
-def serve(fixtures: list[Path], port: int = 0, host: str = "127.0.0.1",
-          log_path: Path | None = None, robots: bytes | None = None,
-          faults: dict[str, list[dict]] | None = None,
-          fault_plan: FaultPlan | None = None, page_cap: int | None = None) -> ThreadingHTTPServer:
+def serve(
+    fixtures: list[Path],
+    port: int = 0,
+    host: str = "127.0.0.1",
+    log_path: Path | None = None,
+    robots: bytes | None = None,
+    faults: dict[str, list[dict]] | None = None,
+    fault_plan: FaultPlan | None = None,
+    page_cap: int | None = None,
+) -> ThreadingHTTPServer:
     """Start the server in a background thread and return it (`server.server_address`; its
     `store.fault_report()` counts the faults served)."""
     store = FixtureStore(fixtures, robots, faults, fault_plan, page_cap)
@@ -565,7 +595,7 @@ def _seconds_range(text: str) -> tuple[int, int]:
 
 
 # The recordings of this repository, wherever the server is started from.
-REPO_FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+REPO_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def _fail(message: str) -> NoReturn:
@@ -575,8 +605,9 @@ def _fail(message: str) -> NoReturn:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--fixtures", type=Path, default=REPO_FIXTURES,
-                        help=f"recorded responses (default: {REPO_FIXTURES})")
+    parser.add_argument(
+        "--fixtures", type=Path, default=REPO_FIXTURES, help=f"recorded responses (default: {REPO_FIXTURES})"
+    )
     parser.add_argument("--overlay", type=Path, action="append", default=[])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
@@ -584,14 +615,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--robots", type=Path, help="serve this file as /robots.txt")
     parser.add_argument("--faults", type=Path, help="JSON: request path -> replies to give first")
     parser.add_argument("--seed", type=int, default=0, help="seed of the injected faults")
-    parser.add_argument("--fault-rate", type=_fault_rates_arg, default={},
-                        help="KIND=RATE,…  with KIND one of " + ", ".join(FAULT_KINDS))
-    parser.add_argument("--max-consecutive-faults", type=int, default=2,
-                        help="faults in a row for one path, at most (default 2)")
-    parser.add_argument("--retry-after", type=_seconds_range, default=(0, 1),
-                        help="Retry-After seconds of an injected 429, e.g. 0-1 (default)")
-    parser.add_argument("--slow-seconds", type=float, default=3.0,
-                        help="how late a `slow` fault answers (default 3)")
+    parser.add_argument(
+        "--fault-rate",
+        type=_fault_rates_arg,
+        default={},
+        help="KIND=RATE,…  with KIND one of " + ", ".join(FAULT_KINDS),
+    )
+    parser.add_argument(
+        "--max-consecutive-faults",
+        type=int,
+        default=2,
+        help="faults in a row for one path, at most (default 2)",
+    )
+    parser.add_argument(
+        "--retry-after",
+        type=_seconds_range,
+        default=(0, 1),
+        help="Retry-After seconds of an injected 429, e.g. 0-1 (default)",
+    )
+    parser.add_argument(
+        "--slow-seconds", type=float, default=3.0, help="how late a `slow` fault answers (default 3)"
+    )
     parser.add_argument("--delay", type=float, default=0.0, help="seconds added to every answer")
     args = parser.parse_args(argv)
     # Without its recordings the server would answer `[]` to everything and a crawl would look
@@ -606,20 +650,25 @@ def main(argv: list[str] | None = None) -> None:
     faults = json.loads(args.faults.read_text()) if args.faults else None
     plan = None
     if args.fault_rate or args.delay:
-        plan = FaultPlan(args.fault_rate, args.seed, args.max_consecutive_faults, args.retry_after,
-                         args.slow_seconds, args.delay)
+        plan = FaultPlan(
+            args.fault_rate,
+            args.seed,
+            args.max_consecutive_faults,
+            args.retry_after,
+            args.slow_seconds,
+            args.delay,
+        )
     try:
-        server = serve([*args.overlay, args.fixtures], args.port, args.host, args.log, robots, faults,
-                       plan)
+        server = serve([*args.overlay, args.fixtures], args.port, args.host, args.log, robots, faults, plan)
     except OSError as exc:
         _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc} (try another --port)")
     base = f"http://{args.host}:{server.server_address[1]}"
     flags = " ".join(f"-s {k}='{v}'" for k, v in replay_settings(base).items())
-    print(f"replaying {args.fixtures} at {base}\n  scrapy crawl hfpapers -a date=2024-08-01 {flags}",
-          flush=True)
+    print(
+        f"replaying {args.fixtures} at {base}\n  scrapy crawl hfpapers -a date=2024-08-01 {flags}", flush=True
+    )
     if plan is not None:
-        print(f"  injecting faults {plan.rates} (seed {plan.seed}); counts at {base}/_faults",
-              flush=True)
+        print(f"  injecting faults {plan.rates} (seed {plan.seed}); counts at {base}/_faults", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -1,6 +1,6 @@
 """`load()`: one table of the dataset as a typed pandas DataFrame, reading only the days asked for.
 
-    from pipelines import load
+    from scraper.dataset import load
     papers = load("papers", start="2025-09-29", end="2025-10-03")
 
 Works on the crawl's `data/` and on a release folder's `data/` (same layout). Types: integers are
@@ -18,11 +18,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
+from scraper.dates import parse_day
+from scraper.schema import PARTITION_KEY  # the writer names the day folders with it too
 from scraper.schema.registry import TABLES
 
-PARTITION_KEY = "date"
 _NULLABLE_INTS = {
-    pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
     pa.int64(): pd.Int64Dtype(),
 }
 
@@ -32,12 +35,7 @@ class NoDataError(LookupError):
 
 
 def _day(value: date | str | None, name: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{name}={value!r} is not a date (YYYY-MM-DD)") from None
+    return None if value is None else parse_day(value, name)
 
 
 def _pandas_dtype(data_type: pa.DataType):
@@ -51,8 +49,13 @@ def _pandas_dtype(data_type: pa.DataType):
     return None
 
 
-def load(table: str = "papers", start: date | str | None = None, end: date | str | None = None,
-         data_dir: str | Path = "data", columns: list[str] | None = None) -> pd.DataFrame:
+def load(
+    table: str = "papers",
+    start: date | str | None = None,
+    end: date | str | None = None,
+    data_dir: str | Path = "data",
+    columns: list[str] | None = None,
+) -> pd.DataFrame:
     """Rows of `table` whose listing day is in [start, end] (both optional, both included).
 
     Only the `date=` partitions in the range are opened: the partition filter prunes the others
@@ -76,8 +79,12 @@ def load(table: str = "papers", start: date | str | None = None, end: date | str
         raise NoDataError(f"no {table} data in {data_dir} (no folder {root})")
     # The schema is given, so discovery lists files without opening any of them.
     partitioning = ds.partitioning(pa.schema([(PARTITION_KEY, pa.date32())]), flavor="hive")
-    dataset = ds.dataset(root, format="parquet", partitioning=partitioning,
-                         schema=schema.append(pa.field(PARTITION_KEY, pa.date32())))
+    dataset = ds.dataset(
+        root,
+        format="parquet",
+        partitioning=partitioning,
+        schema=schema.append(pa.field(PARTITION_KEY, pa.date32())),
+    )
     in_range = ds.scalar(True)
     if first:
         in_range &= ds.field(PARTITION_KEY) >= pa.scalar(first, pa.date32())

@@ -1,19 +1,18 @@
-"""The release's dataset card (README.md with the Hub's YAML header), its licence file and figure.
+"""The release's dataset card (README.md with the Hub's YAML header) and its licence file.
 
-Everything here is rendered from the release summary, the pyarrow schemas and
-`scraper.schema.docs`, with no clock or random input, so the same data gives the same bytes.
+Everything here is rendered from the release summary and the table declarations of
+`scraper.schema` (column tables: `scraper.schema.markdown`), with no clock or random input, so the
+same data gives the same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-from pathlib import Path
+from huggingface_hub import DatasetCard, DatasetCardData
 
-import pyarrow as pa
-
-from pipelines.release import FIGURE_PATH, RELEASED_TABLES, ReleaseSummary
-from scraper.schema.docs import COLUMN_DOCS
+from scraper.release import FIGURE_PATH, RELEASED_TABLES
+from scraper.release.licence import BODY_COLUMNS
+from scraper.release.summary import ReleaseSummary
+from scraper.schema.markdown import column_table
 from scraper.schema.registry import TABLES
 
 PRETTY_NAME = "Hugging Face Daily Papers with arXiv metadata, full text and results"
@@ -29,17 +28,6 @@ SIZE_CATEGORIES: tuple[tuple[int, str], ...] = (
     (10_000_000, "1M<n<10M"),
     (100_000_000, "10M<n<100M"),
     (1_000_000_000, "100M<n<1B"),
-)
-UPVOTE_BUCKETS: tuple[tuple[int, int | None, str], ...] = (  # [low, high) and label
-    (0, 1, "0"),
-    (1, 5, "1–4"),
-    (5, 10, "5–9"),
-    (10, 20, "10–19"),
-    (20, 50, "20–49"),
-    (50, 100, "50–99"),
-    (100, 200, "100–199"),
-    (200, 500, "200–499"),
-    (500, None, "500+"),
 )
 
 LICENSING = """\
@@ -75,16 +63,6 @@ def size_category(rows: int) -> str:
     return "1B<n<10B"
 
 
-def arrow_type_name(data_type: pa.DataType) -> str:
-    """A compact Arrow type: `list<struct<name: string, …>>` (no `item:` noise)."""
-    if pa.types.is_list(data_type) or pa.types.is_large_list(data_type):
-        return f"list<{arrow_type_name(data_type.value_type)}>"
-    if pa.types.is_struct(data_type):
-        inner = ", ".join(f"{f.name}: {arrow_type_name(f.type)}" for f in data_type)
-        return f"struct<{inner}>"
-    return str(data_type)
-
-
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -96,7 +74,7 @@ def card_metadata(summary: ReleaseSummary) -> dict:
     for name in RELEASED_TABLES:
         if name not in summary.tables:
             continue
-        config = {
+        config: dict[str, object] = {
             "config_name": name,
             "data_files": [{"split": "train", "path": f"data/{name}/date=*/*.parquet"}],
         }
@@ -121,8 +99,7 @@ def card_metadata(summary: ReleaseSummary) -> dict:
 
 
 def render_card(summary: ReleaseSummary) -> str:
-    from huggingface_hub import DatasetCard, DatasetCardData
-
+    """README.md of the release: `DatasetCardData` writes the YAML header the Hub validates."""
     data = DatasetCardData(**card_metadata(summary))
     card = DatasetCard(f"---\n{data.to_yaml()}\n---\n\n{_body(summary)}")
     return str(card).rstrip("\n") + "\n"
@@ -193,7 +170,7 @@ def _body(summary: ReleaseSummary) -> str:
         f"| no full text available (no HTML rendering; abs-page metadata at most) | {len(lic.no_body)} |",
         "",
         f"For withheld versions the `fulltext` row keeps its metadata, licence and counts while "
-        f"`{'`, `'.join(('sections', 'figures', 'tables', 'footnotes', 'references'))}` are null "
+        f"`{'`, `'.join(BODY_COLUMNS)}` are null "
         f"(an empty list means the paper has none). Withheld as well: `caption` in "
         f"{lic.metrics_captions_withheld} `metrics` rows and `sentence` in "
         f"{lic.claims_sentences_withheld} `claims` conclusion rows; their numbers and labels are kept. "
@@ -246,71 +223,3 @@ def _body(summary: ReleaseSummary) -> str:
         "",
     ]
     return "\n".join(out)
-
-
-def column_table(name: str) -> list[str]:
-    """Markdown lines documenting every column of `name`: heading, doc, and a table of name, Arrow
-    type, meaning and source."""
-    schema = TABLES[name]
-    docs = COLUMN_DOCS[name]
-    lines = [
-        f"### `{name}`",
-        "",
-        TABLES[name].metadata[b"doc"].decode(),
-        "",
-        "| column | Arrow type | meaning | source |",
-        "|---|---|---|---|",
-    ]
-    for fld in schema:
-        doc = docs[fld.name]
-        kind = arrow_type_name(fld.type) + ("" if fld.nullable else ", not null")
-        lines.append(f"| `{fld.name}` | `{_cell(kind)}` | {_cell(doc.description)} | {_cell(doc.source)} |")
-    lines.append("")
-    return lines
-
-
-def upvote_histogram(upvotes: Sequence[int]) -> list[tuple[str, int]]:
-    return [
-        (label, sum(1 for v in upvotes if v >= low and (high is None or v < high)))
-        for low, high, label in UPVOTE_BUCKETS
-    ]
-
-
-def draw_overview(papers_per_day: dict[date, int], upvotes: Sequence[int], path: Path) -> None:
-    """Two panels: papers per listing day, and how many papers got how many upvotes (PNG)."""
-    # The object API with an explicit Agg canvas: no pyplot state, no display needed.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(10, 3.6), dpi=100, layout="constrained")
-    FigureCanvasAgg(figure)
-    per_day, distribution = figure.subplots(1, 2, width_ratios=(3, 2))
-
-    days = sorted(papers_per_day)
-    positions = list(range(len(days)))
-    per_day.bar(positions, [papers_per_day[d] for d in days], width=0.8, color="#ff9d00")
-    step = max(1, len(days) // 8)  # at most ~8 date labels, however many days
-    per_day.set_xticks(positions[::step], [d.isoformat() for d in days[::step]], rotation=30, ha="right")
-    per_day.set_title(f"Papers per listing day ({len(days)} days, {sum(papers_per_day.values())} rows)")
-    per_day.set_ylabel("papers")
-    per_day.grid(axis="y", alpha=0.3)
-
-    buckets = upvote_histogram(upvotes)
-    distribution.bar([label for label, _ in buckets], [n for _, n in buckets], color="#4a6fe3")
-    distribution.set_title(f"Upvotes per paper row (median {_median(upvotes)})")
-    distribution.set_xlabel("upvotes")
-    distribution.set_ylabel("paper rows")
-    distribution.tick_params(axis="x", labelrotation=30)
-    distribution.grid(axis="y", alpha=0.3)
-
-    # No "Software" entry: the bytes depend on the data, not on the matplotlib version string.
-    figure.savefig(path, format="png", metadata={"Software": None})
-
-
-def _median(values: Sequence[int]) -> str:
-    if not values:
-        return "n/a"
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    value = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-    return f"{value:g}"

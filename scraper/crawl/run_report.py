@@ -1,0 +1,92 @@
+"""The run report written at the end of every crawl (`data/_runs/<time>.json`): its stats, its
+summary, what failed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+
+from scraper.crawl import stats
+
+logger = logging.getLogger(__name__)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+class RunReport:
+    """At the end of every crawl: one summary (requests, faults seen, retries by reason, rows per
+    table, rejects by reason, elapsed time) in the log, and the summary with the full stats as JSON in
+    `<data>/_runs/<UTC timestamp>.json`, beside the data it describes.
+
+    `faults_seen` counts what went wrong on the wire before retries sorted it out: answers with an
+    error status (404 included: arXiv's "no HTML"), download exceptions by type (timeouts, resets,
+    data loss…) and bodies that failed the body check (cut short / malformed)."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.root = Path(crawler.settings.get("HFPAPERS_DATA_DIR", "data")) / "_runs"
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def summary(self, values: dict[str, Any], reason: str) -> dict[str, Any]:
+        def prefixed(prefix: str) -> dict[str, Any]:
+            return {k[len(prefix) :]: v for k, v in sorted(values.items()) if k.startswith(prefix)}
+
+        statuses = prefixed("downloader/response_status_count/")
+        return {
+            "finish_reason": reason,
+            "elapsed_seconds": values.get("elapsed_time_seconds"),
+            "requests": values.get("downloader/request_count", 0),
+            "responses_by_status": statuses,
+            "faults_seen": {
+                "error_statuses": {k: v for k, v in statuses.items() if k.isdigit() and int(k) >= 400},
+                "exceptions": prefixed("downloader/exception_type_count/"),
+                "bad_bodies": prefixed(stats.BODY_CHECK),
+            },
+            "retries": values.get("retry/count", 0),
+            "retries_by_reason": prefixed("retry/reason_count/"),
+            "retries_given_up": values.get("retry/max_reached", 0),
+            "retry_after_honoured": values.get("retry/retry_after_honoured", 0),
+            "backoffs": values.get("retry/backoff_count", 0),
+            "backoff_seconds": round(values.get("retry/backoff_seconds", 0.0), 3),
+            "cache_hits": values.get("httpcache/hit", 0),
+            "cache_refreshed": values.get("httpcache/refresh", 0),
+            "items_scraped": values.get("item_scraped_count", 0),
+            "items_dropped": values.get("item_dropped_count", 0),
+            "rows_by_table": prefixed(stats.ROWS),
+            "rejects_by_reason": prefixed(stats.REJECTS),
+            "days_written": values.get(stats.DAYS_WRITTEN, 0),
+            "days_empty": values.get(stats.DAYS_EMPTY, 0),
+            "days_failed": values.get(stats.DAYS_FAILED, 0),
+            "days_resumed": values.get(stats.DAYS_RESUMED, 0),
+        }
+
+    def spider_closed(self, spider, reason: str) -> None:
+        collected = self.crawler.stats.get_stats()
+        report = {
+            "summary": self.summary(collected, reason),
+            "stats": collected,
+            "spider_args": {k: getattr(spider, "plan", None) and str(spider.plan) for k in ("plan",)},
+        }
+        logger.info("run report: %s", json.dumps(report["summary"], default=_jsonable))
+        self.root.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        path = self.root / f"{stamp}.json"
+        tmp = self.root / f".{stamp}.json.writing"  # whole or absent, like the partitions
+        tmp.write_text(json.dumps(report, indent=2, default=_jsonable, sort_keys=True))
+        os.replace(tmp, path)
+        logger.info("run report written to %s", path)

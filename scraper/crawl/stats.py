@@ -1,0 +1,30 @@
+"""Names of the crawl's own stats (Scrapy's stats collector; every run report lists them), in one
+place: the spider, the middlewares, the pipelines and the run report all take them from here."""
+
+# -- listing days ----------------------------------------------------------------------------------
+DAYS_FAILED = "hfpapers/days_failed"  # days that could not be fetched, trusted or written: exit 1
+DAYS_WRITTEN = "hfpapers/days_written"  # days whose partitions were written (not days without a list)
+DAYS_EMPTY = "hfpapers/days_empty"  # days without a list
+DAYS_RESUMED = "hfpapers/days_resumed"  # days an earlier run of the job had finished
+LATEST_DAY = "hfpapers/latest_day"  # the day an undated crawl learned
+REFRESH_DAYS = "hfpapers/refresh_days"  # how many days before it were crawled again
+
+# -- lists -----------------------------------------------------------------------------------------
+PAPERS_LISTED = "hfpapers/papers_listed"
+PAPERS_LEFT_LIST = "hfpapers/papers_left_list"  # written before, no longer on their day's list
+LIST_ENTRIES_REPEATED = "hfpapers/list_entries_repeated"  # an entry a previous page already had
+
+# -- arXiv -----------------------------------------------------------------------------------------
+ARXIV_API_MISSING = "hfpapers/arxiv_api_missing"  # ids the arXiv API had no entry for
+
+# -- requests and answers --------------------------------------------------------------------------
+UNREACHABLE_HOSTS = "hfpapers/unreachable_hosts"
+UNREACHABLE_REQUESTS = "hfpapers/unreachable_requests"
+
+# Families of stats, one per value of what follows the prefix.
+BODY_CHECK = "hfpapers/body_check/"  # + truncated_body | malformed_body
+CRAWL_DELAY = "hfpapers/crawl_delay/"  # + host
+FULLTEXT = "hfpapers/fulltext/"  # + fulltext status (abs_<status> for the abs fallback)
+REJECTS = "hfpapers/rejects/"  # + reject reason
+RESPONSES = "hfpapers/responses/"  # + kind (hf_list, arxiv_api, arxiv_html, arxiv_abs)[/cached]
+ROWS = "hfpapers/rows/"  # + table

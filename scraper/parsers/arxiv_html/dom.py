@@ -1,0 +1,295 @@
+"""Tree plumbing shared by the arXiv HTML readers: the MathML pre-pass and the Lexbor parse,
+whitespace squashing, cached class sets, tag ids and a few node walks.
+
+Speed rules that every reader follows (measured with ``bench/bench_arxiv_html.py``):
+``text_lexbor()`` (one C call) rather than ``text()``; :func:`squash_whitespace` rather than
+``" ".join(text.split())``; tag ids rather than tag names; class attributes split once and cached.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+# --------------------------------------------------------------------------------------------
+# Byte-level pre-pass: MathML -> TeX spans
+
+_MATH_OPEN = b"<math"
+_MATH_CLOSE = b"</math>"
+_MATH_NAME_END = (b" ", b">", b"\n", b"\t", b"\r", b"/")
+_ALTTEXT = re.compile(rb"""\balttext\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_DISPLAY_BLOCK = re.compile(rb"""\bdisplay\s*=\s*["']block["']""")
+_TAG_END = re.compile(rb"""(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# The usual LaTeXML start tag, <math alttext="…" class=… display=… id=…>: alttext first, only
+# double quotes. One match gives the TeX and the end of the tag.
+_MATH_START = re.compile(rb"""<math alttext="([^"]*)"[^>"']*(?:"[^"]*"[^>"']*)*>""")
+# Bytes an alttext can start with when its text may match a tables._STYLE_TEX pattern: whitespace
+# or NUL (the parser drops NUL), then non-ASCII (Unicode space), an entity, or a backslash
+# and one of the command names, or an entity/NUL soon after the backslash.
+_TEX_FONT_LEAD = re.compile(
+    rb"[ \t\n\r\x0b\x0c\x1c-\x1f\x00]*(?:[\x80-\xff&]|\\(?:bf|bm|boldsymbol|emph|it|mathbf|mathit|pmb"
+    rb"|textbf|textit|underline|[^&\x00]{0,11}[&\x00]))"
+)
+_TEX_SPANS = {
+    (False, False): b'<span class="ltx_tex">',
+    (True, False): b'<span class="ltx_tex ltx_tex_block">',
+    (False, True): b'<span class="ltx_tex ltx_fontcmd">',
+    (True, True): b'<span class="ltx_tex ltx_tex_block ltx_fontcmd">',
+}
+
+
+def _strip_math(body: bytes) -> tuple[bytes, int, bool]:
+    """Replace each ``<math>`` element by a ``span.ltx_tex`` holding its alttext.
+
+    Returns (new bytes, number of math elements, whether any ``<math`` text is left in the new
+    bytes). A math element without ``alttext`` is left as it is (handled after parsing).
+    Start tags in the usual layout take one regex match; others the general path below
+    (first '>' outside quotes, first alttext attribute).
+    """
+    out: list[bytes] = []
+    pos = 0
+    count = 0
+    leftover = False
+    find = body.find
+    fast = _MATH_START.match
+    i = find(_MATH_OPEN)
+    while i != -1:
+        m = fast(body, i)
+        if m is not None:
+            end = m.end()
+            tex = m.group(1)
+        else:
+            if body[i + 5 : i + 6] not in _MATH_NAME_END:
+                leftover = True
+                i = find(_MATH_OPEN, i + 5)
+                continue
+            m = _TAG_END.match(body, i + 5)
+            end = m.end() if m is not None else -1
+            tex = None
+        j = find(_MATH_CLOSE, i)
+        if end == -1 or j == -1:
+            leftover = True
+            break
+        count += 1
+        start_tag = body[i:end]
+        if tex is None:
+            alt = _ALTTEXT.search(start_tag)
+            if alt is None:
+                leftover = True
+                i = find(_MATH_OPEN, j)
+                continue
+            tex = alt.group(1) if alt.group(1) is not None else alt.group(2)
+        if b"<" in tex:
+            tex = tex.replace(b"<", b"&lt;")
+        block = b"block" in start_tag and _DISPLAY_BLOCK.search(start_tag) is not None
+        # TeX that may start with a font command (\mathbf…, see tables._STYLE_TEX) gets the class
+        # ltx_fontcmd, so that the table style query finds it with the [class*="ltx_f"] it
+        # already has (see tables._TABLE_FIG_SEL) instead of one more selector. A superset: after
+        # whitespace/NUL (which the parser drops), a backslash and a command name, or anything
+        # an entity or a non-ASCII character could turn into one.
+        styled = _TEX_FONT_LEAD.match(tex) is not None
+        out += (body[pos:i], _TEX_SPANS[block, styled], tex, b"</span>")
+        pos = j + len(_MATH_CLOSE)
+        i = find(_MATH_OPEN, pos)
+    if not out:
+        return body, count, leftover
+    out.append(body[pos:])
+    return b"".join(out), count, leftover
+
+
+def prepare(body: bytes) -> tuple[LexborHTMLParser, int]:
+    """Math pre-pass then the Lexbor parse. Returns (tree, number of math).
+
+    ``<br>`` still needs a space before it (see :func:`space_breaks`).
+    """
+    stripped, n_math, leftover = _strip_math(body)
+    tree = LexborHTMLParser(stripped)
+    if leftover:  # only math without alttext survives the pre-pass
+        for m in tree.css("math"):
+            ann = m.css_first('annotation[encoding="application/x-tex"]')
+            m.replace_with(" " + (ann.text_lexbor() if ann is not None else m.text_lexbor()) + " ")
+    return tree, n_math
+
+
+def space_breaks(brs: list[LexborNode]) -> None:
+    """A text node " " before each ``<br>``: it has no text, so "line one<br/>line two" would
+    otherwise run together. (Done on the tree: a bytes.replace over the page cost ~0.9 ms.)"""
+    for br in brs:
+        br.insert_before(" ")
+
+
+def squash_whitespace(text: str) -> str:
+    """``" ".join(text.split())`` (whitespace squashed), ~1.5x faster on LaTeXML text.
+
+    Page text holds almost only spaces, newlines and NBSPs; split() builds one object per word.
+    Turn those two into spaces, and if no other whitespace is left, collapsing runs of spaces
+    gives the same string. Other whitespace is looked for with isprintable() (false for every
+    whitespace character but the space), or for long ASCII text with a few fast ``in`` scans.
+    """
+    u = text.strip()
+    if "\n" in u:
+        u = u.replace("\n", " ")
+    if "\xa0" in u:
+        u = u.replace("\xa0", " ")
+    if len(u) > 80 and u.isascii():
+        if (
+            "\t" in u
+            or "\r" in u
+            or "\x0b" in u
+            or "\x0c" in u
+            or "\x1c" in u
+            or "\x1d" in u
+            or "\x1e" in u
+            or "\x1f" in u
+        ):
+            return " ".join(u.split())
+    elif not u.isprintable():  # tab, thin space…: the general way
+        return " ".join(u.split())
+    while "  " in u:
+        u = u.replace("  ", " ")
+    return u
+
+
+def node_text(node: LexborNode | None) -> str:
+    """Squashed text of a node ('' for None).
+
+    Throughout, ``text_lexbor()`` (Lexbor's textContent, one C call) replaces ``text()``: the same
+    string for an element (all descendant text nodes, undecodable bytes as U+FFFD) without
+    text()'s per-call Python accumulator, ~1/3 cheaper on small nodes. Not for comments (it
+    returns their data, text() ""), which iter() also yields: callers skip non-elements.
+    """
+    if node is None:
+        return ""
+    return squash_whitespace(node.text_lexbor())
+
+
+def class_attr(node: LexborNode) -> str:
+    return node.attributes.get("class") or ""
+
+
+NO_CLASSES: frozenset[str] = frozenset()
+CLASS_SETS: dict[str, frozenset[str]] = {}
+
+
+def class_set(cls: str | None) -> frozenset[str]:
+    """Class attribute -> set of class names, cached (a page repeats a few hundred strings)."""
+    if not cls:
+        return NO_CLASSES
+    toks = CLASS_SETS.get(cls)
+    if toks is None:
+        if len(CLASS_SETS) > 8192:
+            CLASS_SETS.clear()
+        toks = CLASS_SETS[cls] = frozenset(cls.split())
+    return toks
+
+
+def classes_of(node: LexborNode) -> frozenset[str]:
+    return class_set(node.attributes.get("class"))
+
+
+# Where a CSS class selector is replaced by a Python test, the class attribute must be split
+# the way CSS does, on ASCII whitespace only: str.split() also splits at an em space or \x0b.
+# (Both agree on every LaTeXML page. Quirks-mode pages, without a doctype, would also match
+# class names case-insensitively in CSS; arXiv pages always have one.)
+_HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
+_CSS_TOKENS: dict[str, frozenset[str]] = {}
+
+
+def css_class_set(cls: str | None) -> frozenset[str]:
+    """Class attribute -> the class names a CSS class selector sees, cached."""
+    if not cls:
+        return NO_CLASSES
+    toks = _CSS_TOKENS.get(cls)
+    if toks is None:
+        if len(_CSS_TOKENS) > 8192:
+            _CSS_TOKENS.clear()
+        toks = _CSS_TOKENS[cls] = frozenset(_HTML_SPACE.split(cls)) - {""}
+    return toks
+
+
+def css_classes_of(node: LexborNode) -> frozenset[str]:
+    return css_class_set(node.attributes.get("class"))
+
+
+def css_classes_of_classed(node: LexborNode) -> frozenset[str]:
+    """css_classes_of() for a node that almost surely has a class attribute: ``attrs.get`` skips
+    the dict of all attributes but raises (and catches) KeyError inside when there is none."""
+    return css_class_set(node.attrs.get("class"))
+
+
+def classes_of_classed(node: LexborNode) -> frozenset[str]:
+    """classes_of() for a node that almost surely has a class attribute: ``attrs.get`` skips the
+    dict of all attributes but raises (and catches) KeyError inside when there is none."""
+    return class_set(node.attrs.get("class"))
+
+
+def has_class(node: LexborNode, cls: str) -> bool:
+    return cls in classes_of(node)
+
+
+def tag_ids(*names: str) -> tuple[int, ...]:
+    """Lexbor's ids of HTML tag names: comparing ``tag_id`` skips building the name string."""
+    probe = LexborHTMLParser("")
+    return tuple(probe.create_node(name).tag_id for name in names)
+
+
+TD, TH, TR, THEAD, TABLE, FIGURE, FIGCAPTION = tag_ids(
+    "td", "th", "tr", "thead", "table", "figure", "figcaption"
+)
+SECTION, DIV, SPAN, SUP, BR, IMG, LI, A = tag_ids("section", "div", "span", "sup", "br", "img", "li", "a")
+ROW_GROUP_IDS = frozenset(tag_ids("thead", "tbody", "tfoot"))
+HEADING_IDS = frozenset(tag_ids("h1", "h2", "h3", "h4", "h5", "h6"))
+UL, OL, DL, PRE, CITE, P = tag_ids("ul", "ol", "dl", "pre", "cite", "p")
+LIST_IDS = frozenset((UL, OL, DL))
+# the class attributes _strip_math gives its math spans
+TEX_CLASSES = frozenset(tag[13:-2].decode() for tag in _TEX_SPANS.values())
+ITEM_IDS = frozenset(tag_ids("li", "dt", "dd"))
+
+
+def first_element_child(node: LexborNode) -> LexborNode | None:
+    child = node.first_child
+    while child is not None and not child.is_element_node:
+        child = child.next
+    return child
+
+
+def first_with_class(node: LexborNode, cls: str, tag: str | None = None) -> LexborNode | None:
+    """``node.css_first(f"{tag or ''}.{cls}")`` with a fast path for the usual layout, where
+    the match is the node's first element child (css_first costs ~1.5 µs, mostly selector
+    compilation). The node itself comes first in document order, so it is checked first.
+    `tag` may only be "span" (compared by tag id)."""
+    if (tag is None or node.tag_id == SPAN) and cls in css_classes_of(node):
+        return node
+    child = first_element_child(node)
+    if child is None:  # no element below the node at all
+        return None
+    if (tag is None or child.tag_id == SPAN) and cls in css_classes_of(child):
+        return child
+    return node.css_first(f"{tag or ''}.{cls}")
+
+
+def is_under(node: LexborNode, root_id: int) -> bool:
+    """True when `node` is the node with mem_id `root_id` or one of its descendants."""
+    p: LexborNode | None = node
+    while p is not None:
+        if p.mem_id == root_id:
+            return True
+        p = p.parent
+    return False
+
+
+def top_level(nodes: list[LexborNode], cls: str) -> list[LexborNode]:
+    """Nodes not nested inside another ``figure`` with class `cls`."""
+    out = []
+    for n in nodes:
+        p = n.parent
+        nested = False
+        while p is not None:
+            if p.tag_id == FIGURE and cls in classes_of_classed(p):
+                nested = True
+                break
+            p = p.parent
+        if not nested:
+            out.append(n)
+    return out

@@ -1,0 +1,158 @@
+"""The crawl's middlewares and the item pipelines, one component at a time, built from a real
+crawler's settings (`scrapy.utils.test.get_crawler`, as Scrapy's own tests do) and fed real parsed
+records and real recorded bodies — the quick loop's view of what the crawl tests show end to end."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pyarrow.parquet as pq
+import pytest
+from scrapy import Request, Spider
+from scrapy.exceptions import DropItem
+from scrapy.http import Response
+from scrapy.utils.test import get_crawler
+
+from pipelines.dedupe import DedupePipeline
+from pipelines.normalize import NormalizePipeline
+from pipelines.validate import ValidatePipeline
+from pipelines.write import ParquetWriterPipeline
+from scraper import settings as project_settings
+from scraper.crawl.body_checks import BODY_KIND, BodyCheckMiddleware
+from scraper.crawl.cache_policy import REFRESH_CACHE
+from scraper.crawl.retry_after import RetryAfterMiddleware
+from scraper.items import Reject, TableRow
+from scraper.parsers.hf_daily_api import parse_daily_api
+from scraper.schema.ratings import RATED_COLUMNS
+from scraper.signals import day_completed
+from tests.conftest import fixture_bytes
+
+DAY = date(2025, 9, 29)
+LIST_URL = "https://huggingface.co/api/daily_papers?date=2025-09-29&limit=100&p=0"
+
+
+def crawler_with(**settings):
+    project = {k: getattr(project_settings, k) for k in dir(project_settings) if k.isupper()}
+    crawler = get_crawler(Spider, {**project, **settings})
+    crawler.spider = crawler._create_spider("components")
+    return crawler
+
+
+def real_rows() -> list[dict]:
+    return parse_daily_api(fixture_bytes("hf_daily_api/2025-09-29.json"), LIST_URL, DAY).records
+
+
+# -- downloader middlewares -------------------------------------------------------------------------
+
+
+def test_a_truncated_body_is_retried_past_the_cache_and_a_whole_one_passes() -> None:
+    crawler = crawler_with(RETRY_TIMES=2)
+    middleware = BodyCheckMiddleware.from_crawler(crawler)
+    request = Request(LIST_URL, meta={BODY_KIND: "json"})
+    body = fixture_bytes("hf_daily_api/2025-09-29.json")
+    whole = Response(LIST_URL, body=body, request=request)
+    assert middleware.process_response(request, whole) is whole
+    cut = Response(LIST_URL, body=body[: len(body) // 2], request=request)
+    retry = middleware.process_response(request, cut)
+    assert isinstance(retry, Request) and retry.meta[REFRESH_CACHE] is True
+    assert retry.meta["retry_times"] == 1
+    assert crawler.stats.get_value("hfpapers/body_check/truncated_body") == 1
+
+
+def test_retry_after_pauses_the_domain_and_retries() -> None:
+    crawler = crawler_with(RETRY_TIMES=2)
+    # The middleware asks the engine's downloader which slot a request uses; without a running
+    # engine, the slot is the host, as Scrapy's default slot key is.
+    crawler.engine = SimpleNamespace(
+        downloader=SimpleNamespace(get_slot_key=lambda request: urlsplit(request.url).hostname)
+    )
+    middleware = RetryAfterMiddleware.from_crawler(crawler)
+    request = Request(LIST_URL)
+    limited = Response(LIST_URL, status=429, headers={"Retry-After": "7"}, request=request)
+    retry = middleware.process_response(request, limited)
+    assert isinstance(retry, Request) and retry.meta["retry_times"] == 1
+    assert crawler.stats.get_value("retry/retry_after_honoured") == 1
+    assert middleware._not_before["huggingface.co"] > 0
+    too_long = Response(LIST_URL, status=429, headers={"Retry-After": "100000"}, request=request)
+    assert middleware.process_response(request, too_long) is too_long  # gives up, says why
+
+
+# -- item pipelines: normalize -> validate -> dedupe -> write ----------------------------------------
+
+
+def run_pipelines(crawler, items: list) -> tuple[list, list, list]:
+    """Items through the four pipelines, as Scrapy's item pipeline manager would; returns the
+    items that passed, the drop messages, and the pipelines (keep them: signals hold them weakly)."""
+    stages = [cls.from_crawler(crawler) for cls in (NormalizePipeline, ValidatePipeline, DedupePipeline)]
+    writer = ParquetWriterPipeline.from_crawler(crawler)
+    writer.open_spider()
+    passed, dropped = [], []
+    for item in items:
+        try:
+            for stage in stages:
+                item = stage.process_item(item)
+        except DropItem as exc:
+            dropped.append(str(exc))
+            continue
+        passed.append(writer.process_item(item))
+    return passed, dropped, [*stages, writer]
+
+
+def test_pipelines_write_a_day_and_keep_out_what_breaks_the_schema(tmp_path: Path) -> None:
+    crawler = crawler_with(HFPAPERS_DATA_DIR=str(tmp_path))
+    records = real_rows()
+    items: list = [TableRow("papers", dict(r), DAY, LIST_URL) for r in records]
+    items.append(TableRow("papers", dict(records[0]), DAY, LIST_URL))  # the same paper again
+    items.append(TableRow("papers", {**records[1], "upvotes": "many"}, DAY, LIST_URL))
+    items.append(Reject(DAY, LIST_URL, "entry_not_an_object", "", "papers", None, "'x'"))
+    passed, dropped, pipelines = run_pipelines(crawler, items)
+    assert len(dropped) == 1 and records[0]["arxiv_id"] in dropped[0]
+    results = crawler.signals.send_catch_log(day_completed, listing_date=DAY)
+    written = next(r for _, r in results if isinstance(r, dict))
+    papers = pq.read_table(tmp_path / "papers" / "date=2025-09-29" / "part-0.parquet")
+    assert written["papers"] == papers.num_rows == len(records)  # the broken copy went to rejects
+    rejects = pq.read_table(tmp_path / "rejects" / "date=2025-09-29" / "part-0.parquet").to_pylist()
+    assert sorted(r["reason"] for r in rejects) == ["entry_not_an_object", "schema_violation"]
+    assert next(r for r in rejects if r["reason"] == "schema_violation")["arxiv_id"] == records[1]["arxiv_id"]
+    assert papers.column("listing_date").to_pylist()[0] == DAY
+    assert crawler.stats.get_value("hfpapers/days_written") == 1
+
+
+def test_each_crawl_adds_its_own_ratings_file(tmp_path: Path) -> None:
+    snapshots = []
+    for more in (0, 5):
+        crawler = crawler_with(HFPAPERS_DATA_DIR=str(tmp_path))
+        rows = [
+            TableRow("ratings", {c: r[c] for c in RATED_COLUMNS} | {"upvotes": r["upvotes"] + more}, DAY)
+            for r in real_rows()
+        ]
+        _, _, pipelines = run_pipelines(crawler, rows)
+        crawler.signals.send_catch_log(day_completed, listing_date=DAY)
+        del pipelines
+        files = sorted((tmp_path / "ratings" / "date=2025-09-29").glob("*.parquet"))
+        snapshots.append({f.name: f.read_bytes() for f in files})
+    first, second = snapshots
+    assert len(first) == 1 and len(second) == 2
+    assert all(second[name] == content for name, content in first.items())  # never rewritten
+    totals = sorted(
+        sum(pq.read_table(tmp_path / "ratings" / "date=2025-09-29" / n)["upvotes"].to_pylist())
+        for n in second
+    )
+    assert totals[1] - totals[0] == 5 * len(real_rows())
+
+
+def test_an_unknown_table_is_refused() -> None:
+    crawler = crawler_with()
+    with pytest.raises(ValueError, match="unknown table"):
+        from pipelines.write import partition_dir
+
+        partition_dir(Path("data"), "../../etc", DAY)
+    assert (
+        ValidatePipeline.from_crawler(crawler)
+        .process_item(TableRow("nonsense", {"arxiv_id": "2509.00001"}, DAY))
+        .table
+        == "rejects"
+    )
