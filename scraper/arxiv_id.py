@@ -1,20 +1,24 @@
 """arXiv identifiers: the one place that says what an id looks like.
 
 Hugging Face lists ids without a version: new style `2501.11120` (4+4 digits until 2014, 4+5 since),
-old style `hep-th/9901001` (archive, optional subject class, 7 digits). arXiv pages and the API add
-`vN`.
+old style `hep-th/9901001` (archive, optional subject class such as `math.AG`, 7 digits). arXiv
+pages and the API add `vN`. Everything that recognises an id — in a list entry, a URL, a page, a
+reference — builds its pattern from `ID` below.
 """
 
 from __future__ import annotations
 
 import re
 
-_BARE = r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})"
+#: The grammar of a bare id, to embed in a larger pattern (no groups of its own).
+ID = r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})"
+#: A version suffix (group: the number).
+VERSION = r"v(\d+)"
 
 #: An id as HF lists it (no version).
-ARXIV_ID = re.compile(rf"^{_BARE}$")
+ARXIV_ID = re.compile(rf"^{ID}$")
 #: An id with an optional version suffix, as arXiv URLs and the API use it.
-VERSIONED_ARXIV_ID = re.compile(rf"^{_BARE}(?:v\d+)?$")
+VERSIONED_ARXIV_ID = re.compile(rf"^{ID}(?:v\d+)?$")
 
 
 def is_arxiv_id(value: object) -> bool:

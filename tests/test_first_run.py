@@ -73,6 +73,15 @@ BAD_INPUT = [
     (["-a", "start=2000-01-01", "-a", "end=2025-09-30"], "first Daily Papers list (2023-05-04)"),
     (["-s", "HFPAPERS_ARXIV=flase"], "HFPAPERS_ARXIV='flase' is not a boolean"),
     (["-s", "HFPAPERS_ARXIV_BATCH=0"], "HFPAPERS_ARXIV_BATCH='0' is not a whole number"),
+    # pages × page size must stay within listing_rank (int16): no row may be lost to a narrow type
+    (
+        ["-s", "HFPAPERS_MAX_LIST_PAGES=1000"],
+        "HFPAPERS_MAX_LIST_PAGES='1000' is not a whole number from 1 to 300",
+    ),
+    (
+        ["-s", "HFPAPERS_LIST_PAGE_SIZE=101"],
+        "HFPAPERS_LIST_PAGE_SIZE='101' is not a whole number from 1 to 100",
+    ),
     (["-s", "HFPAPERS_REFRESH_DAYS=400"], "HFPAPERS_REFRESH_DAYS='400'"),
     (["-s", "HFPAPERS_ARXV=false"], "unknown setting -s HFPAPERS_ARXV"),
     (["-s", "HFPAPERS_LISTING_PATH=/papers"], "HFPAPERS_LISTING_PATH"),

@@ -24,7 +24,9 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
-ARXIV_PAGE = re.compile(r"/(?:html|abs)/(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?/?$")
+from scraper.arxiv_id import ID as ID_GRAMMAR
+
+ARXIV_PAGE = re.compile(rf"/(?:html|abs)/{ID_GRAMMAR}(?P<version>v\d+)?/?$")
 # What arXiv's "not (yet) a real page" answers say: the 2026 stub (`<h1>No HTML for '<id>'</h1>`,
 # tests/fixtures/arxiv_stub/), its older wording, ar5iv's, and a failed LaTeXML conversion.
 NOT_FINAL = (

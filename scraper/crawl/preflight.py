@@ -98,6 +98,11 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "HFPAPERS_MAX_CRAWL_DELAY": _number(float, 0, 3600),
     "HFPAPERS_MISSING_HTML_TTL": _number(int, 0, 10 * 365 * 86400),
     "HFPAPERS_TEST_WRITE_PAUSE": _write_pause,
+    # HF serves at most 100 per page; pages × page size stays within `listing_rank` (int16), so no
+    # rank can ever break the schema: a longer day fails loudly instead.
+    "HFPAPERS_LIST_PAGE_SIZE": _number(int, 1, 100),
+    "HFPAPERS_MAX_LIST_PAGES": _number(int, 1, 300),
+    "HFPAPERS_MAX_LIST_BYTES": _number(int, 1024, 1024**3),
 }
 
 

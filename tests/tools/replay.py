@@ -74,9 +74,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
+from scraper.arxiv_id import VERSIONED_ARXIV_ID
+
 ATOM = "http://www.w3.org/2005/Atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
-ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 
 
 @dataclass
@@ -432,7 +433,7 @@ class FixtureStore:
             exact = self.find(*(f"arxiv_api/idlist_{name}{s}.xml" for s in ("", "_empty", "_oldstyle")))
         if exact is not None:
             return Reply(200, exact.read_bytes(), atom_type)
-        if any(not ARXIV_ID.match(i) for i in ids):
+        if any(not VERSIONED_ARXIV_ID.match(i) for i in ids):
             error = self.find("arxiv_api/idlist_abc_http400_error.xml")
             return Reply(400, error.read_bytes() if error else b"", atom_type)
         return Reply(200, self._assembled_feed(ids), atom_type)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scraper.arxiv_id import ID as ID_GRAMMAR
 from scraper.parsers.errors import ParseError
 
 from .dom import DIV, node_text, space_breaks
@@ -79,10 +80,10 @@ def _cc(code: str, ver: str) -> tuple[str, str, bool]:
 # --------------------------------------------------------------------------------------------
 # Page identity
 
-_ID_VERSION = re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})v(\d+)", re.I)
+_ID_VERSION = re.compile(rf"({ID_GRAMMAR})v(\d+)", re.I)
 _GENERATOR = re.compile(rb"by LaTeXML( oxide)? \(version ([0-9][0-9A-Za-z.\-]*)\)")
 _WATERMARK = re.compile(rb"arXiv:([^\s<>\[]+?)v(\d+)\s*\[([^\]<>]+)\]\s*(\d{1,2} \w{3} \d{4})?")
-_STUB_ID = re.compile(rb"No HTML for '(\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z.-]*/\d{7}(?:v\d+)?)'", re.I)
+_STUB_ID = re.compile(rf"No HTML for '({ID_GRAMMAR}(?:v\d+)?)'".encode(), re.I)
 # arXiv's "no HTML" answers (200 or 404): the 2026 stub (tests/fixtures/arxiv_stub/, `<h1>No HTML
 # for '<id>'</h1>` + "HTML is not available for the source"), the older wording, ar5iv's.
 _NO_HTML_MARKERS = (
@@ -112,7 +113,7 @@ def id_version(*candidates: str | None) -> tuple[str | None, int | None]:
 
 
 def bare_id(url: str) -> str | None:
-    m = re.search(r"/(?:html|abs|pdf)/(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})", url or "", re.I)
+    m = re.search(rf"/(?:html|abs|pdf)/({ID_GRAMMAR})", url or "", re.I)
     return m.group(1) if m else None
 
 

@@ -7,6 +7,8 @@ import re
 
 from selectolax.lexbor import LexborNode
 
+from scraper.arxiv_id import ID as ID_GRAMMAR
+
 from .dom import SUP, A, class_attr, css_class_set, css_classes_of_classed, is_under, node_text
 
 _FOOTNOTE_ROLES = ("ltx_role_footnote", "ltx_role_footnotetext")
@@ -62,7 +64,7 @@ def pull_notes(notes: list[LexborNode]) -> tuple[list[dict], list[dict]]:
 
 _ARXIV_REF = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf|html)/|arXiv:\s*|arXiv\s+preprint\s+)"
-    r"(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?",
+    rf"({ID_GRAMMAR})(?:v\d+)?",
     re.I,
 )
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
