@@ -250,31 +250,31 @@ class ParquetWriterPipeline:
         joins = {name: assemble_joined(name, tables.get(name, [])) for name in JOINED}
         for table in TABLES:
             rows = tables.get(table, [])
-            if table in APPEND_ONLY:
-                if rows:
-                    data = assemble(table, rows)
-                    path = write_partition(
-                        self.root, table, listing_date, data, name=snapshot_name(self.run_id)
-                    )
-                    written[table] = data.num_rows
-                    logger.info("added %s (%d rows)", path, data.num_rows)
-                continue  # never removed nor rewritten: its history is the point
-            if rows:
-                data = assemble(table, rows)
-                for name, (into, key) in JOIN_INTO.items():
-                    if into == table and joins[name].num_rows:
-                        data = join_by_key(data, joins[name], key)
-                if table == "papers":
-                    data = versioned_html_urls(data)
-                path = write_partition(
-                    self.root, table, listing_date, data, self._pause_before_replace(table, listing_date)
-                )
-                written[table] = data.num_rows
-                logger.info("wrote %s (%d rows)", path, data.num_rows)
-                if self.stats:
-                    self.stats.inc_value(stats.ROWS + table, data.num_rows)
-            elif remove_partition(self.root, table, listing_date):
-                logger.warning("%s: no %s rows this time; removed its old partition", listing_date, table)
+            if not rows:
+                # An append-only table keeps its history; any other loses what this crawl lacks.
+                if table not in APPEND_ONLY and remove_partition(self.root, table, listing_date):
+                    logger.warning("%s: no %s rows this time; removed its old partition", listing_date, table)
+                continue
+            data = assemble(table, rows)
+            for name, (into, key) in JOIN_INTO.items():
+                if into == table and joins[name].num_rows:
+                    data = join_by_key(data, joins[name], key)
+            if table == "papers":
+                data = versioned_html_urls(data)
+            # Append-only tables get one more file per crawl; the others' one file is replaced.
+            file_name = snapshot_name(self.run_id) if table in APPEND_ONLY else PART_NAME
+            path = write_partition(
+                self.root,
+                table,
+                listing_date,
+                data,
+                self._pause_before_replace(table, listing_date),
+                file_name,
+            )
+            written[table] = data.num_rows
+            logger.info("wrote %s (%d rows)", path, data.num_rows)
+            if self.stats:
+                self.stats.inc_value(stats.ROWS + table, data.num_rows)
         if self.stats and written:
             self.stats.inc_value(DAYS_WRITTEN)
         return written

@@ -42,8 +42,7 @@ class PagedList:
     """The entries of one day's list, page by page, without repeats."""
 
     entries: list[Any] = field(default_factory=list)
-    ids: set[str] = field(default_factory=set)
-    page_url: dict[str, str] = field(default_factory=dict)  # arxiv_id -> URL of the page that had it
+    page_url: dict[str, str] = field(default_factory=dict)  # each id seen -> URL of the page it was on
     pages: int = 0
     repeated: int = 0  # entries whose id an earlier page already had (the list moved while paging)
 
@@ -54,11 +53,10 @@ class PagedList:
         new = 0
         for entry in entries:
             arxiv_id = entry_id(entry)
-            if arxiv_id is not None and arxiv_id in self.ids:
+            if arxiv_id is not None and arxiv_id in self.page_url:
                 self.repeated += 1
                 continue
             if arxiv_id is not None:
-                self.ids.add(arxiv_id)
                 self.page_url[arxiv_id] = url
                 new += 1
             self.entries.append(entry)

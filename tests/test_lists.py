@@ -62,6 +62,20 @@ def ratings(data_dir: Path, day: str) -> pd.DataFrame:
     return pd.concat([pq.read_table(f).to_pandas().assign(file=f.name) for f in files])
 
 
+def crawl_served_day(tmp_path: Path, answer: list | bytes, settings: dict | None = None, **replay_options):
+    """Serve `answer` as BIG_DAY's list and crawl that day once (HF only) into tmp_path/data;
+    return the crawl's result and the replay server's record of requests."""
+    serve_day(tmp_path / "overlay", BIG_DAY, answer)
+    server, replay = start_replay(tmp_path, overlay=tmp_path / "overlay", **replay_options)
+    try:
+        result = run_crawl(
+            replay, tmp_path / "data", f"date={BIG_DAY}", settings={**NO_ARXIV, **(settings or {})}
+        )
+    finally:
+        server.shutdown()
+    return result, replay
+
+
 def data_files(data_dir: Path, day: str) -> dict[str, bytes]:
     """Every data partition file of `day` (rejects aside: they record each crawl's problems)."""
     return {
@@ -132,15 +146,9 @@ def test_a_day_of_130_papers_is_written_whole_then_grows_to_140(tmp_path: Path) 
 
 
 def test_a_server_that_pages_smaller_than_asked_still_gives_the_whole_day(tmp_path: Path) -> None:
-    overlay, data = tmp_path / "overlay", tmp_path / "data"
-    serve_day(overlay, BIG_DAY, real_entries(130))
-    server, replay = start_replay(tmp_path, overlay=overlay, page_cap=50)
-    try:
-        result = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
-    finally:
-        server.shutdown()
+    result, replay = crawl_served_day(tmp_path, real_entries(130), page_cap=50)
     assert result.returncode == 0, result.log[-3000:]
-    assert len(pd.read_parquet(data / "papers" / f"date={BIG_DAY}")) == 130
+    assert len(pd.read_parquet(tmp_path / "data" / "papers" / f"date={BIG_DAY}")) == 130
     # 50 + 50 + 30 (a short page is not the end) + the empty page that is
     assert len(list_requests(replay, BIG_DAY)) == 4
 
@@ -252,13 +260,8 @@ def test_unusable_entries_fail_the_day_and_are_not_journaled(tmp_path: Path) -> 
     `rejects`, and a resumed job tries the day again."""
     entries: list = real_entries(18)
     entries += [repr(e) for e in real_entries(17, skip=18)]
-    overlay, data, job = tmp_path / "overlay", tmp_path / "data", tmp_path / "job"
-    serve_day(overlay, BIG_DAY, entries)
-    server, replay = start_replay(tmp_path, overlay=overlay)
-    try:
-        result = run_crawl(replay, data, f"date={BIG_DAY}", settings={**NO_ARXIV, "JOBDIR": str(job)})
-    finally:
-        server.shutdown()
+    data, job = tmp_path / "data", tmp_path / "job"
+    result, _ = crawl_served_day(tmp_path, entries, settings={"JOBDIR": str(job)})
     assert result.returncode == 1, result.log[-3000:]
     assert not (data / "papers").exists()
     rejects = pd.read_parquet(data / "rejects" / f"date={BIG_DAY}")
@@ -271,13 +274,8 @@ def test_ids_that_are_not_arxiv_ids_go_to_rejects_only(tmp_path: Path) -> None:
     entries = real_entries(20)
     bad = json.loads(json.dumps(entries[:2]))
     bad[0]["paper"]["id"], bad[1]["paper"]["id"] = "../../x", "2507.0000\n1"
-    overlay, data = tmp_path / "overlay", tmp_path / "data"
-    serve_day(overlay, BIG_DAY, entries + bad)
-    server, replay = start_replay(tmp_path, overlay=overlay)
-    try:
-        result = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
-    finally:
-        server.shutdown()
+    result, _ = crawl_served_day(tmp_path, entries + bad)
+    data = tmp_path / "data"
     assert result.returncode == 0, result.log[-3000:]
     papers = pd.read_parquet(data / "papers")
     assert len(papers) == 20 and not {"../../x", "2507.0000\n1"} & set(papers["arxiv_id"])
@@ -294,16 +292,10 @@ def test_an_oversized_list_fails_the_day_loudly(tmp_path: Path) -> None:
     entries = real_entries(20)
     for entry in entries:
         entry["paper"]["summary"] = "x" * (1024 * 1024)
-    overlay, data = tmp_path / "overlay", tmp_path / "data"
-    serve_day(overlay, BIG_DAY, entries)
-    server, replay = start_replay(tmp_path, overlay=overlay)
-    try:
-        result = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
-    finally:
-        server.shutdown()
+    result, _ = crawl_served_day(tmp_path, entries)
     assert result.returncode == 1, result.log[-3000:]
     assert "larger than download max size" in result.log
-    assert not (data / "papers").exists()
+    assert not (tmp_path / "data" / "papers").exists()
 
 
 def test_judge_thresholds() -> None:

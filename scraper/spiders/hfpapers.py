@@ -150,7 +150,7 @@ class HfPapersSpider(ArxivRoutes):
                 self.days.fail(
                     asked,
                     f"the list goes on past {page + 1} pages "
-                    f"({len(self.days.pages.ids)} papers so far); not trusted",
+                    f"({len(self.days.pages.page_url)} papers so far); not trusted",
                 )
                 logger.error("%s: %s (%s)", asked, self.days.failure, response.url)
                 yield Reject(asked, response.url, "list_too_long", self.days.failure or "", "papers")
