@@ -45,6 +45,8 @@ from tests.tools.replay import replay_settings, serve  # noqa: E402
 
 TABLES = ("papers", "fulltext", "metrics", "claims", "ratings", "rejects")
 MARKER = "_demo"  # a folder inside the output that says "written by hfpapers-demo"
+# What a fresh clone's data/ holds before any crawl (git keeps the empty folder with these): not data.
+PLACEHOLDERS = frozenset({".gitkeep", "README.md"})
 LOG_LINE = re.compile(r"^\S+ \S+ \[[^\]]+\] (\w+): (.*)$")  # Scrapy's default LOG_FORMAT
 SHOWN_LOG_LINES = ("backfill: ", "no Daily Papers list", "] ERROR: ")  # echoed from the crawl's log
 
@@ -76,7 +78,8 @@ def check_out_dir(out: Path) -> None:
     """Refuse to write replayed data over a real crawl's output."""
     if out.exists() and not out.is_dir():
         raise DemoError(f"{out} is a file; --out wants a folder", code=2)
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_dir():
+    holds_data = out.is_dir() and any(p.name not in PLACEHOLDERS for p in out.iterdir())
+    if holds_data and not (out / MARKER).is_dir():
         raise DemoError(
             f"{out} is not empty and not an earlier demo's output; give --out a new folder", code=2
         )

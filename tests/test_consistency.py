@@ -63,11 +63,13 @@ def test_organization_is_documented_from_the_first_day_it_is_set() -> None:
     assert with_organization[0] == "2025-09-29"  # set there from `submitterOrganization`
     assert "2025-09-29" in description_of(DECLARED["papers"].field("organization"))
     assert "`organization` since 2025-09-29" in (ROOT / "README.md").read_text()
+    assert "`organization` since 2025-09-29" in (ROOT / "docs" / "tables.md").read_text()
 
 
 def test_the_source_notes_are_in_the_repository() -> None:
     notes = ROOT / "docs" / "sources.md"
     assert notes.read_text().count("## ") >= 6
-    for path in (ROOT / "README.md", FIXTURES / "MANIFEST.md", *sorted((ROOT / "scraper").rglob("*.py"))):
+    documents = (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), FIXTURES / "MANIFEST.md")
+    for path in (*documents, *sorted((ROOT / "scraper").rglob("*.py"))):
         assert "../shared" not in path.read_text(), path
-    assert "`docs/sources.md`" in (ROOT / "README.md").read_text()
+    assert "](docs/sources.md)" in (ROOT / "README.md").read_text()

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.crawl
 
 DAY = "2025-10-02"  # the day with real arXiv pages
 BUSY_DAY = "2025-09-30"  # 50 papers, with ties on upvotes
-README = (ROOT / "README.md").read_text()
+DIGEST_DOC = (ROOT / "docs" / "digest.md").read_text()
 DIGEST_SCRIPT = Path(sys.executable).parent / "hfpapers-digest"
 
 
@@ -121,7 +121,7 @@ def test_star_rating_follows_the_documented_rule(capsys, data_dir: Path) -> None
         p = place[block_url(block)]
         stars = 3 if p <= max(1, math.ceil(known / 10)) else 2 if p <= math.ceil(known / 2) else 1
         assert f"- **Rating:** {'★' * stars} ({stars} of 3)" in block, block
-    assert "★★★ top 10% of its listing day by upvotes" in README  # the rule is documented
+    assert "★★★ top 10% of its listing day by upvotes" in DIGEST_DOC  # the rule is documented
 
 
 def test_top_keeps_the_best_n(capsys, data_dir: Path) -> None:
@@ -370,26 +370,11 @@ def test_bench_runs_on_a_small_synthetic_span(capsys, data_dir: Path) -> None:
         assert label in out
 
 
-# -- README ----------------------------------------------------------------------------------------
+# -- docs/digest.md ----------------------------------------------------------------------------------------
 
 
-def readme_digest_section() -> str:
-    """The README's "## Digest" section, up to the next "## " heading outside a code block (the
-    Markdown excerpt in it has "## " lines of its own)."""
-    lines, inside, fenced = [], False, False
-    for line in README.splitlines():
-        if line.startswith("```"):
-            fenced = not fenced
-        if not fenced and line.startswith("## "):
-            inside = line == "## Digest"
-            continue
-        if inside:
-            lines.append(line)
-    return "\n".join(lines) + "\n"
-
-
-def test_readme_digest_commands_run_and_its_excerpt_is_real(data_dir: Path, tmp_path: Path) -> None:
-    section = readme_digest_section()
+def test_documented_digest_commands_run_and_the_excerpt_is_real(data_dir: Path, tmp_path: Path) -> None:
+    section = DIGEST_DOC
     commands = [line.split("#", 1)[0].strip() for block in re.findall(r"```bash\n(.*?)```", section, re.S)
                 for line in block.splitlines() if line.startswith("hfpapers-digest")]  # fmt: skip
     formats = {re.search(r"--format (\w+)", c)[1] if "--format" in c else "md" for c in commands}
@@ -404,7 +389,7 @@ def test_readme_digest_commands_run_and_its_excerpt_is_real(data_dir: Path, tmp_
         outputs[command] = proc.stdout
     excerpt = re.search(r"```markdown\n(.*?)```", section, re.S)[1]
     source = re.search(r"<!-- excerpt of: (.*?) -->", section)[1]
-    assert source in outputs, f"the excerpt's command {source!r} is not among the README's commands"
+    assert source in outputs, f"the excerpt's command {source!r} is not among docs/digest.md's commands"
     assert excerpt in outputs[source], (
-        f"regenerate the README excerpt; `{source}` now prints:\n{outputs[source]}"
+        f"regenerate the excerpt in docs/digest.md; `{source}` now prints:\n{outputs[source]}"
     )
