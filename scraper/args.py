@@ -11,7 +11,7 @@ from scraper.dates import parse_day
 SOURCES = ("api", "html")
 MAX_REFRESH_DAYS = 365
 # The spider's `-a` names; anything else (a typo such as `Date=`) would otherwise be ignored silently.
-SPIDER_ARGUMENTS = ("date", "start", "end", "source", "refresh")
+SPIDER_ARGUMENTS = ("date", "start", "end", "source", "refresh", "accept_shrunk")
 # The first Hugging Face Daily Papers list (docs/sources.md §2): earlier days cannot have one.
 FIRST_LIST_DAY = date(2023, 5, 4)
 
@@ -29,6 +29,9 @@ class RunPlan:
     # Undated crawls only: how many calendar days before the latest listing day are crawled again
     # (their lists grow and their upvotes climb after the day). None: the HFPAPERS_REFRESH_DAYS setting.
     refresh_days: int | None = None
+    # The maintainer confirmed that these days' lists really lost papers (scraper/daylist.py): a
+    # list lacking more than a few written papers may replace the day.
+    accept_shrunk: bool = False
 
     @property
     def label(self) -> str:
@@ -75,6 +78,22 @@ def _parse_refresh(value: str | None) -> int | None:
     return int(text)
 
 
+_YES, _NO = ("yes", "true", "1"), ("no", "false", "0")
+
+
+def _parse_accept_shrunk(value: str | None, dated: bool) -> bool:
+    if value is None:
+        return False
+    text = str(value).strip().lower()
+    if text not in _YES + _NO:
+        raise ArgumentError(f"accept_shrunk={value!r} is not yes or no")
+    if text in _YES and not dated:
+        raise ArgumentError(
+            "accept_shrunk=yes goes with date=… or start=…/end=…: name the days whose lists really shrank"
+        )
+    return text in _YES
+
+
 def plan_run(
     date: str | None = None,
     start: str | None = None,
@@ -82,8 +101,22 @@ def plan_run(
     source: str | None = None,
     today: date | None = None,
     refresh: str | None = None,
+    accept_shrunk: str | None = None,
 ) -> RunPlan:
     """Validate the spider's arguments and return what to crawl; raise ArgumentError otherwise."""
+    plan = _plan_days(date, start, end, source, today, refresh)
+    shrunk = _parse_accept_shrunk(accept_shrunk, dated=plan.days is not None)
+    return RunPlan(plan.days, plan.source, plan.refresh_days, shrunk) if shrunk else plan
+
+
+def _plan_days(
+    date: str | None,
+    start: str | None,
+    end: str | None,
+    source: str | None,
+    today: date | None,
+    refresh: str | None,
+) -> RunPlan:
     today = today or datetime.now(UTC).date()
     source = (source or "api").strip().lower()
     if source not in SOURCES:

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import re
 
-#: The grammar of a bare id, to embed in a larger pattern (no groups of its own).
-ID = r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})"
-#: A version suffix (group: the number).
-VERSION = r"v(\d+)"
-
+#: The grammar of a bare id, to embed in a larger pattern (no groups of its own). ASCII digits only:
+#: `\d` would also take `２５０１.０００１２` (full-width) and Arabic-Indic digits, whichever pattern
+#: embeds it.
+ID = r"(?:[0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})"
 #: An id as HF lists it (no version).
 ARXIV_ID = re.compile(rf"^{ID}$")
 #: An id with an optional version suffix, as arXiv URLs and the API use it.
-VERSIONED_ARXIV_ID = re.compile(rf"^{ID}(?:v\d+)?$")
+VERSIONED_ARXIV_ID = re.compile(rf"^{ID}(?:v[0-9]+)?$")
 
 
 def is_arxiv_id(value: object) -> bool:

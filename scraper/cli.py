@@ -1,6 +1,7 @@
 """`hfpapers-parse FILE [--kind KIND] [--table metrics|claims]`: parse one saved response and print
 what the crawl would make of it, one JSON line per record — the tool to reach for when a page parses
-wrong. Exit 2 with one line on stderr when the file cannot be parsed."""
+wrong. Exit 2 with one line on stderr when the file cannot be parsed; 1 when a parser fails
+unexpectedly (a bug: one line, no traceback)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,10 @@ def _daily(daily: Any, url: str) -> Parsed:
     rejects = [
         (reason, f"entry {arxiv_id or '(no id)'} {_preview(raw)}") for arxiv_id, reason, raw in daily.rejects
     ]
+    for paper in papers:  # values kept out of their column (the row keeps them in `invalid_values`)
+        for where, found in json.loads(paper.get("invalid_values") or "{}").items():
+            what = f"{paper['arxiv_id']} {where}={_preview(found['raw'])} ({found['reason']})"
+            rejects.append(("invalid_value", what))
     return Parsed(papers, {"claims": claims}, rejects, len(daily.records) + len(daily.rejects))
 
 
@@ -182,6 +187,13 @@ def parse_main(argv: list[str] | None = None) -> int:
         parsed = KINDS[kind](body, args.url or str(args.file))
     except ParseError as exc:
         return _fail(args.file, f"{exc.kind}: {exc.reason}" + (f": {exc.detail}" if exc.detail else ""))
+    except Exception as exc:  # a parser bug: one line that says so, never a traceback
+        print(
+            f"hfpapers-parse: {args.file}: the {kind} parser failed ({type(exc).__name__}: {exc}); "
+            "please report it with this file",
+            file=sys.stderr,
+        )
+        return 1
     if parsed.entries and not parsed.records:  # a list whose every entry was kept out
         reasons = Counter(reason for reason, _ in parsed.rejects)
         summary = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())

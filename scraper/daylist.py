@@ -6,14 +6,16 @@ earlier page — not merely when a page is shorter than asked, since a server th
 below our `limit` would cut the day again.
 
 Before a day's partitions are replaced, its new list is judged against what is already written: an
-empty answer, a list of mostly unusable entries, or a list that lost most of the papers already
-written for the day is *suspicious* — the day counts as failed and its partitions stay as they were.
-A paper that really left the list (seen: 38 → 37 papers two days later) leaves the day's `papers`;
-the verdict names it so the spider can log it.
+empty answer, a list of mostly unusable entries, or a list that lost more than a few of the papers
+already written for the day is *suspicious* — the day counts as failed and its partitions stay as
+they were. A paper that really left the list (seen: 38 → 37 papers two days later) leaves the day's
+`papers`; the verdict names it so the spider can log it. A list that really shrank more than that is
+accepted only when the maintainer says so for the days of that run (`-a accept_shrunk=yes`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,9 +25,17 @@ from scraper.parsers.hf_daily_api import DailyList, entries_to_daily_list
 # A list with more than this share of unusable entries (not objects, no paper, no arXiv id) is not
 # trusted: archives have served lists of Python repr() strings instead of objects.
 MAX_UNUSABLE_SHARE = 0.2
-# A new list holding fewer than this share of the papers already written for the day is not trusted
-# to replace them (papers do leave lists, but one or two, not most of them).
-MIN_KEPT_SHARE = 0.5
+# How many of a day's written papers a new list may lack and still replace the day: papers do leave
+# lists, but one at a time (every recorded re-capture of a day lost 0 or 1: 2026-05-08 went 38 -> 37,
+# the three captures of 2026-02-27 kept all 28, 2024-08-01 kept its 11 and grew to 13). So at most
+# MAX_LEFT papers, or MAX_LEFT_SHARE of a large day (7 of 130), whichever is more.
+MAX_LEFT = 3
+MAX_LEFT_SHARE = 0.05
+
+
+def allowed_to_leave(written: int) -> int:
+    """How many of `written` papers a day's new list may lack and still be trusted."""
+    return max(MAX_LEFT, math.ceil(MAX_LEFT_SHARE * written))
 
 
 def entry_id(entry: Any) -> str | None:
@@ -78,8 +88,9 @@ class Verdict:
         return self.problem is None
 
 
-def judge(daily: DailyList, written: set[str]) -> Verdict:
-    """Judge a complete list against the ids already written for its day (`papers` partition)."""
+def judge(daily: DailyList, written: set[str], accept_shrunk: bool = False) -> Verdict:
+    """Judge a complete list against the ids already written for its day (`papers` partition).
+    `accept_shrunk`: the maintainer confirmed that the day's list really lost papers."""
     usable, unusable = len(daily.records), len(daily.rejects)
     total = usable + unusable
     if total == 0:
@@ -92,10 +103,12 @@ def judge(daily: DailyList, written: set[str]) -> Verdict:
             f"{MAX_UNUSABLE_SHARE:.0%}); the answer is not trusted"
         )
     new_ids = {record["arxiv_id"] for record in daily.records}
-    kept = len(written & new_ids)
-    if written and kept < MIN_KEPT_SHARE * len(written):
+    left = tuple(sorted(written - new_ids))
+    if len(left) > allowed_to_leave(len(written)) and not accept_shrunk:
         return Verdict(
-            f"the list holds only {kept} of the {len(written)} papers already written "
-            f"(and {usable - kept} new ones); the answer is not trusted"
+            f"the list lacks {len(left)} of the {len(written)} papers already written (at most "
+            f"{allowed_to_leave(len(written))} may leave a day); the answer is not trusted — if the list "
+            "really shrank, crawl the day again with -a accept_shrunk=yes",
+            left,
         )
-    return Verdict(left=tuple(sorted(written - new_ids)))
+    return Verdict(left=left)

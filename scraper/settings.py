@@ -25,8 +25,10 @@ HFPAPERS_REFRESH_DAYS = 14
 HFPAPERS_DATA_DIR = "data"
 
 # -- politeness ----------------------------------------------------------------------------------
-# Identify the crawler; set HFPAPERS_CONTACT (env or -s) to a URL or e-mail where you can be reached.
+# Identify the crawler; HFPAPERS_CONTACT (-s, or the environment variable of that name) adds a URL or
+# e-mail where you can be reached: `scrapy crawl` puts it into the User-Agent (scraper/commands/crawl.py).
 USER_AGENT = "hfpapers/0.1 (+https://github.com/hfpapers/hfpapers; research dataset crawler)"
+HFPAPERS_CONTACT = os.environ.get("HFPAPERS_CONTACT", "")
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -86,12 +88,13 @@ ITEM_PIPELINES = {
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
+# No way into a running crawl: the telnet console and Scrapy 2.19's RemoteControl (a localhost HTTP
+# server that runs Python for whoever holds its token, which it writes to a file under the user's
+# home and leaves behind when the crawl is killed) stay off.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
     "scraper.crawl.run_report.RunReport": 500,
     "scraper.crawl.crawl_delay.CrawlDelay": 510,
     "scrapy.extensions.spiderstate.SpiderState": None,  # see "resume" above
 }
-
-if os.environ.get("HFPAPERS_CONTACT"):
-    USER_AGENT = f"{USER_AGENT[:-1]}; contact: {os.environ['HFPAPERS_CONTACT']})"

@@ -106,11 +106,19 @@ CRAWL_ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
 
 def run_crawl(
-    replay: Replay, data_dir: Path, *args: str, settings: dict | None = None, timeout: int = 300
+    replay: Replay,
+    data_dir: Path,
+    *args: str,
+    settings: dict | None = None,
+    timeout: int = 300,
+    env: dict | None = None,
 ) -> CrawlResult:
-    """`scrapy crawl hfpapers -a …` in a subprocess against `replay`, writing to `data_dir`."""
+    """`scrapy crawl hfpapers -a …` in a subprocess against `replay`, writing to `data_dir`; `env`
+    adds to (or replaces) environment variables."""
     cmd = crawl_command(replay, data_dir, *args, settings=settings)
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=CRAWL_ENV)
+    proc = subprocess.run(
+        cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env={**CRAWL_ENV, **(env or {})}
+    )
     return CrawlResult(proc.returncode, proc.stdout + proc.stderr, data_dir)
 
 

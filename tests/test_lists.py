@@ -18,9 +18,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from scraper.daylist import MAX_UNUSABLE_SHARE, PagedList, judge
+from scraper.daylist import MAX_UNUSABLE_SHARE, PagedList, allowed_to_leave, judge
 from scraper.parsers.hf_daily_api import entries_to_daily_list
-from tests.conftest import FIXTURES, run_crawl, start_replay
+from tests.conftest import FIXTURES, CrawlResult, run_crawl, start_replay
 
 pytestmark = pytest.mark.crawl
 
@@ -62,18 +62,29 @@ def ratings(data_dir: Path, day: str) -> pd.DataFrame:
     return pd.concat([pq.read_table(f).to_pandas().assign(file=f.name) for f in files])
 
 
-def crawl_served_day(tmp_path: Path, answer: list | bytes, settings: dict | None = None, **replay_options):
+def crawl_served_day(
+    tmp_path: Path, answer: list | bytes, settings: dict | None = None, accept: bool = False, **replay_options
+):
     """Serve `answer` as BIG_DAY's list and crawl that day once (HF only) into tmp_path/data;
-    return the crawl's result and the replay server's record of requests."""
+    return the crawl's result and the replay server's record of requests. `accept`: the crawl is
+    told the day's list really shrank (`-a accept_shrunk=yes`)."""
     serve_day(tmp_path / "overlay", BIG_DAY, answer)
     server, replay = start_replay(tmp_path, overlay=tmp_path / "overlay", **replay_options)
+    args = [f"date={BIG_DAY}", *(["accept_shrunk=yes"] if accept else [])]
     try:
-        result = run_crawl(
-            replay, tmp_path / "data", f"date={BIG_DAY}", settings={**NO_ARXIV, **(settings or {})}
-        )
+        result = run_crawl(replay, tmp_path / "data", *args, settings={**NO_ARXIV, **(settings or {})})
     finally:
         server.shutdown()
     return result, replay
+
+
+def run_crawl_args(tmp_path: Path, *args: str) -> CrawlResult:
+    """A crawl with these `-a` arguments against a replay server of the recordings."""
+    server, replay = start_replay(tmp_path)
+    try:
+        return run_crawl(replay, tmp_path / "data", *args, settings=NO_ARXIV)
+    finally:
+        server.shutdown()
 
 
 def data_files(data_dir: Path, day: str) -> dict[str, bytes]:
@@ -224,6 +235,8 @@ def _crawl_twice(tmp_path: Path, first: list, second: list | bytes):
         pytest.param([], id="empty-list"),
         pytest.param("repr", id="non-object-entries"),
         pytest.param("few", id="most-papers-gone"),
+        pytest.param("half", id="half-the-papers-gone"),
+        pytest.param("four", id="four-of-30-gone"),
     ],
 )
 def test_a_bad_answer_leaves_a_good_day_byte_identical(tmp_path: Path, answer) -> None:
@@ -232,6 +245,10 @@ def test_a_bad_answer_leaves_a_good_day_byte_identical(tmp_path: Path, answer) -
         answer = [repr(e) for e in entries]
     elif answer == "few":
         answer = entries[:5]
+    elif answer == "half":  # the rule used to be "fewer than half": 15 of 30 went through
+        answer = entries[:15]
+    elif answer == "four":  # one more than a list may lose (allowed_to_leave(30) == 3)
+        answer = entries[:26]
     before, after, bad, data = _crawl_twice(tmp_path, entries, answer)
     assert bad.returncode == 1, bad.log[-3000:]
     assert before and after == before
@@ -240,6 +257,46 @@ def test_a_bad_answer_leaves_a_good_day_byte_identical(tmp_path: Path, answer) -
         for line in bad.log.splitlines()
     )
     rejects = pd.read_parquet(data / "rejects" / f"date={BIG_DAY}")
+    assert "suspicious_list" in set(rejects["reason"])
+
+
+def test_a_list_that_really_shrank_is_accepted_when_the_maintainer_says_so(tmp_path: Path) -> None:
+    entries = real_entries(30)
+    _, _, refused, data = _crawl_twice(tmp_path / "first", entries, entries[:15])
+    assert refused.returncode == 1 and "-a accept_shrunk=yes" in refused.log
+    result, _ = crawl_served_day(tmp_path / "first", entries[:15], settings={}, accept=True)
+    assert result.returncode == 0, result.log[-3000:]
+    papers = pd.read_parquet(data / "papers" / f"date={BIG_DAY}")
+    assert sorted(papers["arxiv_id"]) == sorted(e["paper"]["id"] for e in entries[:15])
+    assert result.log.count("is no longer on the day's list") == 15
+
+
+def test_accepting_a_shrunk_list_wants_the_days_named(tmp_path: Path) -> None:
+    result = run_crawl_args(tmp_path, "accept_shrunk=yes")
+    assert result.returncode == 2
+    assert "accept_shrunk=yes goes with date=" in result.log.strip().splitlines()[-1]
+
+
+def test_an_undated_empty_answer_fails_the_refresh(tmp_path: Path) -> None:
+    """HF's undated answer names the latest day; an empty one cannot, so none of the refresh
+    window is crawled — exit 1, an ERROR line, a reject, whether or not days are written."""
+    entries = real_entries(12)
+    serve_day(tmp_path / "overlay", BIG_DAY, entries)
+    # Derived: an undated answer of `[]`, newer than the recorded undated capture.
+    serve_day(tmp_path / "overlay", "default-endpoint_2026-12-31_raw", [])
+    server, replay = start_replay(tmp_path, overlay=tmp_path / "overlay")
+    data = tmp_path / "data"
+    try:
+        written = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
+        assert written.returncode == 0, written.log[-3000:]
+        before = data_files(data, BIG_DAY)
+        result = run_crawl(replay, data, settings=NO_ARXIV)
+    finally:
+        server.shutdown()
+    assert result.returncode == 1, result.log[-3000:]
+    assert "undated list came back without papers" in result.log.strip().splitlines()[-1]
+    assert data_files(data, BIG_DAY) == before
+    rejects = pd.read_parquet(data / "rejects")
     assert "suspicious_list" in set(rejects["reason"])
 
 
@@ -308,6 +365,14 @@ def test_judge_thresholds() -> None:
     assert MAX_UNUSABLE_SHARE < 2 / 6 and not judge(entries_to_daily_list(mostly_bad, None), set()).ok
     left = judge(entries_to_daily_list(real_entries(9), None), ids)
     assert left.ok and len(left.left) == 1
+    # A list may lose a few papers (real lists lose one or two), never dozens.
+    assert allowed_to_leave(10) == allowed_to_leave(60) == 3 and allowed_to_leave(130) == 7
+    day = entries_to_daily_list(real_entries(30), None)
+    written = {r["arxiv_id"] for r in day.records}
+    assert judge(entries_to_daily_list(real_entries(27), None), written).ok
+    lost_four = judge(entries_to_daily_list(real_entries(26), None), written)
+    assert not lost_four.ok and len(lost_four.left) == 4
+    assert judge(entries_to_daily_list(real_entries(26), None), written, accept_shrunk=True).ok
 
 
 # -- what a refresh costs ---------------------------------------------------------------------------

@@ -337,3 +337,33 @@ def test_replay_says_in_one_line_that_the_port_is_in_use(tmp_path: Path) -> None
     assert proc.stderr.strip().splitlines() == [
         f"replay: error: cannot listen on 127.0.0.1:{port}: Address already in use (try another --port)"
     ]
+
+
+@pytest.mark.crawl
+def test_no_way_into_a_running_crawl_and_the_contact_setting_reaches_the_user_agent(tmp_path: Path) -> None:
+    """Scrapy 2.19's RemoteControl (a localhost server that runs Python for a token holder) and the
+    telnet console stay off; nothing is left in the home folder; `-s HFPAPERS_CONTACT=…` (the cron
+    line of docs/crawling.md) runs and names the contact in the User-Agent."""
+    from tests.conftest import run_crawl, start_replay
+
+    home = tmp_path / "home"
+    home.mkdir()
+    server, replay = start_replay(tmp_path)
+    try:
+        env = {"HOME": str(home)}
+        result = run_crawl(
+            replay,
+            tmp_path / "data",
+            "date=2025-07-07",
+            settings={"HFPAPERS_ARXIV": "false", "HFPAPERS_CONTACT": "you@example.org"},
+            env=env,
+        )
+        agents = {r["ua"] for r in replay.requests()}
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.log[-3000:]
+    assert "remote control" not in result.log.lower() and "remotecontrol" not in result.log.lower()
+    assert "console listening" not in result.log.lower()  # Scrapy's telnet console line
+    assert agents and all(a.endswith("; contact: you@example.org)") for a in agents), agents
+    assert not any(home.rglob("*")), sorted(home.rglob("*"))
+    assert crawl_settings.REMOTE_CONTROL_ENABLED is False and crawl_settings.TELNETCONSOLE_ENABLED is False

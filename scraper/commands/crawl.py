@@ -19,8 +19,14 @@ from typing import Any
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from scraper.args import ArgumentError, check_argument_names, plan_run
-from scraper.crawl.preflight import PreflightError, check_data_dir, check_settings, lock_data_dir
+from scraper.args import SPIDER_ARGUMENTS, ArgumentError, check_argument_names, plan_run
+from scraper.crawl.preflight import (
+    PreflightError,
+    check_data_dir,
+    check_settings,
+    lock_data_dir,
+    user_agent,
+)
 from scraper.crawl.stats import DAYS_FAILED as FAILED_DAYS_STAT
 from scraper.signals import day_failed
 
@@ -34,15 +40,12 @@ class Command(ScrapyCrawl):
             spargs = dict(opts.spargs)
             try:
                 check_argument_names(spargs)
-                plan_run(
-                    spargs.get("date"),
-                    spargs.get("start"),
-                    spargs.get("end"),
-                    spargs.get("source"),
-                    refresh=spargs.get("refresh"),
-                )
+                plan_run(**{name: spargs.get(name) for name in SPIDER_ARGUMENTS})
                 assert self.settings is not None  # set by Scrapy before options are processed
                 check_settings(self.settings)
+                if self.settings.getpriority("USER_AGENT") == self.settings.getpriority("BOT_NAME"):
+                    # the project's own User-Agent (not one given with -s): add the contact
+                    self.settings.set("USER_AGENT", user_agent(self.settings), priority="project")
                 data_dir = check_data_dir(Path(self.settings.get("HFPAPERS_DATA_DIR", "data")))
                 # Held until this process ends (the open file keeps the flock).
                 self.data_dir_lock = lock_data_dir(data_dir)

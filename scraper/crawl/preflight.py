@@ -74,6 +74,22 @@ def _text(name: str, value: Any) -> str:
     return text
 
 
+def _contact(name: str, value: Any) -> str:
+    text = str(value or "").strip()
+    if not text.isprintable() or any(c in text for c in "()\\"):  # it goes into a header comment
+        raise PreflightError(f"-s {name}={value!r} is not an e-mail address or URL on one line")
+    return text
+
+
+def user_agent(settings: BaseSettings) -> str:
+    """The User-Agent with HFPAPERS_CONTACT in it, when one is given."""
+    agent = str(settings.get("USER_AGENT"))
+    contact = settings.get("HFPAPERS_CONTACT")
+    if not contact or not agent.endswith(")"):
+        return agent
+    return f"{agent[:-1]}; contact: {contact})"
+
+
 _WRITE_PAUSE = re.compile(r"^(\d{4}-\d{2}-\d{2})(/[a-z_]+)?=\d+(\.\d+)?$")
 
 
@@ -92,6 +108,7 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "HFPAPERS_ARXIV_API": _url,
     "HFPAPERS_LISTING_PATH": _listing_path,
     "HFPAPERS_DATA_DIR": _text,
+    "HFPAPERS_CONTACT": _contact,
     "HFPAPERS_ARXIV": _boolean,
     "HFPAPERS_ARXIV_BATCH": _number(int, 1, 2000),  # the arXiv API returns at most 2000 per query
     "HFPAPERS_REFRESH_DAYS": _number(int, 0, 365),

@@ -166,7 +166,8 @@ def entry_to_record(entry: Any, rank: int | None = None) -> dict:
     paper = entry.get("paper")
     if not isinstance(paper, dict):
         raise ParseError(KIND, "entry_without_paper")
-    record = paper_to_record(paper)
+    invalid = InvalidValues()
+    record = paper_to_record(paper, invalid)
     # Entry-level values win where both levels carry one (the entry is what the list shows).
     org = _dict(entry.get("organization")) or _dict(entry.get("submitterOrganization"))
     if org:
@@ -179,11 +180,11 @@ def entry_to_record(entry: Any, rank: int | None = None) -> dict:
     if "submittedOnDailyAt" not in paper:
         # Before 2025-03 the entry's publishedAt *was* the moment it was put on Daily Papers;
         # after that it is the arXiv time shifted to US-Eastern, so it is used only in old shapes.
-        record["submitted_on_daily_at"] = parse_iso_datetime(entry.get("publishedAt"))
+        record["submitted_on_daily_at"] = invalid.stamp("publishedAt", entry.get("publishedAt"))
     record["listing_rank"] = rank
     record["title"] = _str(paper.get("title")) or _str(entry.get("title"))
     record["summary"] = _str(paper.get("summary")) or _str(entry.get("summary"))
-    record["num_comments"] = _int(entry.get("numComments"))
+    record["num_comments"] = invalid.count("numComments", entry.get("numComments"))
     record["thumbnail"] = _str(entry.get("thumbnail")) or _str(entry.get("mediaUrl"))
     media = entry.get("mediaUrls") if "mediaUrls" in entry else paper.get("mediaUrls")
     record["media_urls"] = _str_list(media)
@@ -191,11 +192,16 @@ def entry_to_record(entry: Any, rank: int | None = None) -> dict:
     extra = json.loads(record["extra"]) if record["extra"] else {}
     extra.update({f"entry.{k}": v for k, v in entry.items() if k not in ENTRY_KEYS})
     record["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
+    record["invalid_values"] = invalid.as_json()
     return record
 
 
-def paper_to_record(paper: dict) -> dict:
-    """A `paper` object (daily entry's, or the per-paper API's) → a `papers` record."""
+def paper_to_record(paper: dict, invalid: InvalidValues | None = None) -> dict:
+    """A `paper` object (daily entry's, or the per-paper API's) → a `papers` record. Values that
+    cannot be typed (a negative count, a timestamp that is not ISO 8601) are null in their column
+    and kept, raw, with the reason, in `invalid_values`."""
+    if invalid is None:
+        invalid = InvalidValues()
     arxiv_id = paper.get("id")
     if not isinstance(arxiv_id, str) or not arxiv_id.strip():
         raise ParseError(KIND, "paper_without_id")
@@ -210,17 +216,21 @@ def paper_to_record(paper: dict) -> dict:
         "listing_rank": None,
         "title": _str(paper.get("title")),
         "summary": _str(paper.get("summary")),
-        "authors": [_author(a) for a in _list(paper.get("authors")) if isinstance(a, dict)],
-        "published_at": parse_iso_datetime(paper.get("publishedAt")),
-        "submitted_on_daily_at": parse_iso_datetime(paper.get("submittedOnDailyAt")),
+        "authors": [
+            _author(a, f"authors[{i}]", invalid)
+            for i, a in enumerate(_list(paper.get("authors")))
+            if isinstance(a, dict)
+        ],
+        "published_at": invalid.stamp("paper.publishedAt", paper.get("publishedAt")),
+        "submitted_on_daily_at": invalid.stamp("paper.submittedOnDailyAt", paper.get("submittedOnDailyAt")),
         "submitted_by": _str(by.get("user") or by.get("name")),
         "submitted_by_fullname": _str(by.get("fullname")),
         "organization": _str(org.get("name")),
         "organization_fullname": _str(org.get("fullname")),
-        "upvotes": _int(paper.get("upvotes")),
+        "upvotes": invalid.count("paper.upvotes", paper.get("upvotes")),
         "num_comments": None,
         "github_repo": _str(paper.get("githubRepo")),
-        "github_stars": _int(paper.get("githubStars")),
+        "github_stars": invalid.count("paper.githubStars", paper.get("githubStars")),
         "github_repo_added_by": _str(paper.get("githubRepoAddedBy")),
         "project_page": _str(paper.get("projectPage")),
         "ai_summary": _str(paper.get("ai_summary")),
@@ -231,10 +241,11 @@ def paper_to_record(paper: dict) -> dict:
         "discussion_id": _str(paper.get("discussionId")),
         "is_author_participating": None,
         "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
+        "invalid_values": invalid.as_json(),
     }
 
 
-def _author(raw: dict) -> dict:
+def _author(raw: dict, where: str, invalid: InvalidValues) -> dict:
     user = _dict(raw.get("user"))
     return {
         "name": _str(raw.get("name")),
@@ -242,7 +253,7 @@ def _author(raw: dict) -> dict:
         "hf_fullname": _str(user.get("fullname")),
         "hidden": _bool(raw.get("hidden")),
         "status": _str(raw.get("status")),
-        "status_changed_at": parse_iso_datetime(raw.get("statusLastChangedAt")),
+        "status_changed_at": invalid.stamp(f"{where}.statusLastChangedAt", raw.get("statusLastChangedAt")),
         "author_id": _str(raw.get("_id")),
     }
 
@@ -261,12 +272,15 @@ def _str(value: Any) -> str | None:
     return None
 
 
-INT32 = range(-(2**31), 2**31)  # the counts' column type
+#: Counts (upvotes, comments, GitHub stars) are integers in 0 … COUNT_BOUND - 1. The largest real
+#: ones are far below (GitHub's most starred repository has under 500,000 stars); a count beyond
+#: this is a bad answer, not a popular paper. It also keeps every count inside its int32 column.
+COUNT_BOUND = 100_000_000
 
 
-def _int(value: Any) -> int | None:
-    """An integer count, or None when absent, not a number, or beyond its int32 column (absent is
-    not zero)."""
+def as_count(value: Any) -> int | None:
+    """A count as an int (`12`, `12.0`, `"12"`), or None when it is not one: a bool, a fraction, a
+    negative or too large number, text that is not ASCII digits."""
     number: int | None = None
     if isinstance(value, bool):
         return None
@@ -276,7 +290,34 @@ def _int(value: Any) -> int | None:
         number = int(value)
     elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         number = int(value.strip())  # ASCII only: "²".isdigit() is true, int("²") fails
-    return number if number is not None and number in INT32 else None
+    return number if number is not None and 0 <= number < COUNT_BOUND else None
+
+
+class InvalidValues:
+    """Values of one entry that could not be typed, kept raw with the reason (never silently
+    nulled): they go to the record's `invalid_values` column (JSON) and, through the spider, one
+    `rejects` row each."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, dict[str, Any]] = {}
+
+    def count(self, where: str, value: Any) -> int | None:
+        number = as_count(value)
+        if number is None and value is not None:
+            self.found[where] = {
+                "raw": value,
+                "reason": f"not a count (an integer from 0 to {COUNT_BOUND - 1})",
+            }
+        return number
+
+    def stamp(self, where: str, value: Any) -> datetime | None:
+        stamp = parse_iso_datetime(value)
+        if stamp is None and value is not None and value != "":
+            self.found[where] = {"raw": value, "reason": "not an ISO 8601 timestamp within years 1-9999"}
+        return stamp
+
+    def as_json(self) -> str | None:
+        return json.dumps(self.found, ensure_ascii=False, sort_keys=True, default=str) if self.found else None
 
 
 def _bool(value: Any) -> bool | None:
@@ -287,8 +328,3 @@ def _str_list(value: Any) -> list[str] | None:
     if not isinstance(value, list):
         return None
     return [v for v in value if isinstance(v, str)]
-
-
-def as_datetime(value: Any) -> datetime | None:
-    """Exposed for tests and other parsers: ISO string → aware UTC datetime."""
-    return parse_iso_datetime(value)

@@ -30,14 +30,16 @@ def unwrap_paragraphs(text: str | None) -> str | None:
 def parse_iso_datetime(value: object) -> datetime | None:
     """Parse an ISO-8601 string such as ``2025-03-16T14:53:53.000Z`` into an aware UTC datetime.
 
-    Returns None for missing or unparseable values (callers keep the raw value elsewhere).
+    Returns None for missing or unparseable values, and for times that have no UTC equivalent in
+    years 1-9999 (``0001-01-01T00:00:00+05:00``); callers keep the raw value (see
+    `scraper.parsers.hf_daily_api.InvalidValues`).
     """
     if not isinstance(value, str) or not value:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)

@@ -153,6 +153,14 @@ HF_FIELDS: list[pa.Field] = [
         HF,
     ),
     column(
+        "invalid_values",
+        pa.string(),
+        "JSON object of source values that could not be typed, by source key: the raw value and why "
+        '(`{"paper.upvotes": {"raw": -5, "reason": "not a count …"}}`); their typed column is null. Each '
+        "is also a `rejects` row (`invalid_value`). Null when every value was fine.",
+        HF,
+    ),
+    column(
         "headline_claims",
         pa.list_(pa.string()),
         "Up to three strongest quantitative claims of the abstract (see `claims`), each a whole clause or "

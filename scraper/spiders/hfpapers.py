@@ -17,6 +17,7 @@ redoes the rest from their lists — also after a SIGKILL, when Scrapy's own sav
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -57,10 +58,11 @@ class HfPapersSpider(ArxivRoutes):
         end: str | None = None,
         source: str | None = None,
         refresh: str | None = None,
+        accept_shrunk: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.plan: RunPlan = plan_run(date, start, end, source, refresh=refresh)
+        self.plan: RunPlan = plan_run(date, start, end, source, refresh=refresh, accept_shrunk=accept_shrunk)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -197,16 +199,17 @@ class HfPapersSpider(ArxivRoutes):
 
     def _latest_day_learned(
         self, entries: list | None, url: str, latest: dt.date | None = None
-    ) -> Iterator[scrapy.Request]:
+    ) -> Iterator[scrapy.Request | Reject]:
         """The undated request named the latest listing day: crawl it, then the refresh window."""
         if latest is None and entries is not None:
             latest = infer_listing_date(entries)
         if latest is None:
-            logger.info(
-                "latest: no Daily Papers list (no entries to learn the listing date from) — 0 papers (%s)",
-                url,
-            )
-            self.days.mark_read()
+            # HF's undated answer is always the latest day with papers: an empty one is a bad answer,
+            # and the refresh window cannot be placed without the latest day.
+            reason = "the undated list came back without papers, so the latest listing day is unknown"
+            logger.error("latest day: %s; no day of the refresh window was crawled (%s)", reason, url)
+            filed = self.days.fail(None, reason)
+            yield Reject(filed, url, "suspicious_list", reason, "papers")
             return
         window = self.plan.refresh_days
         if window is None:
@@ -228,7 +231,7 @@ class HfPapersSpider(ArxivRoutes):
     ) -> Iterator[Any]:
         """A day's complete list: judge it against what is written, then yield its rows and follow
         its papers to arXiv."""
-        verdict = judge(daily, written_ids(self.days.data_dir, "papers", day))
+        verdict = judge(daily, written_ids(self.days.data_dir, "papers", day), self.plan.accept_shrunk)
         for arxiv_id, reason, raw in daily.rejects:
             logger.warning("%s: entry %r kept out of the dataset: %s", url, arxiv_id, reason)
             yield Reject(day, url, reason, "", "papers", arxiv_id or None, raw)
@@ -262,6 +265,7 @@ class HfPapersSpider(ArxivRoutes):
         listed_at = dt.datetime.now(dt.UTC)  # one time for the whole list: its ratings snapshot
         for record in daily.records:
             page = self.days.pages.page_url.get(record["arxiv_id"]) or url  # the page it was on
+            yield from invalid_value_rejects(day, page, record)
             claims = abstract_claims(record)
             yield TableRow("papers", record, day, page)
             rating = {column: record[column] for column in RATED_COLUMNS}
@@ -283,3 +287,15 @@ class HfPapersSpider(ArxivRoutes):
         )
         filed = self.days.fail(day, cause)
         yield Reject(filed, request.url, failure_reason(failure), cause, "papers")
+
+
+def invalid_value_rejects(day: dt.date, url: str, record: dict) -> Iterator[Reject]:
+    """One `rejects` row per value of an entry that could not be typed (the row keeps it raw too)."""
+    if not record.get("invalid_values"):
+        return
+    for where, found in json.loads(record["invalid_values"]).items():
+        logger.warning(
+            "%s: %s of %s is %r: %s", url, where, record["arxiv_id"], found["raw"], found["reason"]
+        )
+        detail = f"{where}: {found['reason']}"
+        yield Reject(day, url, "invalid_value", detail, "papers", record["arxiv_id"], {where: found["raw"]})
