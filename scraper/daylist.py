@@ -53,6 +53,7 @@ class PagedList:
 
     entries: list[Any] = field(default_factory=list)
     page_url: dict[str, str] = field(default_factory=dict)  # each id seen -> URL of the page it was on
+    entry_url: dict[int, str] = field(default_factory=dict)  # id() of each kept entry -> its page's URL
     pages: int = 0
     repeated: int = 0  # entries whose id an earlier page already had (the list moved while paging)
 
@@ -70,7 +71,12 @@ class PagedList:
                 self.page_url[arxiv_id] = url
                 new += 1
             self.entries.append(entry)
+            self.entry_url[id(entry)] = url
         return new
+
+    def url_of(self, entry: Any) -> str | None:
+        """The URL of the page an entry (as kept here, e.g. a reject's raw entry) came from."""
+        return self.entry_url.get(id(entry))
 
     def daily_list(self, listing_date: date | None) -> DailyList:
         return entries_to_daily_list(self.entries, listing_date)

@@ -341,6 +341,9 @@ def test_ids_that_are_not_arxiv_ids_go_to_rejects_only(tmp_path: Path) -> None:
         "../../x",
         "2507.0000\n1",
     ]
+    # each names the page its entry was on (p=0), not the empty page that closed the list (p=1)
+    kept_out = rejects[rejects["reason"] == "not_an_arxiv_id"]
+    assert all(url.endswith(f"date={BIG_DAY}&limit=100&p=0") for url in kept_out["source_url"])
 
 
 def test_an_oversized_list_fails_the_day_loudly(tmp_path: Path) -> None:
@@ -353,6 +356,30 @@ def test_an_oversized_list_fails_the_day_loudly(tmp_path: Path) -> None:
     assert result.returncode == 1, result.log[-3000:]
     assert "larger than download max size" in result.log
     assert not (tmp_path / "data" / "papers").exists()
+
+
+def test_an_oversized_list_without_content_length_says_why(tmp_path: Path) -> None:
+    """The same cap when the server sends no Content-Length (the body ends when the connection
+    closes): Scrapy cancels the download with no message of its own; the reject says why."""
+    body = (FIXTURES / "hf_daily_api" / "2025-09-30.json").read_text()  # 359 KB, real
+    unframed = {
+        "status": 200,
+        "body": body,
+        "headers": {"Content-Type": "application/json"},
+        "unframed": True,
+    }
+    path = f"/hf/api/daily_papers?date={BIG_DAY}&limit=100&p=0"
+    result, _ = crawl_served_day(
+        tmp_path,
+        real_entries(3),
+        settings={"HFPAPERS_MAX_LIST_BYTES": str(100_000), "RETRY_TIMES": "0"},
+        faults={path: [unframed]},
+    )
+    assert result.returncode == 1, result.log[-3000:]
+    rejects = pd.read_parquet(tmp_path / "data" / "rejects")
+    detail = rejects.loc[rejects["reason"] == "fetch_failed", "detail"].iloc[0]
+    assert detail == "the answer grew past the download size limit (100000 bytes) and was cancelled"
+    assert "grew past the download size limit" in result.log.strip().splitlines()[-1]
 
 
 def test_judge_thresholds() -> None:

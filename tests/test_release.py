@@ -253,6 +253,15 @@ def test_date_range_and_empty_range(crawl: Path, tmp_path) -> None:
     assert bad.returncode == 2 and "not a calendar date" in bad.stderr
 
 
+def test_a_folder_that_cannot_be_written_is_one_line(crawl: Path, tmp_path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    proc = release_cli(str(blocker / "release"), "--data-dir", str(crawl))
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("hfpapers-release: cannot write the release: Not a directory")
+
+
 def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -7,11 +7,13 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
 from twisted.internet.error import TimeoutError as TxTimeoutError
@@ -73,16 +75,12 @@ def describe_failure(failure: Failure) -> str:
     connection = describe_connection_failure(exc, request.url if request is not None else "")
     if connection is not None:
         return connection
-    for types, label in _FAILURE_LABELS:
-        if isinstance(exc, types):
-            return f"{label}: {exc}"
+    if isinstance(exc, ResponseDataLossError):
+        return f"response cut short: {exc}"
+    if isinstance(exc, (DownloadCancelledError, CancelledError)) and not str(exc):
+        # Scrapy cancels an answer without Content-Length once it grows past the size limit, with
+        # no message of its own (the limit is in the request's meta, else DOWNLOAD_MAXSIZE).
+        limit = request.meta.get("download_maxsize") if request is not None else None
+        size = f" ({limit} bytes)" if limit else ""
+        return f"the answer grew past the download size limit{size} and was cancelled"
     return f"{type(exc).__name__}: {exc}"
-
-
-# Scrapy ≥ 2.14 wraps Twisted's errors in its own; both are named so either version reads well.
-_FAILURE_LABELS = [
-    ((CannotResolveHostError, DNSLookupError), "DNS lookup failed (no network?)"),
-    ((DownloadConnectionRefusedError, TxConnectionRefusedError), "connection refused"),
-    ((DownloadTimeoutError, TxTimeoutError), "timed out"),
-    ((ResponseDataLossError,), "response cut short"),
-]

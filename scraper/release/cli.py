@@ -61,6 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReleaseError as exc:
         print(f"hfpapers-release: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # the output folder cannot be written, the disk is full, …
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"hfpapers-release: cannot write the release: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
 
 
 def _run(args: argparse.Namespace, start: date | None, end: date | None) -> int:

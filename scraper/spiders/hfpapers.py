@@ -233,8 +233,9 @@ class HfPapersSpider(ArxivRoutes):
         its papers to arXiv."""
         verdict = judge(daily, written_ids(self.days.data_dir, "papers", day), self.plan.accept_shrunk)
         for arxiv_id, reason, raw in daily.rejects:
-            logger.warning("%s: entry %r kept out of the dataset: %s", url, arxiv_id, reason)
-            yield Reject(day, url, reason, "", "papers", arxiv_id or None, raw)
+            page = self.days.pages.url_of(raw) or url  # the page the entry was on
+            logger.warning("%s: entry %r kept out of the dataset: %s", page, arxiv_id, reason)
+            yield Reject(day, page, reason, "", "papers", arxiv_id or None, raw)
         if not verdict.ok:
             logger.error(
                 "%s: %s — the day's partitions are kept as they were and the day counts as failed (%s)",

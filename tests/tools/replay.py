@@ -90,6 +90,7 @@ class Reply:
     wait: float = 0.0  # seconds to wait before answering
     reset: bool = False  # reset the connection instead of answering
     declared_length: int | None = None  # a Content-Length larger than the body (data loss)
+    unframed: bool = False  # no Content-Length: the body ends when the connection closes
 
 
 # -- fault injection -------------------------------------------------------------------------------
@@ -313,6 +314,7 @@ class FixtureStore:
                 fault.get("body", "").encode(),
                 headers=dict(fault.get("headers", {})),
                 fault="scripted",
+                unframed=bool(fault.get("unframed")),
             )
         reply = self.recorded(raw_path)
         if self.injector is not None and urlsplit(raw_path).path not in NEVER_FAULTED:
@@ -527,7 +529,11 @@ def make_handler(store: FixtureStore, log_path: Path | None, lock: threading.Loc
             try:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
-                self.send_header("Content-Length", str(length))
+                if reply.unframed:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                else:
+                    self.send_header("Content-Length", str(length))
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
