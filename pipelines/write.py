@@ -34,12 +34,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from scrapy import signals
 
+from pipelines.normalize import reject_row
 from scraper.crawl import stats
 from scraper.crawl.stats import DAYS_WRITTEN
 from scraper.files import fsync_dir
-from scraper.items import TableRow
+from scraper.items import Reject, TableRow
 from scraper.normalize import ARXIV_HTML_URL
-from scraper.schema import partition_folder
+from scraper.schema import conform, partition_folder
 from scraper.schema.registry import APPEND_ONLY, JOIN_INTO, JOINED, KEYS, TABLES
 from scraper.signals import day_completed, day_failed
 
@@ -280,18 +281,28 @@ class ParquetWriterPipeline:
         return written
 
     def drop_day(
-        self, listing_date: date | None, reason: str = "", filed_under: date | None = None, **_: Any
+        self,
+        listing_date: date | None,
+        reason: str = "",
+        filed_under: date | None = None,
+        rejects: list[Reject] = (),  # type: ignore[assignment]
+        **_: Any,
     ) -> None:
         """A failed day keeps its old partitions; only its rejects (why it failed) are written —
-        under `filed_under` when the listing day is unknown (a failed undated request)."""
+        under `filed_under` when the listing day is unknown (a failed undated request). `rejects`:
+        failures that reached no pipeline (an exception in a callback or a pipeline)."""
         day = listing_date or filed_under
         if day is None:
             return
         tables = self.buffers.pop(day, {})
         if listing_date is not None:
             logger.warning("%s: day failed (%s); its partitions were left as they were", day, reason)
-        if tables.get("rejects"):
-            path = write_partition(self.root, "rejects", day, assemble("rejects", tables["rejects"]))
+        rows = tables.get("rejects", [])
+        for reject in rejects:
+            row = reject_row(reject, datetime.now(UTC))
+            rows.append(conform(row.record, TABLES["rejects"]))
+        if rows:
+            path = write_partition(self.root, "rejects", day, assemble("rejects", rows))
             logger.info("wrote %s", path)
 
     def close(self, reason: str = "", **_: Any) -> None:

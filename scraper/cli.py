@@ -57,7 +57,8 @@ def _daily(daily: Any, url: str) -> Parsed:
         record.update(listing_date=daily.listing_date, source_url=url, schema_version=SCHEMA_VERSION)
         papers.append({name: record.get(name) for name in PAPERS.names})
     rejects = [
-        (reason, f"entry {arxiv_id or '(no id)'} {_preview(raw)}") for arxiv_id, reason, raw in daily.rejects
+        (reject.reason, f"entry {reject.arxiv_id or '(no id)'} {_preview(reject.raw)}")
+        for reject in daily.rejects
     ]
     for paper in papers:  # values kept out of their column (the row keeps them in `invalid_values`)
         for where, found in json.loads(paper.get("invalid_values") or "{}").items():

@@ -78,6 +78,9 @@ DOWNLOADER_MIDDLEWARES = {
 # progress is redone from its list anyway); nor is the pickled spider.state (the journal is JSON).
 SCHEDULER = "scraper.crawl.scheduler.MemoryQueueScheduler"
 
+# -- an exception in a callback fails its listing day loudly (scraper/crawl/errors.py) ----------------
+SPIDER_MIDDLEWARES = {"scraper.crawl.errors.FailDayOnCallbackError": 50}
+
 # -- pipelines: each does one thing ------------------------------------------------------------
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,

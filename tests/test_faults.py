@@ -190,7 +190,10 @@ def test_a_page_cut_short_on_every_try_is_a_reject_not_half_a_record(tmp_path) -
         )
     finally:
         server.shutdown()
-    assert result.returncode == 0, result.log[-3000:]
+    # The day is written, without that page; the exit code and the last line say it was lost.
+    assert result.returncode == 1, result.log[-3000:]
+    last = result.log.strip().splitlines()[-1]
+    assert last.startswith("hfpapers: error: 1 arXiv request(s) failed for good") and html_path in last
     assert [r["path"] for r in replay.requests()].count(html_path) == 3
     assert "Gave up retrying" in result.log and "truncated_body" in result.log
     rejects = pd.read_parquet(tmp_path / "data" / "rejects")

@@ -97,7 +97,7 @@ def check_daily_list(daily: DailyList) -> None:
     for record in daily.records:
         conforms("claims", abstract_claims(record))
         conforms("papers", [clean_paper(record)])
-    for arxiv_id, reason, raw in daily.rejects:
+    for arxiv_id, reason, raw, _ in daily.rejects:
         reject = reject_row(Reject(DAY, URL, reason, "", "papers", arxiv_id or None, raw), NOW)
         conform(reject.record, TABLES["rejects"])
 

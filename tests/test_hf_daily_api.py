@@ -148,7 +148,7 @@ def test_malformed_entries_are_rejected_one_by_one() -> None:
     entries += ["not an object", {"paper": {"title": "no id"}}]
     parsed = parse_daily_api(json.dumps(entries).encode(), "u", date(2025, 7, 7))
     assert len(parsed.records) == 1
-    reasons = [reason for _, reason, _ in parsed.rejects]
+    reasons = [reject.reason for reject in parsed.rejects]
     assert reasons == ["entry_not_an_object", "paper_without_id"]
 
 

@@ -100,7 +100,7 @@ def test_arxiv_ids_are_ascii_only(text: str) -> None:
     assert not is_arxiv_id(text) and not VERSIONED_ARXIV_ID.match(text + "v1")
     entries = with_value("paper.id", text)
     daily = entries_to_daily_list(entries, None)
-    assert [reason for _, reason, _ in daily.rejects] == ["not_an_arxiv_id"] and len(daily.records) == 18
+    assert [reject.reason for reject in daily.rejects] == ["not_an_arxiv_id"] and len(daily.records) == 18
 
 
 @pytest.mark.crawl

@@ -4,8 +4,8 @@
   with one line on stderr and exit code 2, before any request is sent;
 * the data folder is locked for the crawl: a second crawl into the same folder refuses with one line
   (exit 2) instead of replacing the first one's files under it;
-* the exit code is 1 when a listing day could not be fetched at all (the crawl's stats say so), and
-  the last line on stderr says which day and why.
+* the exit code is 1 when a listing day could not be fetched, trusted or written, or an arXiv
+  request failed for good (the crawl's stats say so), and the last line on stderr says what and why.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
 from scraper.args import SPIDER_ARGUMENTS, ArgumentError, check_argument_names, plan_run
+from scraper.crawl import stats
 from scraper.crawl.preflight import (
     PreflightError,
     check_data_dir,
@@ -67,8 +68,16 @@ class Command(ScrapyCrawl):
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         failed_days = crawler.stats.get_value(FAILED_DAYS_STAT) if crawler.stats else 0
-        if self.crawler_process.bootstrap_failed or failed_days:
+        failed_requests = crawler.stats.get_value(stats.REQUESTS_FAILED) if crawler.stats else 0
+        if self.crawler_process.bootstrap_failed or failed_days or failed_requests:
             self.exitcode = 1
+        if failed_requests and not failures:
+            first = crawler.stats.get_value(stats.FIRST_FAILED_REQUEST)
+            print(
+                f"hfpapers: error: {failed_requests} arXiv request(s) failed for good, their papers are "
+                f"written without that page (rejects say which); the first: {first}",
+                file=sys.stderr,
+            )
         if failures:
             # The log above has the details; the last line says in short what went wrong.
             first_day, first_reason = failures[0]

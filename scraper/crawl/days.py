@@ -20,8 +20,10 @@ from twisted.python.failure import Failure
 
 from scraper.args import RunPlan
 from scraper.crawl import stats
+from scraper.crawl.errors import fail_day_on_item_error
 from scraper.crawl.journal import JOURNAL_NAME, DayJournal
 from scraper.daylist import PagedList
+from scraper.items import Reject
 from scraper.signals import day_completed, day_failed
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ class DayBook:
         self.failure: str | None = None  # why it could not be fetched or trusted
         self.filed_under: dt.date | None = None  # where its rejects go (undated: the crawl's day)
         self.pages = PagedList()  # its list, page by page
+        self.failure_rejects: list[Reject] = []  # why it failed, for failures no callback could yield
         self.days_done = 0  # of the plan, including days an earlier run of the job finished
         self.days_resumed = 0
         self.papers_so_far = 0
@@ -46,6 +49,7 @@ class DayBook:
         self.journal = DayJournal(Path(jobdir) / JOURNAL_NAME) if jobdir else None
         if self.journal is not None:
             self._skip_finished_days(self.journal)
+        fail_day_on_item_error(crawler, self)
 
     def _skip_finished_days(self, journal: DayJournal) -> None:
         """Leave out the days an earlier run of this job finished (the journal says which)."""
@@ -69,6 +73,7 @@ class DayBook:
 
     def begin(self, day: dt.date | None) -> None:
         self.current, self.ok, self.failure, self.pages = day, False, None, PagedList()
+        self.failure_rejects = []
 
     def begin_next(self) -> dt.date | None:
         """Start the next planned day (the caller checks `pending` first)."""
@@ -89,10 +94,25 @@ class DayBook:
     def fail(self, day: dt.date | None, reason: str) -> dt.date:
         """Mark the day failed; the writer is told when it closes. Returns the day its rejects are
         filed under: a failed undated request (no listing day known) goes under the crawl's day."""
-        self.crawler.stats.inc_value(stats.DAYS_FAILED)
-        self.current, self.ok, self.failure = day, False, reason
-        self.filed_under = day or dt.datetime.now(dt.UTC).date()
+        if self.failure is None:  # a day counts as failed once, whatever else goes wrong in it
+            self.crawler.stats.inc_value(stats.DAYS_FAILED)
+        self.current, self.ok, self.failure = day or self.current, False, self.failure or reason
+        self.filed_under = self.current or dt.datetime.now(dt.UTC).date()
         return self.filed_under
+
+    def fail_with(
+        self,
+        day: dt.date | None,
+        url: str | None,
+        reason: str,
+        detail: str,
+        table: str | None = None,
+        arxiv_id: str | None = None,
+    ) -> None:
+        """Fail the day because of something no callback could turn into a reject of its own (an
+        exception in a callback or a pipeline); its reject is written with the day's other rejects."""
+        filed = self.fail(day, detail)
+        self.failure_rejects.append(Reject(filed, url, reason, detail, table, arxiv_id))
 
     # -- closing a day -----------------------------------------------------------------------
 
@@ -103,7 +123,11 @@ class DayBook:
         day = self.current
         if self.failure is not None:
             self.crawler.signals.send_catch_log(
-                day_failed, listing_date=day, reason=self.failure, filed_under=self.filed_under
+                day_failed,
+                listing_date=day,
+                reason=self.failure,
+                filed_under=self.filed_under,
+                rejects=self.failure_rejects,
             )
         elif self.ok and day is not None:
             self._complete(day)
@@ -115,12 +139,18 @@ class DayBook:
         results = self.crawler.signals.send_catch_log(day_completed, listing_date=day)
         failures = [result for _, result in results if isinstance(result, Failure)]
         if failures:
+            cause = failures[0].getErrorMessage()
             logger.error(
                 "%s: the day could not be written (%s); it counts as failed and a resumed job redoes it",
                 day,
-                failures[0].getErrorMessage(),
+                cause,
             )
             self.crawler.stats.inc_value(stats.DAYS_FAILED)
+            reason = f"the day could not be written: {cause}"
+            reject = Reject(day, None, "write_failed", reason, None)
+            self.crawler.signals.send_catch_log(
+                day_failed, listing_date=day, reason=reason, filed_under=day, rejects=[reject]
+            )
             return
         if self.journal is None:
             return

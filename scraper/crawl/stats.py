@@ -3,6 +3,11 @@ place: the spider, the middlewares, the pipelines and the run report all take th
 
 # -- listing days ----------------------------------------------------------------------------------
 DAYS_FAILED = "hfpapers/days_failed"  # days that could not be fetched, trusted or written: exit 1
+INTERNAL_ERRORS = "hfpapers/internal_errors"  # unexpected exceptions in callbacks and pipelines
+# arXiv requests that failed for good (after retries): their day is written without that page, and
+# the crawl exits 1 all the same, since something could not be fetched
+REQUESTS_FAILED = "hfpapers/requests_failed"
+FIRST_FAILED_REQUEST = "hfpapers/first_failed_request"  # "URL: cause", for the last line on stderr
 DAYS_WRITTEN = "hfpapers/days_written"  # days whose partitions were written (not days without a list)
 DAYS_EMPTY = "hfpapers/days_empty"  # days without a list
 DAYS_RESUMED = "hfpapers/days_resumed"  # days an earlier run of the job had finished

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from scraper.arxiv_id import is_arxiv_id
 from scraper.parsers.errors import ParseError
@@ -57,13 +57,22 @@ PAPER_KEYS = {
 }
 
 
+class EntryReject(NamedTuple):
+    """A list entry that could not become a row: its id (or ""), why, the entry itself, detail."""
+
+    arxiv_id: str
+    reason: str
+    raw: Any
+    detail: str = ""
+
+
 @dataclass
 class DailyList:
     """A parsed daily list: its listing day, the records, and entries that could not be mapped."""
 
     listing_date: date | None
     records: list[dict] = field(default_factory=list)
-    rejects: list[tuple[str, str, Any]] = field(default_factory=list)  # (arxiv_id|"", reason, raw)
+    rejects: list[EntryReject] = field(default_factory=list)
 
 
 def load_json(body: bytes | str, kind: str, url: str) -> Any:
@@ -135,11 +144,17 @@ def entries_to_daily_list(entries: list, listing_date: date | None) -> DailyList
         try:
             result.records.append(entry_to_record(entry, rank))
         except ParseError as exc:
-            arxiv_id = ""
-            if isinstance(entry, dict) and isinstance(entry.get("paper"), dict):
-                arxiv_id = str(entry["paper"].get("id") or "")
-            result.rejects.append((arxiv_id, exc.reason, entry))
+            result.rejects.append(EntryReject(_entry_id(entry), exc.reason, entry, exc.detail or ""))
+        except Exception as exc:  # a bug meeting an entry it did not foresee: that entry only
+            detail = f"{type(exc).__name__}: {exc}"[:500]
+            result.rejects.append(EntryReject(_entry_id(entry), "entry_error", entry, detail))
     return result
+
+
+def _entry_id(entry: Any) -> str:
+    if isinstance(entry, dict) and isinstance(entry.get("paper"), dict):
+        return str(entry["paper"].get("id") or "")
+    return ""
 
 
 def infer_listing_date(entries: list) -> date | None:

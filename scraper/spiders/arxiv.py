@@ -39,6 +39,12 @@ class ArxivRoutes(scrapy.Spider):
         if "cached" in response.flags:
             self.crawler.stats.inc_value(f"{stats.RESPONSES}{kind}/cached")
 
+    def _count_failed(self, url: str, cause: str) -> None:
+        """A request that failed for good: the crawl's exit code will say so."""
+        self.crawler.stats.inc_value(stats.REQUESTS_FAILED)
+        if not self.crawler.stats.get_value(stats.FIRST_FAILED_REQUEST):
+            self.crawler.stats.set_value(stats.FIRST_FAILED_REQUEST, f"{url}: {cause}")
+
     def _arxiv_api_requests(self, day: dt.date, ids: list[str]) -> Iterator[scrapy.Request]:
         batch = self.crawler.settings.getint("HFPAPERS_ARXIV_BATCH", 100)
         api = self.crawler.settings.get("HFPAPERS_ARXIV_API")
@@ -93,6 +99,7 @@ class ArxivRoutes(scrapy.Spider):
         request = failed_request(failure)
         day = request.meta["listing_date"]
         cause = describe_failure(failure)
+        self._count_failed(request.url, cause)
         logger.error(
             "%s: arXiv API request failed (%s): %s; fetching full texts unversioned", day, request.url, cause
         )
@@ -188,6 +195,7 @@ class ArxivRoutes(scrapy.Spider):
         request = failed_request(failure)
         meta = request.meta
         cause = describe_failure(failure)
+        self._count_failed(request.url, cause)
         logger.error("%s: %s failed for good: %s", meta["arxiv_id"], request.url, cause)
         day, arxiv_id, version = meta["listing_date"], meta["arxiv_id"], meta["version"]
         yield Reject(day, request.url, failure_reason(failure), cause, "fulltext", arxiv_id)

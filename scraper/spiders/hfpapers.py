@@ -232,10 +232,10 @@ class HfPapersSpider(ArxivRoutes):
         """A day's complete list: judge it against what is written, then yield its rows and follow
         its papers to arXiv."""
         verdict = judge(daily, written_ids(self.days.data_dir, "papers", day), self.plan.accept_shrunk)
-        for arxiv_id, reason, raw in daily.rejects:
-            page = self.days.pages.url_of(raw) or url  # the page the entry was on
-            logger.warning("%s: entry %r kept out of the dataset: %s", page, arxiv_id, reason)
-            yield Reject(day, page, reason, "", "papers", arxiv_id or None, raw)
+        for entry in daily.rejects:
+            page = self.days.pages.url_of(entry.raw) or url  # the page the entry was on
+            logger.warning("%s: entry %r kept out of the dataset: %s", page, entry.arxiv_id, entry.reason)
+            yield Reject(day, page, entry.reason, entry.detail, "papers", entry.arxiv_id or None, entry.raw)
         if not verdict.ok:
             logger.error(
                 "%s: %s — the day's partitions are kept as they were and the day counts as failed (%s)",
