@@ -189,3 +189,21 @@ def test_no_themes_option_leaves_them_out(capsys, week_data: Path) -> None:
     markdown = capsys.readouterr().out
     assert "## Themes\n\nNone: themes were turned off (--no-themes).\n" in markdown
     assert len(re.findall(r"^### \d+\. ", markdown, re.M)) == 119
+
+
+def test_tfidf_is_scikit_learns(week_digest) -> None:
+    # The themes compute TF-IDF with SciPy (no scikit-learn import at run time): it must be
+    # scikit-learn's TfidfVectorizer, term for term and value for value, on the real week's terms.
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as SKLEARN_STOP_WORDS
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from scraper.digest.stopwords import ENGLISH_STOP_WORDS
+    from scraper.digest.themes import _terms, tfidf
+
+    documents = [_terms(_text(week_digest, entry.arxiv_id)).words for entry in week_digest.entries]
+    ours, terms = tfidf(documents, min_count=2, max_share=0.15)
+    theirs = TfidfVectorizer(analyzer=lambda terms: terms, min_df=2, max_df=0.15, sublinear_tf=True)
+    expected = theirs.fit_transform(documents)
+    assert terms == list(theirs.get_feature_names_out()) and len(terms) > 1000
+    assert abs(ours - expected).max() < 1e-12
+    assert ENGLISH_STOP_WORDS == SKLEARN_STOP_WORDS

@@ -343,7 +343,7 @@ def summary(digest: Digest) -> list[tuple[str, list[Inline]]]:
     grouped = digest.themes
     if grouped.themes:
         top = grouped.themes[0]
-        share = f"{len(grouped.themes)} themes, {len(grouped.other)} papers in none"
+        share = f"the first of {len(grouped.themes)} themes; {_count_papers(len(grouped.other))} in Other"
         lines.append(("Top theme", [f"{top.name} — {_count_papers(len(top.arxiv_ids))} ({share})"]))
     else:
         lines.append(("Themes", [f"none — {grouped.skipped}"]))

@@ -69,7 +69,10 @@ def preamble(digest: Digest) -> list[str]:
 def rising_intro(digest: Digest) -> str:
     moving = digest.rising
     if moving.note and not moving.windows:
-        return moving.note[:1].upper() + moving.note[1:] + "."
+        return (
+            f"{moving.note[:1].upper()}{moving.note[1:]}: the ratings table gains a snapshot each time a "
+            "listing day is crawled again (the crawl's refresh window recrawls recent days)."
+        )
     return (
         f"Upvote gains from the ratings table ({moving.crawls} crawl times, the latest "
         f"{moving.now:%Y-%m-%d %H:%M} UTC): since each paper's previous crawl, and over the last "

@@ -102,14 +102,14 @@ def rising(ratings: pd.DataFrame | None, arxiv_ids: Sequence[str]) -> Rising:
     """Curves and top risers of the papers `arxiv_ids` (in digest order: it breaks ties)."""
     found = curves(ratings, arxiv_ids)
     if not found:
-        return Rising(note="the ratings table holds no upvote snapshot of these papers")
+        return Rising(note="no upvote snapshot of these papers in the ratings table")
     now = max(curve[-1].crawled_at for curve in found.values())
     crawls = len({snapshot.crawled_at for curve in found.values() for snapshot in curve})
     result = Rising(curves=found, now=now, crawls=crawls)
     if all(len(curve) < 2 for curve in found.values()):
         result.note = (
-            f"the ratings table holds one upvote snapshot per paper (latest crawl {now:%Y-%m-%d %H:%M} UTC): "
-            "nothing to compare yet — the next crawl of these days will show what is rising"
+            f"one upvote snapshot per paper so far (latest crawl {now:%Y-%m-%d %H:%M} UTC), "
+            "nothing to compare yet"
         )
         return result
     place = {arxiv_id: i for i, arxiv_id in enumerate(arxiv_ids)}

@@ -1,35 +1,43 @@
 """Themes: the period's papers grouped by topic from their own text — no language model, no network.
 
-1. Each paper is a TF-IDF vector (scikit-learn) of its words — title (counted twice: it is the
-   densest statement of the topic), HF's `ai_keywords` and the abstract, as words and two-word
-   phrases — joined with two smaller blocks: its `ai_keywords` as whole phrases and its arXiv
-   categories. Words in more than MAX_DOCUMENT_SHARE of the period's papers say nothing about a
-   topic that week ("language", "reasoning" in a week of LLM papers) and are dropped, as are words
-   in only one paper.
-2. Average-linkage agglomerative clustering on cosine distance, cut at MERGE_DISTANCE: two groups
-   merge while their papers are, on average, at least 1 − MERGE_DISTANCE similar. No number of
-   themes is fixed in advance; a week of many topics gets many themes.
-3. A group of fewer than MIN_THEME_SIZE papers is no theme: its papers go to "Other". A paper left
-   over joins the theme it is most similar to (mean cosine) when that similarity reaches
-   ATTACH_SIMILARITY, else it stays in "Other".
-4. Names, class-based TF-IDF (as in BERTopic): each theme's text is one document, its terms are
-   weighted by how often the theme uses them against how often all themes do, and the best
-   NAME_TERMS terms that are not part of a better one name it, written as the papers write them
-   ("GRPO", "LLM agents", "image editing").
+1. Terms. A paper's words and two-word phrases (side by side in its text, never across punctuation
+   or a stop word), lower case, from its title (counted TITLE_WEIGHT times: the densest statement
+   of its topic), its HF `ai_keywords` and its abstract.
+2. Vectors. TF-IDF of those terms (scikit-learn's TfidfVectorizer formula, computed with SciPy so
+   that no scikit-learn import is paid at run time: `tfidf`), dropping terms in one paper only or
+   in more than MAX_DOCUMENT_SHARE of the period's papers (they tell no topic apart that week),
+   joined with two smaller blocks: the `ai_keywords` as whole phrases, and the arXiv categories.
+3. Clusters. Average-linkage agglomerative clustering on cosine distance (SciPy), cut at
+   MERGE_DISTANCE: two groups merge while their papers are on average at least 1 − MERGE_DISTANCE
+   similar, so the number of themes follows the period (nothing like k is fixed). A group larger
+   than MAX_THEME_SHARE of the papers is split along its dendrogram into its sub-groups (no
+   catch-all theme), a group smaller than MIN_THEME_SIZE is no theme. A paper left over joins the
+   theme it is most similar to (mean cosine) when that reaches ATTACH_SIMILARITY, else it goes to
+   "Other".
+4. Names. Class-based TF-IDF over title and keyword terms, the theme as the class: the share of the
+   theme's papers using a term (titles counting TITLE_WEIGHT times) times ln(1 + papers / papers
+   using it). Only terms used by two of the theme's papers and NAME_LIFT times as often in the theme
+   as overall can name it ("LLM" names nothing in a week of LLM papers); a word mostly used inside
+   one of the theme's phrases gives way to the phrase; singular and plural count as one. The best
+   NAME_TERMS terms, none part of another, spelled as the papers write them ("GRPO", "LLM agents",
+   "image editing").
 
-Deterministic: papers are clustered in `arxiv_id` order (not in rank order, so changing upvotes
-never move a paper to another theme), every sort is stable with explicit tie-breaks, and the
-arithmetic is sparse matrix products and the hierarchical clustering of SciPy (single-threaded, no
-random state). A period of fewer than MIN_PAPERS papers gets no themes, and the digest says why.
+Deterministic: papers are clustered in `arxiv_id` order (not in rank order: changed upvotes never
+move a paper to another theme), every sort has explicit tie-breaks, and the arithmetic is sparse
+matrix products and SciPy's hierarchical clustering (single-threaded, no random state). A period of
+fewer than MIN_PAPERS papers gets no themes, and the digest says why.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from scraper.digest.stopwords import ENGLISH_STOP_WORDS
 
 MIN_PAPERS = 20  # fewer papers: no themes (a day of 5 papers has no topics to group)
 MIN_THEME_SIZE = 3
@@ -41,9 +49,10 @@ TITLE_WEIGHT = 2  # the title counts twice
 KEYWORD_PHRASE_WEIGHT = 0.5  # whole `ai_keywords` phrases, relative to the words block
 CATEGORY_WEIGHT = 0.3  # arXiv categories, relative to the words block
 NAME_TERMS = 3
+NAME_LIFT = 3.0  # a name term is used by a theme's papers at least this many times as often as by all
 
-# Words of any abstract that name no topic: scikit-learn's English list plus the vocabulary of
-# paper writing itself. Kept short and generic on purpose (no week-specific tuning).
+# Words that name no topic, besides the English stop words: the vocabulary of paper writing itself.
+# Kept generic on purpose (no word picked for one week's papers).
 PAPER_WORDS = frozenset([
     "ability", "able", "achieve", "achieved", "achieves", "achieving", "address", "addresses", "approach",
     "approaches", "art", "available", "based", "benchmark", "benchmarks", "better", "capabilities",
@@ -58,13 +67,15 @@ PAPER_WORDS = frozenset([
     "results", "shows", "show", "significant", "significantly", "source", "specific", "state", "study",
     "studies", "superior", "task", "tasks", "technique", "techniques", "use", "used", "uses", "using",
     "various", "work", "works", "beyond", "boosting", "enhance", "enhanced", "enhancing", "fine-grained",
-    "high-fidelity", "real-world", "rethinking", "revisiting", "structured", "toward", "towards",
+    "high-fidelity", "real-world", "rethinking", "revisiting", "structured", "think", "toward", "towards",
     "unleashing", "unlocking",
 ])  # fmt: skip
 # Tokens: words of two or more characters with a letter ("3D", not "2025"), hyphenated compounds
 # kept whole ("vision-language").
-WORD_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w\w+(?:-\w+)*\b"
+WORD_PATTERN = r"\b(?=\w*[^\W\d_])\w\w+(?:-\w+)*\b"
 _WORD = re.compile(WORD_PATTERN)
+# A word (group 1), or punctuation that ends a phrase (no group: an empty match of the group).
+_WORD_OR_BREAK = re.compile(rf"({WORD_PATTERN})|[,;:()\[\]{{}}.!?/|]|\s-\s")
 
 
 @dataclass(frozen=True)
@@ -95,8 +106,38 @@ class Themes:
         return {arxiv_id: theme for theme in self.themes for arxiv_id in theme.arxiv_ids}
 
 
-def _words_of(paper: PaperText) -> str:
-    return " ; ".join([paper.title] * TITLE_WEIGHT + [" ; ".join(paper.keywords), paper.abstract])
+def _phrases(text: str) -> list[str]:
+    """The words of `text` and its two-word phrases, lower case, stop words out; a phrase is two
+    words written side by side (never across punctuation or a stop word: "reinforcement learning
+    with verifiable rewards" has "reinforcement learning" and "verifiable rewards")."""
+    stop = _stop_words()
+    # One pass: words, and punctuation that breaks phrases (empty word); stop words break them too.
+    tokens = [word if word and word not in stop else "" for word in _WORD_OR_BREAK.findall(text.lower())]
+    return [t for t in tokens if t] + [
+        f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False) if a and b
+    ]
+
+
+@dataclass(frozen=True)
+class _Terms:
+    words: list[str]  # for the TF-IDF vectors: title (TITLE_WEIGHT times), keywords and abstract
+    naming: dict[str, int]  # for names: title and keyword terms, TITLE_WEIGHT when the title has it
+
+
+def _terms(paper: PaperText) -> _Terms:
+    title = _phrases(paper.title)
+    keywords = [term for keyword in paper.keywords for term in _phrases(keyword)]
+    naming = dict.fromkeys(map(_singular, keywords), 1) | dict.fromkeys(map(_singular, title), TITLE_WEIGHT)
+    return _Terms(title * TITLE_WEIGHT + keywords + _phrases(paper.abstract), naming)
+
+
+def _singular(term: str) -> str:
+    """A term with its words' plural s taken off, so that "agents" and "agent" name one thing
+    (not from "-ss", "-us", "-is" words: "process", "corpus", "analysis")."""
+    return " ".join(
+        word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
+        for word in term.split(" ")
+    )
 
 
 def find_themes(papers: Sequence[PaperText]) -> Themes:
@@ -107,15 +148,20 @@ def find_themes(papers: Sequence[PaperText]) -> Themes:
     if len(papers) < MIN_PAPERS:
         return Themes(
             other=ids,
-            skipped=f"{len(papers)} papers are too few for themes (they need {MIN_PAPERS} or more)",
+            skipped=f"{_papers(len(papers))} too few for themes (they need {MIN_PAPERS} or more)",
         )
     ordered = sorted(papers, key=lambda paper: paper.arxiv_id)  # independent of rank and input order
-    labels = _cluster(ordered)
+    terms = [_terms(paper) for paper in ordered]
+    labels = _cluster(ordered, terms)
     groups: dict[int, list[PaperText]] = {}
     for paper, label in zip(ordered, labels, strict=True):
         if label >= 0:
             groups.setdefault(label, []).append(paper)
-    named = [(_name(group, ordered), group) for group in groups.values()]
+    naming = {paper.arxiv_id: found.naming for paper, found in zip(ordered, terms, strict=True)}
+    overall: Counter[str] = Counter()  # papers using each naming term
+    for found in terms:
+        overall.update(found.naming.keys())
+    named = [(_name(group, naming, overall), group) for group in groups.values()]
     rank = {arxiv_id: place for place, arxiv_id in enumerate(ids)}
     themes = [
         Theme(
@@ -133,46 +179,71 @@ def find_themes(papers: Sequence[PaperText]) -> Themes:
     return Themes(themes=themes, other=[i for i in ids if i not in grouped])
 
 
-def _vectors(papers: Sequence[PaperText]):
-    """One L2-normalised row per paper: words, keyword phrases and categories, weighted."""
+def tfidf(documents: Sequence[Sequence[str]], min_count: int = 2, max_share: float = 1.0):
+    """TF-IDF rows (SciPy CSR), one per document of terms, with scikit-learn's TfidfVectorizer
+    formula (tests/test_digest_themes.py checks it against scikit-learn): sublinear term frequency
+    1 + ln(count), smooth idf ln((1 + n) / (1 + df)) + 1, each row scaled to unit length. Terms in
+    fewer than `min_count` documents or in more than `max_share` of them are left out; the columns
+    are the kept terms in sorted order. Returns (matrix, terms)."""
+    import numpy as np
     import scipy.sparse as sp
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-    from sklearn.preprocessing import normalize
 
-    words = TfidfVectorizer(
-        token_pattern=WORD_PATTERN,
-        stop_words=sorted(ENGLISH_STOP_WORDS | PAPER_WORDS),
-        ngram_range=(1, 2),
-        min_df=2,
-        max_df=MAX_DOCUMENT_SHARE,
-        sublinear_tf=True,
+    n = len(documents)
+    seen: dict[str, int] = {}  # term -> its number, in order of first use
+    rows = np.repeat(np.arange(n), [len(document) for document in documents])
+    columns = np.fromiter(
+        (seen.setdefault(term, len(seen)) for document in documents for term in document),
+        dtype=np.int64,
+        count=len(rows),
     )
-    blocks = [normalize(words.fit_transform([_words_of(p) for p in papers]))]
+    counts = sp.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(n, len(seen)))
+    counts.sum_duplicates()
+    in_documents = np.bincount(counts.indices, minlength=len(seen))
+    terms = np.array(list(seen), dtype=object)
+    keep = np.flatnonzero((in_documents >= min_count) & (in_documents <= max_share * n))
+    keep = keep[np.argsort(terms[keep].astype(str), kind="stable")]  # columns in term order
+    matrix = counts[:, keep].tocsr()
+    matrix.data = 1.0 + np.log(matrix.data)
+    idf = np.log((1.0 + n) / (1.0 + in_documents[keep])) + 1.0
+    return _unit_rows(matrix.multiply(idf).tocsr()), [str(t) for t in terms[keep]]
+
+
+def _unit_rows(matrix):
+    """Each row divided by its length (rows of zeros stay zeros)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    lengths[lengths == 0] = 1.0
+    return sp.diags(1.0 / lengths) @ matrix
+
+
+def _papers(n: int) -> str:
+    return "1 paper is" if n == 1 else f"{n} papers are"
+
+
+def _vectors(papers: Sequence[PaperText], terms: Sequence[_Terms]):
+    """One unit-length row per paper: its words, its keyword phrases and its categories, weighted."""
+    import scipy.sparse as sp
+
+    blocks = [tfidf([found.words for found in terms], max_share=MAX_DOCUMENT_SHARE)[0]]
     for weight, lists in (
         (KEYWORD_PHRASE_WEIGHT, [[k.lower() for k in p.keywords] for p in papers]),
         (CATEGORY_WEIGHT, [list(p.categories) for p in papers]),
     ):
-        if sum(map(len, lists)) == 0:
-            continue
-        phrases = TfidfVectorizer(analyzer=_as_is, min_df=2, sublinear_tf=True)
-        try:
-            blocks.append(weight * normalize(phrases.fit_transform(lists)))
-        except ValueError:  # no phrase shared by two papers
-            continue
-    return normalize(sp.hstack(blocks).tocsr())
+        matrix, kept = tfidf(lists)
+        if kept:  # some phrase (category) shared by two papers
+            blocks.append(weight * matrix)
+    return _unit_rows(sp.hstack(blocks).tocsr()).tocsr()
 
 
-def _as_is(items: list[str]) -> list[str]:
-    return items
-
-
-def _cluster(papers: Sequence[PaperText]) -> list[int]:
+def _cluster(papers: Sequence[PaperText], terms: Sequence[_Terms]) -> list[int]:
     """A group number per paper (-1: Other)."""
     import numpy as np
     from scipy.cluster.hierarchy import linkage, to_tree
     from scipy.spatial.distance import squareform
 
-    vectors = _vectors(papers)
+    vectors = _vectors(papers, terms)
     similarity = (vectors @ vectors.T).toarray()
     distance = np.clip(1.0 - similarity, 0.0, None)
     np.fill_diagonal(distance, 0.0)
@@ -206,97 +277,77 @@ def _cluster(papers: Sequence[PaperText]) -> list[int]:
 _SEGMENTS = re.compile(r"[,;:()\[\]{}.!?/|]+|\s-\s")
 
 
-def _segments(paper: PaperText) -> list[list[str]]:
-    """The title's and each keyword's runs of tokens between punctuation, as written."""
-    texts = [paper.title, *paper.keywords]
-    return [_WORD.findall(part) for text in texts for part in _SEGMENTS.split(text)]
-
-
-def _terms(paper: PaperText) -> dict[str, int]:
-    """Words and two-word phrases of a paper's title and keywords (lower case, stop words out),
-    each with its weight: TITLE_WEIGHT when the title uses it, else 1."""
-    stop = _stop_words()
-    in_title = len(_SEGMENTS.split(paper.title))
-    terms: dict[str, int] = {}
-    for number, segment in enumerate(_segments(paper)):
-        weight = TITLE_WEIGHT if number < in_title else 1
-        tokens = [token.lower() for token in segment]
-        for i, token in enumerate(tokens):
-            if token in stop:
-                continue
-            found = [token]
-            if i + 1 < len(tokens) and tokens[i + 1] not in stop:
-                found.append(f"{token} {tokens[i + 1]}")
-            for term in found:
-                terms[term] = max(terms.get(term, 0), weight)
-    return terms
-
-
+@functools.cache
 def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS | PAPER_WORDS)
+    return ENGLISH_STOP_WORDS | PAPER_WORDS
 
 
-def _name(group: Sequence[PaperText], everyone: Sequence[PaperText]) -> list[str]:
-    """The group's NAME_TERMS most distinctive terms (class-based TF-IDF), spelled as the papers do."""
-    group_terms = [_terms(paper) for paper in group]
+def _name(group: Sequence[PaperText], terms: dict[str, dict[str, int]], users_all: Counter[str]) -> list[str]:
+    """The group's NAME_TERMS most distinctive terms (class-based TF-IDF), spelled as the papers do.
+    `terms`: every paper's weighted naming terms; `users_all`: how many papers use each term."""
     inside: Counter[str] = Counter()
     users: Counter[str] = Counter()  # papers of the group using the term
-    for terms in group_terms:
-        inside.update(terms)
-        users.update(terms.keys())
-    overall: Counter[str] = Counter()
-    for paper in everyone:
-        overall.update(_terms(paper))
-    total = sum(inside.values())
-    average = sum(overall.values()) / max(1, len(everyone))
+    for paper in group:
+        inside.update(terms[paper.arxiv_id])
+        users.update(terms[paper.arxiv_id].keys())
+    n = len(terms)
 
     def weight(term: str) -> float:
-        return inside[term] / total * math.log(1 + average / overall[term])
+        # Class-based TF-IDF with the theme as the class: how much of the theme uses the term
+        # (a title counting TITLE_WEIGHT times a keyword) times how rare it is among all papers.
+        return inside[term] / len(group) * math.log(1 + n / users_all[term])
 
-    # A term used by one paper of the theme only names that paper.
-    candidates = sorted((t for t in inside if users[t] >= 2), key=lambda t: (-weight(t), t))
+    def distinctive(term: str) -> bool:
+        # Used by two papers of the theme at least, and relatively at least NAME_LIFT times as
+        # often as by all papers ("LLM" in a week of LLM papers names nothing).
+        return users[term] >= 2 and users[term] / len(group) >= NAME_LIFT * users_all[term] / n
+
+    candidates = sorted(filter(distinctive, inside), key=lambda t: (-weight(t), t))
+    phrases: dict[str, list[str]] = {}  # word -> the candidate phrases it is part of
+    for candidate in candidates:
+        if " " in candidate:
+            for word in candidate.split():
+                phrases.setdefault(word, []).append(candidate)
     chosen: list[str] = []
     for term in candidates:
         if " " not in term:
             # A word that mostly occurs inside one of the theme's phrases is named by that phrase.
-            phrase = max(
-                (p for p in candidates if " " in p and term in p.split()),
-                key=lambda p: (users[p], -len(p), p),
-                default=None,
-            )
+            phrase = max(phrases.get(term, ()), key=lambda p: (users[p], -len(p), p), default=None)
             if phrase is not None and users[phrase] * 2 >= users[term]:
                 term = phrase
-        if any(term in better or better in term for better in chosen):
+        words = set(term.split())
+        if any(words <= set(better.split()) or set(better.split()) <= words for better in chosen):
             continue  # "video" after "video generation", or the reverse
         chosen.append(term)
         if len(chosen) == NAME_TERMS:
             break
-    spelled = _spellings(group)
-    return [spelled.get(term, term) for term in chosen] or ["(unnamed)"]
+    spelled = _spellings(group, chosen)
+    return [spelled[term] for term in chosen] or ["(unnamed)"]
 
 
-def _spellings(group: Sequence[PaperText]) -> dict[str, str]:
-    """The spelling of each lower-cased term in the group's titles and keywords ("grpo" → "GRPO")."""
-    seen: dict[str, Counter[str]] = {}
-    for paper in group:
-        for tokens in _segments(paper):
-            for i, token in enumerate(tokens):
-                seen.setdefault(token.lower(), Counter())[token] += 1
-                if i + 1 < len(tokens):
-                    pair = f"{token} {tokens[i + 1]}"
-                    seen.setdefault(pair.lower(), Counter())[pair] += 1
-    return {term: _spelling(term, forms) for term, forms in seen.items()}
+def _spellings(group: Sequence[PaperText], terms: Sequence[str]) -> dict[str, str]:
+    """How the group's titles and keywords write each term ("grpo" → "GRPO", "agent" → "agents")."""
+    texts = [text for paper in group for text in (paper.title, *paper.keywords)]
+    found = {}
+    for term in terms:
+        words = r"[\s-]+".join(re.escape(word) + "s?" for word in term.split(" "))
+        pattern = re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
+        forms = Counter(match.group(0) for text in texts for match in pattern.finditer(text))
+        found[term] = _spelling(term, forms) if forms else term
+    return found
 
 
 def _spelling(term: str, forms: Counter[str]) -> str:
-    """Lower case when the papers ever write it so ("Video Generation" in a title is "video
-    generation"); else their most common form, with parts that are only capitalised (a title's
-    Title Case) lowered: "GRPO", "LLM Agents" → "LLM agents", "Fine-Tuning" → "fine-tuning"."""
-    if term in forms:
-        return term
-    form = min(forms, key=lambda f: (-forms[f], f))
+    """The papers' most common form of the term ("agents" over "agent"), in lower case when they
+    ever write that form so, else with only-capitalised parts (a title's Title Case) lowered:
+    "GRPO", "LLM Agents" → "LLM agents", "Fine-Tuning" → "fine-tuning"."""
+    by_word: Counter[str] = Counter()
+    for form, times in forms.items():
+        by_word[form.lower()] += times
+    word = min(by_word, key=lambda w: (-by_word[w], w))
+    if word in forms:
+        return word
+    form = min((f for f in forms if f.lower() == word), key=lambda f: (-forms[f], f))
     return re.sub(r"\b[^\W\d_][^\W_]+", _lower_if_title_case, form)
 
 
