@@ -164,7 +164,8 @@ def test_one_snapshot_is_said_instead_of_risers(capsys, tmp_path: Path) -> None:
     write_crawl(data, TUESDAY, CAPTURED_AT[TUESDAY])
     markdown = digest(capsys, data, "--date", TUESDAY)
     note = "one upvote snapshot per paper so far (latest crawl 2025-09-30 07:49 UTC), nothing to compare yet"
-    assert note in section(markdown, "Rising") and "### Since the previous crawl" not in markdown
+    assert note[:1].upper() + note[1:] in section(markdown, "Rising")
+    assert "### Since the previous crawl" not in markdown
     assert f"- **Biggest riser:** none — {note}" in section(markdown, "Summary")
     assert "Upvote curve" not in markdown
     assert "<svg" not in digest(capsys, data, "--date", TUESDAY, "--format", "html")

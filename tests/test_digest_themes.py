@@ -155,8 +155,8 @@ def test_themes_do_not_depend_on_hash_seed_or_thread_count(week_data: Path, week
 def test_changed_upvotes_reorder_papers_but_never_move_them_between_themes(
     tmp_path: Path, week_digest
 ) -> None:
-    # Derived: the same week crawled again a day later, every paper with other upvote counts
-    # (reversing the week's order), so every rank changes.
+    # Derived: the same week crawled again later, each paper's upvotes replaced by the last three
+    # digits of its arXiv id, so the ranking changes throughout.
     data = tmp_path / "data"
     for day in REAL_WEEK:
         write_crawl(data, day, week_digest.updated, upvotes=lambda arxiv_id, _: int(arxiv_id[-3:]))

@@ -324,17 +324,13 @@ def build(selection: Selection, top: int | None = None, themes: bool = True) -> 
     )
 
 
-def _count_papers(n: int) -> str:
-    return f"{n} paper" if n == 1 else f"{n} papers"
-
-
 def summary(digest: Digest) -> list[tuple[str, list[Inline]]]:
     """The opening lines, written from the data: papers, top theme, biggest riser, best-rated paper."""
     period = digest.selection.period
     shown = len(digest.entries)
     days = len(digest.papers_by_day)
     papers = (
-        _count_papers(shown)
+        count_text(shown, "paper", "papers")
         if shown == digest.papers_in_period
         else f"top {shown} of {digest.papers_in_period}"
     )
@@ -343,28 +339,17 @@ def summary(digest: Digest) -> list[tuple[str, list[Inline]]]:
     grouped = digest.themes
     if grouped.themes:
         top = grouped.themes[0]
-        share = f"the first of {len(grouped.themes)} themes; {_count_papers(len(grouped.other))} in Other"
-        lines.append(("Top theme", [f"{top.name} — {_count_papers(len(top.arxiv_ids))} ({share})"]))
+        size, other = (count_text(n, "paper", "papers") for n in (len(top.arxiv_ids), len(grouped.other)))
+        share = f"the first of {len(grouped.themes)} themes; {other} in Other"
+        lines.append(("Top theme", [f"{top.name} — {size} ({share})"]))
     else:
         lines.append(("Themes", [f"none — {grouped.skipped}"]))
     biggest = digest.rising.biggest
     if biggest is not None:
         window, rise = biggest
         entry = digest.entry(rise.arxiv_id)
-        span = (
-            "since its previous crawl"
-            if window.title.startswith("Since")
-            else f"over the {window.title.lower()}"
-        )
-        lines.append(
-            (
-                "Biggest riser",
-                [
-                    entry.link(),
-                    f" — +{rise.gain:,} upvotes {span} ({when(rise.before)} → {when(rise.after)})",
-                ],
-            )
-        )
+        gain = f" — +{rise.gain:,} upvotes {window.said} ({when(rise.before)} → {when(rise.after)})"
+        lines.append(("Biggest riser", [entry.link(), gain]))
     else:
         lines.append(("Biggest riser", [f"none — {digest.rising.note or 'no paper gained upvotes'}"]))
     best = digest.entries[0]

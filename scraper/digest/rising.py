@@ -42,6 +42,7 @@ class Rise:
 @dataclass(frozen=True)
 class Window:
     title: str  # "Since the previous crawl", "Last 24 hours", "Last 7 days"
+    said: str  # the same in a sentence: "since its previous crawl", "over the last 24 hours"
     rises: list[Rise]  # largest first, at most TOP_RISERS
 
 
@@ -62,10 +63,10 @@ class Rising:
         return None
 
 
-WINDOWS: tuple[tuple[str, timedelta | None], ...] = (
-    ("Since the previous crawl", None),
-    ("Last 24 hours", timedelta(hours=24)),
-    ("Last 7 days", timedelta(days=7)),
+WINDOWS: tuple[tuple[str, str, timedelta | None], ...] = (
+    ("Since the previous crawl", "since its previous crawl", None),
+    ("Last 24 hours", "over the last 24 hours", timedelta(hours=24)),
+    ("Last 7 days", "over the last 7 days", timedelta(days=7)),
 )
 
 
@@ -113,12 +114,12 @@ def rising(ratings: pd.DataFrame | None, arxiv_ids: Sequence[str]) -> Rising:
         )
         return result
     place = {arxiv_id: i for i, arxiv_id in enumerate(arxiv_ids)}
-    for title, span in WINDOWS:
+    for title, said, span in WINDOWS:
         rises = []
         for arxiv_id, curve in found.items():
             start = _since(curve, None if span is None else now - span)
             if start is not None and curve[-1].upvotes > start.upvotes:
                 rises.append(Rise(arxiv_id, curve[-1].upvotes - start.upvotes, start, curve[-1]))
         rises.sort(key=lambda rise: (-rise.gain, place[rise.arxiv_id]))
-        result.windows.append(Window(title, rises[:TOP_RISERS]))
+        result.windows.append(Window(title, said, rises[:TOP_RISERS]))
     return result

@@ -146,37 +146,30 @@ def find_themes(papers: Sequence[PaperText]) -> Themes:
     if len(set(ids)) != len(ids):
         raise ValueError("each paper must be given once")
     if len(papers) < MIN_PAPERS:
-        return Themes(
-            other=ids,
-            skipped=f"{_papers(len(papers))} too few for themes (they need {MIN_PAPERS} or more)",
-        )
+        many = "1 paper is" if len(papers) == 1 else f"{len(papers)} papers are"
+        return Themes(other=ids, skipped=f"{many} too few for themes (they need {MIN_PAPERS} or more)")
     ordered = sorted(papers, key=lambda paper: paper.arxiv_id)  # independent of rank and input order
     terms = [_terms(paper) for paper in ordered]
-    labels = _cluster(ordered, terms)
     groups: dict[int, list[PaperText]] = {}
-    for paper, label in zip(ordered, labels, strict=True):
+    for paper, label in zip(ordered, _cluster(ordered, terms), strict=True):
         if label >= 0:
             groups.setdefault(label, []).append(paper)
+    if not groups:
+        return Themes(other=ids, skipped="no group of papers shares enough of its words")
     naming = {paper.arxiv_id: found.naming for paper, found in zip(ordered, terms, strict=True)}
-    overall: Counter[str] = Counter()  # papers using each naming term
+    users: Counter[str] = Counter()  # papers using each naming term
     for found in terms:
-        overall.update(found.naming.keys())
-    named = [(_name(group, naming, overall), group) for group in groups.values()]
+        users.update(found.naming.keys())
     rank = {arxiv_id: place for place, arxiv_id in enumerate(ids)}
-    themes = [
-        Theme(
-            name=_title_case(terms),
-            terms=tuple(terms),
-            arxiv_ids=tuple(sorted((p.arxiv_id for p in group), key=rank.__getitem__)),
-        )
-        for terms, group in named
-    ]
+    themes = []
+    for group in groups.values():
+        name = _name(group, naming, users)
+        members = sorted((paper.arxiv_id for paper in group), key=rank.__getitem__)
+        themes.append(Theme(_title_case(name), tuple(name), tuple(members)))
     # Most papers first; equal sizes: the theme whose best paper ranks higher.
     themes.sort(key=lambda theme: (-len(theme.arxiv_ids), rank[theme.arxiv_ids[0]]))
     grouped = {arxiv_id for theme in themes for arxiv_id in theme.arxiv_ids}
-    if not themes:
-        return Themes(other=ids, skipped="no group of papers shares enough of its vocabulary")
-    return Themes(themes=themes, other=[i for i in ids if i not in grouped])
+    return Themes(themes=themes, other=[arxiv_id for arxiv_id in ids if arxiv_id not in grouped])
 
 
 def tfidf(documents: Sequence[Sequence[str]], min_count: int = 2, max_share: float = 1.0):
@@ -216,10 +209,6 @@ def _unit_rows(matrix):
     lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     lengths[lengths == 0] = 1.0
     return sp.diags(1.0 / lengths) @ matrix
-
-
-def _papers(n: int) -> str:
-    return "1 paper is" if n == 1 else f"{n} papers are"
 
 
 def _vectors(papers: Sequence[PaperText], terms: Sequence[_Terms]):
