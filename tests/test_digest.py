@@ -29,12 +29,13 @@ from lxml import html as lxml_html
 from scraper.digest.cli import main
 from scraper.schema.registry import TABLES
 from tests.conftest import ROOT, run_crawl, start_replay
+from tests.tools.docs import section as section_of
 
 pytestmark = pytest.mark.crawl
 
 DAY = "2025-10-02"  # the day with real arXiv pages
 BUSY_DAY = "2025-09-30"  # 50 papers, with ties on upvotes
-DIGEST_DOC = (ROOT / "docs" / "digest.md").read_text()
+DOCS = (ROOT / "docs" / "digest.md").read_text()
 DIGEST_SCRIPT = Path(sys.executable).parent / "hfpapers-digest"
 
 
@@ -57,12 +58,12 @@ def expected_order(data: Path, day: str) -> pd.DataFrame:
 
 
 def md_blocks(markdown: str) -> list[str]:
-    """The per-paper blocks of a Markdown digest, in order."""
-    return re.split(r"\n(?=## \d+\. )", markdown)[1:]
+    """The per-paper blocks of a Markdown digest's Papers section, in order."""
+    return re.split(r"\n(?=### \d+\. )", markdown.split("\n## Papers\n", 1)[1])[1:]
 
 
 def block_url(block: str) -> str:
-    return re.match(r"## \d+\. \[.*?\]\((\S+)\)", block)[1]
+    return re.match(r"### \d+\. \[.*?\]\((\S+)\)", block)[1]
 
 
 # -- Markdown --------------------------------------------------------------------------------------
@@ -77,7 +78,7 @@ def test_markdown_day_shows_the_top_paper_with_its_real_values(capsys, data_dir:
         ranked.iloc[0]["title"] == "AskChem: Claim-Centered Infrastructure for Chemistry Literature Synthesis"
     )
     assert top.startswith(
-        "## 1. [AskChem: Claim-Centered Infrastructure for Chemistry Literature Synthesis]"
+        "### 1. [AskChem: Claim-Centered Infrastructure for Chemistry Literature Synthesis]"
         "(https://huggingface.co/papers/2607.28618) ★★★"
     )
     assert "[GitHub](https://github.com/bingyan4science/askchem) ⭐ 8" in top
@@ -121,7 +122,7 @@ def test_star_rating_follows_the_documented_rule(capsys, data_dir: Path) -> None
         p = place[block_url(block)]
         stars = 3 if p <= max(1, math.ceil(known / 10)) else 2 if p <= math.ceil(known / 2) else 1
         assert f"- **Rating:** {'★' * stars} ({stars} of 3)" in block, block
-    assert "★★★ top 10% of its listing day by upvotes" in DIGEST_DOC  # the rule is documented
+    assert "★★★ top 10% of its listing day by upvotes" in DOCS  # the rule is documented
 
 
 def test_top_keeps_the_best_n(capsys, data_dir: Path) -> None:
@@ -183,7 +184,7 @@ def test_html_is_one_self_contained_html5_page(capsys, data_dir: Path) -> None:
     assert tree.find(".//meta[@name='viewport']") is not None
     articles = tree.findall(".//article")
     ranked = expected_order(data_dir, DAY)
-    assert [a.find(".//h2/a").get("href") for a in articles] == list(ranked["hf_url"])
+    assert [a.find(".//h3/a").get("href") for a in articles] == list(ranked["hf_url"])
     top = articles[0].text_content()
     assert "AskChem: Claim-Centered Infrastructure for Chemistry Literature Synthesis" in top
     assert "⭐ 8" in top and "grounding a GPT-5.5 reader in AskChem yields 100% resolvable DOIs" in top
@@ -265,7 +266,7 @@ def hf_only(reference_backfill, tmp_path_factory) -> Path:
 
 def test_crawl_without_arxiv_works_and_says_what_is_missing(capsys, hf_only: Path) -> None:
     markdown = digest(capsys, hf_only, "--date", DAY)
-    assert "Missing from this data: arXiv (this crawl did not follow the papers to arXiv" in markdown
+    assert "- **Missing from this data:** arXiv (this crawl did not follow the papers to arXiv" in markdown
     top = md_blocks(markdown)[0]
     assert "AskChem: Claim-Centered Infrastructure" in top and "⭐ 8" in top
     assert "- **Reading source:** not read (arXiv not crawled)" in top
@@ -279,7 +280,7 @@ def test_fulltext_missing_alone_is_said(capsys, data_dir: Path, tmp_path: Path) 
     copy = tmp_path / "data"
     shutil.copytree(data_dir, copy, ignore=shutil.ignore_patterns("fulltext", "metrics"))
     markdown = digest(capsys, copy, "--date", DAY)
-    assert "Missing from this data: arXiv full text (no fulltext rows for these days)" in markdown
+    assert "- **Missing from this data:** arXiv full text (no fulltext rows for these days)" in markdown
     assert "- **Field:** Computation and Language (cs.CL)" in md_blocks(markdown)[0]
 
 
@@ -351,9 +352,11 @@ def test_bench_runs_on_a_small_synthetic_span(capsys, data_dir: Path) -> None:
     # Smoke test only (no timing asserted): two weeks re-dated from the crawl, every figure printed.
     from bench_digest import main as bench_main  # bench/, put on sys.path by conftest
 
-    assert bench_main(["--from", str(data_dir), "--days", "14", "--rounds", "1"]) == 0
+    assert (
+        bench_main(["--from", str(data_dir), "--days", "14", "--rounds", "1", "--command-rounds", "1"]) == 0
+    )
     out = capsys.readouterr().out
-    assert "synthesised 14 listing days (2025-01-06 … 2025-01-19)" in out
+    assert "synthesised 14 listing days (2025-01-06 … 2025-01-19, 3 ratings snapshots each)" in out
     # The bench digests the week of the span's middle day (2025-01-13): 2025-W03, whose seven days
     # are copies of the crawl's days, cycled (offsets 7…13), each with its own arxiv ids.
     source_days = sorted(folder.name.removeprefix("date=") for folder in (data_dir / "papers").glob("date=*"))
@@ -361,20 +364,23 @@ def test_bench_runs_on_a_small_synthetic_span(capsys, data_dir: Path) -> None:
         len(pd.read_parquet(data_dir / "papers" / f"date={source_days[i % len(source_days)]}"))
         for i in range(7, 14)
     ]
-    assert f"week digest 2025-W03 ({sum(rows)} papers, Markdown)" in out
+    assert re.search(rf"^week 2025-W03: {sum(rows)} papers, \d+ themes$", out, re.M)
     for label in (
-        "baseline: read one day of papers",
-        "week digest / one-day read:",
-        "whole-year read / week digest:",
+        "baseline: week digest without themes (Markdown)",
+        "week digest with themes (HTML, sparklines)",
+        "with themes / baseline: ",
+        "hfpapers-digest --week 2025-W03 in a fresh process: ",
     ):
         assert label in out
 
 
-# -- docs/digest.md ----------------------------------------------------------------------------------------
+# -- docs/digest.md ---------------------------------------------------------------------------------
+
+UTC_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")  # a crawl's time: when the test crawled
 
 
-def test_documented_digest_commands_run_and_the_excerpt_is_real(data_dir: Path, tmp_path: Path) -> None:
-    section = DIGEST_DOC
+def test_docs_digest_commands_run_and_their_excerpts_are_real(data_dir: Path, tmp_path: Path) -> None:
+    section = section_of(DOCS, "## Commands")
     commands = [line.split("#", 1)[0].strip() for block in re.findall(r"```bash\n(.*?)```", section, re.S)
                 for line in block.splitlines() if line.startswith("hfpapers-digest")]  # fmt: skip
     formats = {re.search(r"--format (\w+)", c)[1] if "--format" in c else "md" for c in commands}
@@ -387,9 +393,11 @@ def test_documented_digest_commands_run_and_the_excerpt_is_real(data_dir: Path, 
                               text=True, timeout=60)  # fmt: skip
         assert proc.returncode == 0, f"{command}: {proc.stderr}"
         outputs[command] = proc.stdout
-    excerpt = re.search(r"```markdown\n(.*?)```", section, re.S)[1]
-    source = re.search(r"<!-- excerpt of: (.*?) -->", section)[1]
-    assert source in outputs, f"the excerpt's command {source!r} is not among docs/digest.md's commands"
-    assert excerpt in outputs[source], (
-        f"regenerate the excerpt in docs/digest.md; `{source}` now prints:\n{outputs[source]}"
-    )
+    excerpts = re.findall(r"<!-- excerpt of: (.*?) -->\n```markdown\n(.*?)```", section, re.S)
+    assert excerpts
+    for source, excerpt in excerpts:
+        assert source in outputs, f"the excerpt's command {source!r} is not among the commands"
+        # Crawl times differ from run to run (the docs show those of the run that made them).
+        assert UTC_TIME.sub("<time>", excerpt) in UTC_TIME.sub("<time>", outputs[source]), (
+            f"regenerate the docs excerpt; `{source}` now prints:\n{outputs[source]}"
+        )

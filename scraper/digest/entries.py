@@ -1,7 +1,8 @@
-"""One format-neutral entry per paper: what the Markdown, HTML and Atom renderers all show.
+"""One format-neutral digest: the summary, the themes, the rising papers and one entry per paper —
+what the Markdown, HTML and Atom renderers all show.
 
-An entry is a heading, a byline and labelled facts made of plain text and links, so the three
-outputs cannot drift apart: each renderer only decides how text and links are written.
+An entry is a heading, a byline and labelled facts made of plain text, links and upvote curves, so
+the three outputs cannot drift apart: each renderer only decides how they are written.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import pandas as pd
 
 from scraper.digest.categories import category_label
 from scraper.digest.rank import STAR_RULE, changes, order, rate
+from scraper.digest.rising import Rising, Snapshot, rising
 from scraper.digest.select import Selection
+from scraper.digest.sparkline import curve_text, when
+from scraper.digest.themes import PaperText, Themes, find_themes
 
 FIRST_AUTHORS = 3  # authors named before "et al."
 MAX_CLAIMS = 3
@@ -23,9 +27,21 @@ MAX_CLAIMS = 3
 class Link:
     text: str
     href: str
+    anchor: str | None = None  # the same target inside the HTML page (an element id), if it has one
 
 
-Inline = str | Link  # a run of plain text, or a link
+@dataclass(frozen=True)
+class Curve:
+    """A paper's upvote snapshots: a sparkline in HTML, first and last values in words elsewhere."""
+
+    snapshots: tuple[Snapshot, ...]
+
+    @property
+    def text(self) -> str:
+        return curve_text(self.snapshots)
+
+
+Inline = str | Link | Curve  # a run of plain text, a link, or an upvote curve
 
 
 @dataclass
@@ -40,10 +56,19 @@ class Entry:
     byline: list[Inline]
     facts: list[tuple[str, list[Inline]]]  # (label, text and links)
     updated: datetime  # the paper's latest crawl (its `papers` row holds the latest values)
+    upvotes: int | None = None
 
     @property
     def star_text(self) -> str:
         return "★" * self.stars if self.stars else ""
+
+    @property
+    def anchor(self) -> str:
+        """The id of the paper's block in the HTML page."""
+        return f"p{self.arxiv_id}"
+
+    def link(self) -> Link:
+        return Link(self.title, self.hf_url, self.anchor)
 
 
 @dataclass
@@ -53,10 +78,19 @@ class Digest:
     papers_in_period: int
     papers_by_day: dict[date, int]
     notes: list[str] = field(default_factory=list)  # what the data lacks, said once at the top
+    themes: Themes = field(default_factory=Themes)
+    rising: Rising = field(default_factory=Rising)
+    _by_id: dict[str, Entry] = field(init=False, repr=False, default_factory=dict)
 
     @property
     def updated(self) -> datetime:
         return max(entry.updated for entry in self.entries)
+
+    def entry(self, arxiv_id: str) -> Entry:
+        return self._by_id[arxiv_id]
+
+    def __post_init__(self) -> None:
+        self._by_id = {entry.arxiv_id: entry for entry in self.entries}
 
 
 def _value(row: dict, column: str):
@@ -83,7 +117,8 @@ def _listed(value) -> list:
     return [] if value is None else list(value)
 
 
-def _count(value: int | None, one: str, many: str) -> str:
+def count_text(value: int | None, one: str, many: str) -> str:
+    """`1 upvote`, `1,234 upvotes`, `upvotes unknown`."""
     if value is None:
         return f"{many} unknown"
     return f"{value:,} {one if value == 1 else many}"
@@ -127,8 +162,8 @@ def _links(row: dict, fulltext: dict | None) -> list[Inline]:
 
 def _counts(row: dict, change: dict | None) -> list[Inline]:
     text = (
-        f"{_count(_value(row, 'upvotes'), 'upvote', 'upvotes')} · "
-        f"{_count(_value(row, 'num_comments'), 'comment', 'comments')}"
+        f"{count_text(_value(row, 'upvotes'), 'upvote', 'upvotes')} · "
+        f"{count_text(_value(row, 'num_comments'), 'comment', 'comments')}"
     )
     if change is not None:
         parts = [
@@ -203,7 +238,19 @@ def _source(fulltext: dict | None, arxiv_crawled: bool) -> list[Inline]:
     return [f"{source} · licence: {_value(fulltext, 'license_name') or 'unknown'}"]
 
 
-def build(selection: Selection, top: int | None = None) -> Digest:
+def _paper_text(row: dict) -> PaperText:
+    return PaperText(
+        arxiv_id=row["arxiv_id"],
+        title=_value(row, "title") or "",
+        abstract=_value(row, "summary") or "",
+        keywords=[k for k in _items(row, "ai_keywords") if k],
+        categories=[c for c in _items(row, "arxiv_categories") if c],
+    )
+
+
+def build(selection: Selection, top: int | None = None, themes: bool = True) -> Digest:
+    """The digest of a selection: its `top` best-ranked papers (default all), grouped into themes
+    unless `themes` is False."""
     papers = selection.papers.copy()
     papers["stars"] = rate(papers)
     ranked = order(papers)
@@ -218,8 +265,10 @@ def build(selection: Selection, top: int | None = None) -> Digest:
         for text in selection.fulltext.sort_values(["version", "crawled_at"]).to_dict("records"):
             fulltext_by_key[(text["arxiv_id"], text["listing_date"])] = text
 
+    rows = ranked.to_dict("records")
+    moving = rising(selection.ratings, [row["arxiv_id"] for row in rows])
     entries = []
-    for place, row in enumerate(ranked.to_dict("records"), start=1):
+    for place, row in enumerate(rows, start=1):
         key = (row["arxiv_id"], row["listing_date"])
         text = fulltext_by_key.get(key)
         names, byline = _byline(row)
@@ -233,6 +282,9 @@ def build(selection: Selection, top: int | None = None) -> Digest:
         if field_code:
             facts.append(("Field", [category_label(field_code) or field_code]))
         facts.append(("Votes", _counts(row, deltas.get(key))))
+        curve = moving.curves.get(row["arxiv_id"], [])
+        if len(curve) > 1:  # one snapshot is no curve yet: the Votes line has its value
+            facts.append(("Upvote curve", [Curve(tuple(curve))]))
         stars = _value(row, "stars")
         facts.append(("Rating", [f"{'★' * stars} ({stars} of 3)" if stars else "unrated (upvotes unknown)"]))
         if _value(row, "ai_summary"):
@@ -257,10 +309,55 @@ def build(selection: Selection, top: int | None = None) -> Digest:
                 byline=byline,
                 facts=facts,
                 updated=row["crawled_at"].to_pydatetime(),
+                upvotes=_value(row, "upvotes"),
             )
         )
     by_day = papers.groupby("listing_date")["arxiv_id"].nunique().to_dict()
-    return Digest(selection, entries, papers_in_period, by_day, list(selection.missing))
+    if themes:
+        grouped = find_themes([_paper_text(row) for row in rows])
+    else:
+        grouped = Themes(
+            other=[row["arxiv_id"] for row in rows], skipped="themes were turned off (--no-themes)"
+        )
+    return Digest(
+        selection, entries, papers_in_period, by_day, list(selection.missing), themes=grouped, rising=moving
+    )
 
 
-__all__ = ["STAR_RULE", "Digest", "Entry", "Inline", "Link", "build"]
+def summary(digest: Digest) -> list[tuple[str, list[Inline]]]:
+    """The opening lines, written from the data: papers, top theme, biggest riser, best-rated paper."""
+    period = digest.selection.period
+    shown = len(digest.entries)
+    days = len(digest.papers_by_day)
+    papers = (
+        count_text(shown, "paper", "papers")
+        if shown == digest.papers_in_period
+        else f"top {shown} of {digest.papers_in_period}"
+    )
+    where = f"listed on {period.start}" if not period.is_range else f"listed on {days} days of {period.label}"
+    lines: list[tuple[str, list[Inline]]] = [("Papers", [f"{papers} {where}"])]
+    grouped = digest.themes
+    if grouped.themes:
+        top = grouped.themes[0]
+        size, other = (count_text(n, "paper", "papers") for n in (len(top.arxiv_ids), len(grouped.other)))
+        share = f"the first of {len(grouped.themes)} themes; {other} in Other"
+        lines.append(("Top theme", [f"{top.name} — {size} ({share})"]))
+    else:
+        lines.append(("Themes", [f"none — {grouped.skipped}"]))
+    biggest = digest.rising.biggest
+    if biggest is not None:
+        window, rise = biggest
+        entry = digest.entry(rise.arxiv_id)
+        gain = f" — +{rise.gain:,} upvotes {window.said} ({when(rise.before)} → {when(rise.after)})"
+        lines.append(("Biggest riser", [entry.link(), gain]))
+    else:
+        lines.append(("Biggest riser", [f"none — {digest.rising.note or 'no paper gained upvotes'}"]))
+    best = digest.entries[0]
+    if best.upvotes is not None:
+        stars = f", {best.star_text}" if best.stars else ""
+        lines.append(("Best-rated paper", [best.link(), f" — {best.upvotes:,} upvotes{stars}"]))
+    lines += [("Missing from this data", [note]) for note in digest.notes]
+    return lines
+
+
+__all__ = ["STAR_RULE", "Curve", "Digest", "Entry", "Inline", "Link", "build", "count_text", "summary"]

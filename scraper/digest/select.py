@@ -13,10 +13,11 @@ from scraper.digest.period import Period
 from scraper.schema.registry import TABLES
 
 PAPER_COLUMNS = [
-    "arxiv_id", "listing_rank", "title", "authors", "organization", "organization_fullname", "upvotes",
-    "num_comments", "github_repo", "github_stars", "project_page", "ai_summary", "hf_url",
-    "arxiv_abs_url", "arxiv_pdf_url", "arxiv_html_url", "headline_claims", "arxiv_version",
-    "arxiv_primary_category", "arxiv_authors", "listing_date", "crawled_at",
+    "arxiv_id", "listing_rank", "title", "summary", "ai_keywords", "arxiv_categories", "authors",
+    "organization", "organization_fullname", "upvotes", "num_comments", "github_repo", "github_stars",
+    "project_page", "ai_summary", "hf_url", "arxiv_abs_url", "arxiv_pdf_url", "arxiv_html_url",
+    "headline_claims", "arxiv_version", "arxiv_primary_category", "arxiv_authors", "listing_date",
+    "crawled_at",
 ]  # fmt: skip
 FULLTEXT_COLUMNS = [
     "arxiv_id", "version", "fulltext_source", "fulltext_status", "license_name", "primary_subject",
