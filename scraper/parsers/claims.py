@@ -460,30 +460,36 @@ def _by(sentence: str, m: re.Match) -> list[Claim]:
 
 @dataclass(frozen=True)
 class Rule:
-    """One reading rule: where it applies (`pattern`) and what it makes of a match (`handle`)."""
+    """One reading rule: where it applies (`pattern`) and what it makes of a match (`handle`).
+    `words`: the pattern can only match a sentence holding one of these (lower-cased), a quick
+    test that spares most sentences the pattern (empty: any sentence with a digit)."""
 
     name: str
     pattern: re.Pattern
     handle: Handler
+    words: tuple[str, ...] = ()
 
 
 #: The rules, in the order they claim spans (earlier rules win overlaps): baselines and settings
 #: first, so that a number a result is compared with, or an input size, is never the result.
 RULES: tuple[Rule, ...] = (
-    Rule("duration", _P_DURATION, _duration),  # "4 minutes and 15 seconds" = 255 s
-    Rule("from_to", _P_FROM_TO, _from_to),  # "from 21.7 s to under 1 s": value 1, baseline 21.7
-    Rule("bare_to", _P_BARE_TO, _from_to),  # "39.33% to 61.48%"
-    Rule("instead_of", _P_INSTEAD, _instead),  # "384 instead of 9,000"
-    Rule("versus", _P_VERSUS, _versus),  # "compared to 48%": the previous claim's baseline
+    Rule("duration", _P_DURATION, _duration, ("minute", "hour")),  # "4 minutes and 15 seconds" = 255 s
+    Rule(
+        "from_to", _P_FROM_TO, _from_to, ("from", "(")
+    ),  # "from 21.7 s to under 1 s": value 1, baseline 21.7
+    Rule("bare_to", _P_BARE_TO, _from_to, ("to", "→", "->")),  # "39.33% to 61.48%"
+    Rule("instead_of", _P_INSTEAD, _instead, ("instead",)),  # "384 instead of 9,000"
+    Rule("versus", _P_VERSUS, _versus, ("compared", "relative", "versus", "vs", "against", "baseline")),
     Rule("setting", _P_SETTING, _setting),  # "0.3 MB chunks": an input size, no claim
     Rule("range", _P_RANGE, _range),  # "8% -- 30%", "2.9--5.5 ms": one claim
-    Rule("correlation", _P_CORR, _correlation),  # "r=0.954"
-    Rule("list_unit", _P_LIST_UNIT, _list_unit),  # "by 3.84 and 1.91 dB": two claims in dB
+    Rule("correlation", _P_CORR, _correlation, ("=",)),  # "r=0.954"
+    Rule("list_unit", _P_LIST_UNIT, _list_unit, (" and ", " or ")),  # "by 3.84 and 1.91 dB": two claims
     Rule("unit", _P_UNIT, _unit_claim),  # "13.7x speedup", "92.5% accuracy", "20.7 FPS"
-    Rule("word_number", _P_WORD, _word_number),  # "fourteen points", "three times"
-    Rule("fewer", _P_COMPARATIVE, _comparative),  # "3 fewer steps"
-    Rule("by", _P_BY, _by),  # "improves … by 12"
+    Rule("word_number", _P_WORD, _word_number, ("point", "times", "fold")),  # "fourteen points"
+    Rule("fewer", _P_COMPARATIVE, _comparative, ("fewer",)),  # "3 fewer steps"
+    Rule("by", _P_BY, _by, ("by",)),  # "improves … by 12"
 )
+_DIGIT = re.compile(r"\d")
 
 
 def _sentence_claims(sentence: str) -> list[Claim]:
@@ -491,7 +497,13 @@ def _sentence_claims(sentence: str) -> list[Claim]:
     each compared number attached as the baseline of the claim before it."""
     taken: list[tuple[int, int]] = []
     found: list[Claim] = []
+    lower = sentence.lower()
+    digits = _DIGIT.search(sentence) is not None
     for rule in RULES:
+        if rule.name != "word_number" and not digits:
+            continue  # every other rule reads a number written in digits
+        if rule.words and not any(w in lower for w in rule.words):
+            continue
         for m in rule.pattern.finditer(sentence):
             claims = rule.handle(sentence, m)
             if not claims or not all(all(c.end <= a or c.start >= b for a, b in taken) for c in claims):

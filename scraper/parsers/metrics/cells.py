@@ -60,6 +60,15 @@ _ITEM = re.compile(
 )
 _SEPARATORS = re.compile(rf"^[\s/|()\[\],;~{_MARKS[1:-1]}]*$")
 _PLAIN_INT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+# Words a cell of results may hold outside TeX commands: unit words and their parts ("tok" of
+# "tok/s"), and "to" of a range. Any other word of two letters or more makes the cell text.
+_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
+_UNIT_WORDS = frozenset(p for u in UNITS for p in re.findall(r"[A-Za-z]{2,}", u)) | {"to", "pp", "e"}
+# Two common TeX numbers, read at once: "2.3\cdot 10^{19}", "27.3\pm 0.2"
+_SCI_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)\s*\\(?:cdot|times)\s*10\^\{(-?\d+)\}")
+_PM_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)\s*\\pm\s*(\d+(?:\.\d+)?)")
+# A cell that is one plain number, with an optional percent sign (TeX or not): read at once.
+_PLAIN_NUMBER = re.compile(r"(-?(?:[1-9]\d{0,10}|0)(?:\.\d+)?)\s*(\\?%)?")
 IDENTIFIER_DIGITS = 12  # a whole number this long is an identifier (catalogue source ids), not a result
 
 
@@ -73,6 +82,18 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     A count ``k/n`` is one item with `total`; the caller splits it when the header says so."""
     if not has_digit(text):  # most text cells: no need to normalise them
         return ()
+    simple = _PLAIN_NUMBER.fullmatch(text)
+    if simple:  # most value cells ("25.8", "84.2\\%"): no TeX to read
+        return (CellItem(float(simple.group(1)), "%" if simple.group(2) else None),)
+    sci = _SCI_NUMBER.fullmatch(text)
+    if sci:  # "2.3\\cdot 10^{19}"
+        return (CellItem(float(f"{sci.group(1)}e{sci.group(2)}")),)
+    pm = _PM_NUMBER.fullmatch(text)
+    if pm:  # "27.3\\pm 0.2"
+        spread = float(pm.group(2))
+        return (CellItem(float(pm.group(1)), None, spread, None, spread, spread),)
+    if any(w not in _UNIT_WORDS for w in _WORD.findall(text)):
+        return ()  # a word that is no unit ("Fake triggers, 10% data"): text, not worth normalising
     s = normalize_cell_text(text)
     if not s or not has_digit(s):
         return ()

@@ -13,8 +13,8 @@ How it is decided, first match wins:
 1. The caption. Words of configuration ("hyperparameters", "configuration(s)", "settings",
    "architecture", "implementation details") or of data ("statistics", "number of samples",
    "catalogue", "data distribution") decide, unless the caption also speaks of results
-   ("results", "performance", "accuracy", "comparison", "ablation", …); then the header and the
-   cells decide between the two (2, 3).
+   ("results", "performance", "accuracy", "comparison", "ablation", …); then outcome evidence in
+   the table (3) says `results`, and its absence the caption's other kind.
 2. A table without any value -> ``other`` (text, prompts, ✓/× lists, notation).
 3. Outcome evidence in the table — a header naming a metric (Acc, F1, BLEU, PPL, WER, latency,
    throughput, speed-up, score, win rate, ↑/↓, …), bold/underlined numbers (best results),
@@ -24,75 +24,105 @@ How it is decided, first match wins:
    statistics (two of ``#Train``, ``#Test``, "samples", "tokens", "avg. length", "classes",
    RA/Dec, ids) -> ``data``.
 5. Otherwise ``results``: most numeric tables of a paper report results.
+
+Words are matched as whole lower-cased words (sets, not one long regular expression: captions are
+long and this runs once per table); a few phrases are matched only when their first word occurs.
 """
 
 from __future__ import annotations
 
 import re
 
-_CONFIG_CAPTION = re.compile(
-    r"hyper-?\s?param|\bconfigurations?\b|\bconfigs?\b|\bsettings?\b|\bset-?ups?\b|"
-    r"\barchitectures?\b|\barchitectural\b|implementation details|training details|"
-    r"\bdetails of (?:the )?(?:training|model|fine-tuning|optimi[sz]ation)|\boptimi[sz]er\b|"
-    r"\bparameters (?:used|of (?:the )?(?:training|model|simulation))|\bprompt templates?\b|"
-    r"\bhardware\b|\bspecifications?\b",
-    re.I,
+_WORDS = re.compile(r"[a-z0-9#@↑↓][a-z0-9\-@/_.]*[a-z0-9]|[a-z0-9#↑↓%]")
+
+
+def words(text: str) -> set[str]:
+    """The lower-cased words of a text (hyphenated words kept whole and also split)."""
+    found = set(_WORDS.findall(text.lower()))
+    for w in [w for w in found if "-" in w]:
+        found.update(w.split("-"))
+    return found
+
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_CONFIG_CAPTION = _set(
+    "hyperparameter hyperparameters hyper-parameter hyper-parameters hyperparams configuration "
+    "configurations config configs setting settings setup setups set-up architecture "
+    "architectures architectural optimizer optimiser hardware specification specifications"
 )
-_DATA_CAPTION = re.compile(
-    r"\bstatistics\b|\bstats\b|\bnumber of (?:samples|examples|images|tokens|instances|questions|"
-    r"documents|videos|utterances|hours|sentences|words|objects|sources|stars|galaxies)|"
-    r"\bdata(?:set)? (?:distribution|composition|sizes?|summary|overview|details|splits?|"
-    r"mixture)|\bcatalog(?:ue)?s?\b|\bcorpus (?:statistics|details|sizes?)|\bsplits?\b|"
-    r"\bdistribution of (?:the )?(?:data|samples|examples|classes|labels)|\boverview of (?:the )?"
-    r"(?:datasets?|benchmarks?|data)|\bdatasets? used\b|\bsample (?:properties|selection)|"
-    r"\bobservations?\b|\bobserving log\b",
-    re.I,
+_CONFIG_PHRASE = re.compile(
+    r"implementation details|training details|details of (?:the )?(?:training|model|fine-?tuning|"
+    r"optimi[sz]ation)|parameters (?:used|of (?:the )?(?:training|model|simulation))|prompt templates?"
 )
-_RESULTS_CAPTION = re.compile(
-    r"\bresults?\b|\bperformances?\b|\baccurac(?:y|ies)\b|\bcompar(?:e|ed|es|ing|ison|isons)\b|"
-    r"\bablations?\b|\bevaluat(?:e|ed|ion|ions)\b|\bscores?\b|\berrors?\b|\bbleu\b|\bf1\b|"
-    r"\bperplexit(?:y|ies)\b|\bthroughputs?\b|\blatenc(?:y|ies)\b|\bspeed(?:s|-?ups?)?\b|"
-    r"\befficiency\b|\bwin rates?\b|\bsuccess rates?\b|\boutperform|\bimprov|\bbest\b|\bbold\b|"
-    r"\bbaselines?\b|\bvs\.?\b|\bversus\b|\bmeasured\b|\bfit(?:ted)?\b|\bbest-fit\b|"
-    r"\bestimat(?:e|es|ed|ion)\b|\beffects?\b|\bcorrelations?\b|\bbenchmark(?:ing)? results\b|"
-    r"\bzero-shot\b|\bfew-shot\b|\bgains?\b|\bwins?\b|\bleaderboard\b|\bcost\b|\bmemory usage\b|"
-    r"\bmetrics?\b|\bquality\b|\brobustness\b|\bsensitivity\b|\bhuman (?:evaluation|preference)",
-    re.I,
+_DATA_CAPTION = _set("statistics stats catalog catalogue catalogs catalogues split splits observations")
+_DATA_PHRASE = re.compile(
+    r"number of (?:samples|examples|images|tokens|instances|questions|documents|videos|utterances|"
+    r"hours|sentences|words|objects|sources|stars|galaxies)|data(?:set)? (?:distribution|composition|"
+    r"sizes?|summary|overview|details|splits?|mixture)|corpus (?:statistics|details|sizes?)|"
+    r"distribution of (?:the )?(?:data|samples|examples|classes|labels)|overview of (?:the )?"
+    r"(?:datasets?|benchmarks?|data)|datasets? used|sample (?:properties|selection)|observing log"
 )
+_DATA_TRIGGERS = _set("number data dataset datasets corpus distribution overview sample observing")
+_RESULTS_CAPTION = _set(
+    "result results performance performances accuracy accuracies compare compared compares "
+    "comparing comparison comparisons ablation ablations evaluate evaluated evaluation "
+    "evaluations score scores error errors bleu f1 perplexity perplexities throughput "
+    "throughputs latency latencies speed speeds speedup speedups efficiency best bold baseline "
+    "baselines vs vs. versus measured fit fitted best-fit estimate estimates estimated estimation "
+    "effect effects correlation correlations zero-shot few-shot gain gains win wins leaderboard "
+    "cost metric metrics quality robustness sensitivity"
+)
+_RESULTS_PREFIXES = ("outperform", "improv")
+_RESULTS_PHRASE = re.compile(r"win rates?|success rates?|memory usage|human (?:evaluation|preference)")
 # A header word naming an outcome (a metric or a measured quantity).
-_OUTCOME_HEADER = re.compile(
-    r"[↑↓]|\bacc(?:uracy)?\b|\bf1\b|\bf-1\b|\bbleu\b|\brouge|\bmeteor\b|\bcider\b|\bem\b|\bppl\b|"
-    r"\bperplexity\b|\bloss\b|\berr(?:or)?s?\b|\bwer\b|\bcer\b|\bfid\b|\bpsnr\b|\bssim\b|\blpips\b|"
-    r"\bm?ap(?:@|_|\b)|\bauc\b|\bmrr\b|\bndcg|\brecall\b|\bprecision\b|\b[rp]@|\bhits?@|\bpass@|"
-    r"\bwin\b|\bwin rate\b|\bscores?\b|\breward\b|\bsuccess\b|\blatency\b|\bthroughput\b|"
-    r"\bspeed(?:-?up)?\b|\bruntime\b|\bwall[- ]?clock\b|\bfps\b|\btok/s\b|\btop-?[15]\b|\bgain\b|"
-    r"\bimprovement\b|\belo\b|\bmiou\b|\biou\b|\bmae\b|\bmse\b|\brmse\b|\bchrf\b|\bter\b|"
-    r"\bexact match\b|\bpearson\b|\bspearman\b|\bkendall\b|\bcorr(?:elation)?\b|\bsr\b|\bspl\b",
-    re.I,
+_OUTCOME_HEADER = _set(
+    "↑ ↓ acc acc. accuracy f1 f-1 bleu rouge rouge-1 rouge-2 rouge-l meteor cider em ppl "
+    "perplexity loss err error errors wer cer fid psnr ssim lpips map ap auc mrr ndcg recall "
+    "precision win score scores reward success latency throughput speed speedup speed-up runtime "
+    "wall-clock fps tok/s top-1 top-5 top1 top5 gain improvement elo miou iou mae mse rmse chrf ter "
+    "pearson spearman kendall corr correlation sr spl"
 )
-_CONFIG_HEADER = re.compile(
-    r"hyper-?\s?param|\bconfig(?:uration)?s?\b|\bsettings?\b|\bvalues?\b|\bparameters?\b|"
-    r"\boptions?\b|\bchoices?\b",
-    re.I,
+_OUTCOME_MARKS = re.compile(r"[↑↓]|\b(?:r|p|hits?|pass|map|ap|ndcg|recall)@|\bap_|\bndcg@", re.I)
+_CONFIG_HEADER = _set(
+    "hyperparameter hyperparameters hyper-parameter hyperparams config configuration configurations setting settings value values parameter parameters option options choice choices"
 )
-_CONFIG_ROW = re.compile(
-    r"\blearning rate\b|\blr\b|\bbatch size\b|\bepochs?\b|\bwarm-?up\b|\boptimi[sz]er\b|"
-    r"\bweight decay\b|\bdropout\b|\b(?:hidden|model|embedding) (?:size|dim(?:ension)?)\b|"
-    r"\blayers\b|\bheads\b|\b(?:training )?steps\b|\bscheduler\b|\bseed\b|\btemperature\b|"
-    r"\btop-p\b|\btop-k\b|\bbeam (?:size|width)\b|\bmax(?:imum)? (?:length|tokens)\b|"
-    r"\bgradient (?:clipping|accumulation)\b|\badam\b|\bβ_?[12]\b|\bε\b|\blora (?:rank|alpha)\b|"
-    r"\bprecision\b|\bgpus?\b|\bcontext (?:length|window)\b|\bsequence length\b",
-    re.I,
+_CONFIG_ROW = _set(
+    "lr optimizer optimiser dropout layers heads epochs epoch warmup warm-up scheduler seed "
+    "temperature top-p top-k adam adamw"
 )
-_DATA_HEADER = re.compile(
+_CONFIG_ROW_PHRASE = re.compile(
+    r"learning rate|batch size|weight decay|(?:hidden|model|embedding) (?:size|dim(?:ension)?)|"
+    r"training steps|beam (?:size|width)|max(?:imum)? (?:length|tokens)|gradient (?:clipping|"
+    r"accumulation)|lora (?:rank|alpha)|context (?:length|window)|sequence length"
+)
+_DATA_HEADER = _set(
+    "train training dev validation val test samples examples instances classes split splits size "
+    "ra dec redshift documents queries vocab vocabulary duration languages language domains"
+)
+_DATA_HEADER_PHRASE = re.compile(
     r"#\s*(?:train|dev|val|test|samples?|examples?|images?|tokens?|instances?|docs?|documents?|"
     r"queries|questions|classes|labels|videos|hours|utterances|speakers|sentences|words|objects|"
-    r"sources)|\btrain(?:ing)?\b|\bdev\b|\bvalidation\b|\bval\b|\btest\b|\bsamples\b|"
-    r"\bexamples\b|\binstances\b|\bavg\.? (?:len|length|tokens|words)|\baverage (?:length|tokens)|"
-    r"\bclasses\b|\bsplits?\b|\bsize\b|\b(?:ra|dec)\b|\bsource id\b|\bredshift\b|\bdocuments\b|"
-    r"\bqueries\b|\bvocab(?:ulary)?\b|\bduration\b|\blanguages?\b|\bdomains?\b",
-    re.I,
+    r"sources)|avg\.? (?:len|length|tokens|words)|average (?:length|tokens)|source id"
 )
+
+
+def _says_results(caption: str, ws: set[str]) -> bool:
+    return (
+        not _RESULTS_CAPTION.isdisjoint(ws)
+        or any(w.startswith(_RESULTS_PREFIXES) for w in ws)
+        or _RESULTS_PHRASE.search(caption) is not None
+    )
+
+
+def _config_words(text: str, ws: set[str]) -> bool:
+    return not _CONFIG_ROW.isdisjoint(ws) or _CONFIG_ROW_PHRASE.search(text) is not None
+
+
+def _data_header(header: str, ws: set[str]) -> bool:
+    return len(_DATA_HEADER & ws) + len(_DATA_HEADER_PHRASE.findall(header)) >= 2
 
 
 def table_kind(
@@ -106,14 +136,28 @@ def table_kind(
 ) -> str:
     """The kind of one table (see the module docstring): its caption, the texts of its header
     cells, the texts of its first label column, and what its cells hold."""
-    caption = caption or ""
-    cap_config = _CONFIG_CAPTION.search(caption) is not None
-    cap_data = _DATA_CAPTION.search(caption) is not None
-    cap_results = _RESULTS_CAPTION.search(caption) is not None
-    header = " | ".join(header_texts)
-    outcome = has_best or has_spread or _OUTCOME_HEADER.search(header) is not None
+    caption = (caption or "").lower()
+    cap_words = words(caption)
+    cap_config = not _CONFIG_CAPTION.isdisjoint(cap_words) or (
+        ("details" in cap_words or "parameters" in cap_words or "prompt" in cap_words)
+        and _CONFIG_PHRASE.search(caption) is not None
+    )
+    cap_data = not _DATA_CAPTION.isdisjoint(cap_words) or (
+        not _DATA_TRIGGERS.isdisjoint(cap_words) and _DATA_PHRASE.search(caption) is not None
+    )
+    cap_results = _says_results(caption, cap_words)
+    header = " | ".join(header_texts).lower()
+    head_words = words(header)
+    outcome = (
+        has_best
+        or has_spread
+        or not _OUTCOME_HEADER.isdisjoint(head_words)
+        or _OUTCOME_MARKS.search(header) is not None
+    )
     if (cap_config or cap_data) and not cap_results:
-        return "configuration" if cap_config and not (cap_data and _data_header(header)) else "data"
+        return (
+            "configuration" if cap_config and not (cap_data and _data_header(header, head_words)) else "data"
+        )
     if cap_config or cap_data:  # both said: the table decides
         if outcome:
             return "results"
@@ -122,17 +166,14 @@ def table_kind(
         return "other"
     if outcome or cap_results:
         return "results"
-    config_rows = sum(1 for t in row_texts if _CONFIG_ROW.search(t))
-    if _CONFIG_HEADER.search(header) and (config_rows >= 2 or not _data_header(header)):
+    config_rows = sum(1 for t in row_texts if _config_words(t.lower(), words(t)))
+    data_header = _data_header(header, head_words)
+    if not _CONFIG_HEADER.isdisjoint(head_words) and (config_rows >= 2 or not data_header):
         return "configuration"
-    if _CONFIG_ROW.search(header) and not _data_header(header):  # "LR | Min LR", "Batch size"
+    if _config_words(header, head_words) and not data_header:  # "LR | Min LR", "Batch size"
         return "configuration"
     if config_rows >= 2 and config_rows * 2 >= len(row_texts):
         return "configuration"
-    if _data_header(header):
+    if data_header:
         return "data"
     return "results"
-
-
-def _data_header(header: str) -> bool:
-    return len(_DATA_HEADER.findall(header)) >= 2

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -22,13 +23,17 @@ from .kind import table_kind
 from .text import normalize_cell_text
 from .units import LABEL_SEP, caption_unit, label_unit
 
+_HIGHER = re.compile(r"higher\s+(?:is\s+)?better|\(higher\)")
+_LOWER = re.compile(r"lower\s+(?:is\s+)?better|\(lower\)")
 
+
+@functools.lru_cache(maxsize=4096)
 def _direction(text: str | None) -> str | None:
     if not text:
         return None
     t = text.lower()
-    up = "↑" in text or re.search(r"higher\s+(?:is\s+)?better|\(higher\)", t)
-    down = "↓" in text or re.search(r"lower\s+(?:is\s+)?better|\(lower\)", t)
+    up = "↑" in text or ("higher" in t and _HIGHER.search(t))
+    down = "↓" in text or ("lower" in t and _LOWER.search(t))
     if up and not down:
         return "higher"
     if down and not up:
@@ -36,6 +41,7 @@ def _direction(text: str | None) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def _caption_direction(caption: str | None) -> str | None:
     if not caption:
         return None
@@ -89,8 +95,8 @@ def _split_pairs(items: tuple[CellItem, ...]) -> tuple[CellItem, ...]:
 def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[str, Any]]:
     """One METRICS row (without the common columns) per result in the table's value cells."""
     grid = Grid(table)
-    if not grid.n_rows or not grid.n_cols:
-        return []
+    if not grid.n_rows or grid.n_cols < 2 or not any(grid.has_values(r, 1) for r in range(grid.n_rows)):
+        return []  # no value past the first column: a text table gives no rows (and needs no kind)
     caption = table.get("caption")
     header = rules.header_block(grid)
     kind = _kind_of(grid, header, caption)
@@ -104,33 +110,35 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
     col_labels = [LABEL_SEP.join(p) or None for p in paths]
     units_by_row = [u for _, u in sorted(header.units.items())]
     table_unit = caption_unit(caption) if caption else None
-    caption_dir: str | None = None
-    caption_read = False
+    table_id, table_label = table.get("id"), table.get("label")
+    caption_dir = _caption_direction(caption)
+    columns: dict[tuple[int, int], tuple[str | None, bool, str | None, str | None]] = {}
+
+    def column(c: int, span: int) -> tuple[str | None, bool, str | None, str | None]:
+        """(label, holds pairs, direction, unit) of the value column(s) c … c+span-1."""
+        found = columns.get((c, span))
+        if found is None:
+            # A cell spanning columns gives one row, labelled with every column it covers
+            label = rules.spanned_label(paths[c : c + span]) if span > 1 else col_labels[c]
+            unit = label_unit(label) or next((u[c] for u in units_by_row if u[c]), None)
+            found = columns[(c, span)] = (label, rules.is_pair_header(label), _direction(label), unit)
+        return found
+
     out: list[dict[str, Any]] = []
     for r in body:
-        if r not in row_label_of or not any(grid.items(r, c) for c in value_cols):
+        cols = [c for c in grid.value_columns(r) if c not in label_set]
+        if not cols or r not in row_label_of:
             continue  # group, spacer and text rows give no values
-        if not caption_read:
-            caption_dir, caption_read = _caption_direction(caption), True
         row_label = row_label_of[r]
-        row_unit = label_unit(row_label, bare_percent=False)
-        for c in value_cols:
+        row_unit = label_unit(row_label, bare_percent=False) or table_unit
+        row_dir = _direction(row_label) or caption_dir
+        for c in cols:
             items = grid.items(r, c)
-            if not items:
-                continue
             cell = grid.cell(r, c) or {}
-            span = grid.colspan(r, c)
-            # A cell spanning columns gives one row, labelled with every column it covers
-            col_label = rules.spanned_label(paths[c : c + span]) if span > 1 else col_labels[c]
-            if rules.is_pair_header(col_label):
+            col_label, pairs, col_dir, col_unit = column(c, grid.colspan(r, c))
+            if pairs:
                 items = _split_pairs(items)
-            direction = _direction(col_label) or _direction(row_label) or caption_dir
-            fallback = (
-                label_unit(col_label)
-                or next((u[c] for u in units_by_row if u[c]), None)
-                or row_unit
-                or table_unit
-            )
+            fallback = col_unit or row_unit
             raw = cell.get("text")
             best = bool(cell.get("bold") or cell.get("underline")) or tex_marks_best(raw)
             for i, item in enumerate(items):
@@ -138,8 +146,8 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
                     {
                         "arxiv_id": arxiv_id,
                         "version": version,
-                        "table_id": table.get("id"),
-                        "table_label": table.get("label"),
+                        "table_id": table_id,
+                        "table_label": table_label,
                         "table_kind": kind,
                         "caption": caption,
                         "row_index": r,
@@ -156,7 +164,7 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
                         "spread_minus": item.spread_minus,
                         "total": item.total,
                         "is_best": best,
-                        "direction": direction,
+                        "direction": col_dir or row_dir,
                     }
                 )
     return out

@@ -12,6 +12,7 @@ them all, in that order, to give the `metrics` rows.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -159,6 +160,7 @@ def spanned_label(paths: list[list[str]]) -> str | None:
 _PAIR_HEADER = re.compile(r"(?<![\w/])([^\W\d_][\w.\-]{0,11})\s*/\s*([^\W\d_][\w.\-]{0,11})(?![\w/])")
 
 
+@functools.lru_cache(maxsize=4096)
 def is_pair_header(label: str | None) -> bool:
     """The column label says each cell holds two results (``EM/F1``, ``(m/mm)``, ``P/R``) — not a
     unit such as ``tok/s`` or ``km/s``, nor a ratio ``Objects / image``."""
@@ -263,6 +265,20 @@ def _facts(grid: Grid, body: list[int], c: int) -> _ColumnFacts:
     return _ColumnFacts(values, texts, blanks, precise, marked, False)
 
 
+class _Facts:
+    """`_facts` of each column, worked out when first asked for."""
+
+    def __init__(self, grid: Grid, body: list[int]) -> None:
+        self.grid, self.body = grid, body
+        self.found: dict[int, _ColumnFacts] = {}
+
+    def __getitem__(self, c: int) -> _ColumnFacts:
+        found = self.found.get(c)
+        if found is None:
+            found = self.found[c] = _facts(self.grid, self.body, c)
+        return found
+
+
 def _is_setting_header(label: str) -> int:
     """2: the header names a setting; 1: it is a bare letter that may; 0: it does not."""
     if not label:
@@ -291,10 +307,9 @@ def _rules_after(grid: Grid, body: list[int]) -> list[bool]:
             borders = cell.get("borders") if cell else None
             if not borders:
                 continue
-            ref = grid.slots[r][c]
-            if "r" in borders and (c + 1 == n or grid.slots[r][c + 1] != ref):
+            if "r" in borders and (c + 1 == n or not grid.same_cell(r, c, c + 1)):
                 counts[c] += 1
-            if "l" in borders and c > 0 and grid.slots[r][c - 1] != ref:
+            if "l" in borders and c > 0 and not grid.same_cell(r, c, c - 1):
                 counts[c - 1] += 1
     half = max(1, (len(body) + 1) // 2)
     return [k >= half for k in counts]
@@ -317,7 +332,7 @@ def label_columns(grid: Grid, header: Header, kind: str, paths: list[list[str]])
         return [0] if n else []
     rows = set(header.rows)
     body = [r for r in range(grid.n_rows) if r not in rows and not grid.is_group_row(r)]
-    facts = [_facts(grid, body, c) for c in range(n)]
+    facts = _Facts(grid, body)
     labels = [0]
     c = 1
     while c < n - 1 and facts[c].values == 0 and facts[c].texts > 0:
@@ -332,25 +347,27 @@ def label_columns(grid: Grid, header: Header, kind: str, paths: list[list[str]])
                 labels.append(c)
                 c += 1
     for d in range(c, n):
-        if _is_identifier_column(paths[d], facts[d]):
+        if _is_identifier_column(paths[d], facts, d):
             labels.append(d)
     return labels
 
 
 def _setting_columns(
-    grid: Grid, header: Header, paths: list[list[str]], facts: list[_ColumnFacts], body: list[int], start: int
+    grid: Grid, header: Header, paths: list[list[str]], facts: _Facts, body: list[int], start: int
 ) -> list[int]:
     """The numeric setting columns from `start` on (see `label_columns`); [] when taking them
     would leave no column of outcomes."""
     n = grid.n_cols
     group_end = _first_group_end(grid, header)
-    rules = _rules_after(grid, body)
+    rules: list[bool] | None = None
     out: list[int] = []
     c = start
     while c < n - 1:
         f = facts[c]
         if f.values == 0:
             break
+        if rules is None:
+            rules = _rules_after(grid, body)
         label = LABEL_SEP.join(paths[c])
         score = 0
         if c < group_end:
@@ -407,13 +424,14 @@ _ID_HEADER = re.compile(
 _COORD_SYMBOL = re.compile(r"^(?:α|δ)(?:_?J2000|\s*\(J2000\))?$")
 
 
-def _is_identifier_column(path: list[str], facts: _ColumnFacts) -> bool:
-    """An identifier or coordinate column (by its header), or a column whose every cell is an id
-    or a coordinate and none a value."""
+def _is_identifier_column(path: list[str], facts: _Facts, c: int) -> bool:
+    """An identifier or coordinate column: its header names one (``Source ID``, ``RA``, ``Dec``,
+    ``α``, ``δ``), and its body holds something."""
     lowest = path[-1] if path else ""
     bare = re.sub(r"\s*[(\[][^)\]]*[)\]]\s*$", "", lowest).strip()
-    named = _ID_HEADER.match(bare) is not None or _COORD_SYMBOL.match(bare) is not None
-    return bool(bare) and named and (facts.values + facts.texts) > 0
+    if not bare or (_ID_HEADER.match(bare) is None and _COORD_SYMBOL.match(bare) is None):
+        return False
+    return facts[c].values + facts[c].texts > 0
 
 
 # --------------------------------------------------------------------------------- row labels

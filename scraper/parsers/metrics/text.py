@@ -172,6 +172,13 @@ _SCRIPT_SPACE = re.compile(r"\s*([_^])\s*")
 _TIMES_SPACE = re.compile(r"×\s+(?=\d)")
 
 
+# A label with nothing to read: no TeX, braces, scripts, dollars, special spaces, minus or times
+# signs.
+_PLAIN_LABEL = re.compile(
+    r"[^\\{}_^$\xa0\u2009\u200b−∼×\s](?:[^\\{}_^$\xa0\u2009\u200b−∼×\n\t]*[^\\{}_^$\xa0\u2009\u200b−∼×\s])?"
+)
+
+
 @functools.lru_cache(maxsize=8192)  # row labels and header texts repeat within a paper
 def normalize_label(text: str) -> str:
     """Plain text of a header or row-label cell (math as TeX): TeX symbols as Unicode
@@ -179,6 +186,8 @@ def normalize_label(text: str) -> str:
     ``\\text{…}`` unwrapped, other commands kept as their name (``\\tanh`` -> ``tanh``), font and
     layout switches dropped, braces dropped, ``_``/``^`` kept (``d_model``, ``×10^6``, ``J_0``)
     except before footnote marks (``Ours^{\\dagger}`` -> ``Ours†``), whitespace squashed."""
+    if _PLAIN_LABEL.fullmatch(text):  # most labels: plain words, nothing to read
+        return text if "  " not in text else _SPACES.sub(" ", text).strip()
     s = _TEX_DROP_ARG.sub("", text)
     if "\\" in s:
         s = _GREEK_RE.sub(lambda m: _GREEK[m.group(1)], s)
