@@ -52,10 +52,11 @@ import lxml.html
 from bs4 import BeautifulSoup
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper.derive import fulltext_derived
+
 # The floors use the parser's own fastest primitives (its pre-pass and whitespace squash).
 from scraper.parsers.arxiv_html import parse_html
 from scraper.parsers.arxiv_html.dom import FIGURE, SECTION, prepare, squash_whitespace
-from scraper.derive import fulltext_derived
 from scraper.parsers.metrics import normalize_label, tables_metrics
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests/fixtures/arxiv_html/2501.11120v1.html"

@@ -366,7 +366,7 @@ def test_classify_license(value, expected):
 
 def test_cell_borders_and_full_width_rules():
     """Issue 18: the rules LaTeXML drew on each cell (``borders``), and a header that ends at the
-    first full-width rule, not at a \cmidrule under part of it (real 1706.03762, LaTeXML corpus)."""
+    first full-width rule, not at a ``cmidrule`` under part of it (real 1706.03762, LaTeXML corpus)."""
     page = PAGE.with_name("1706.03762v7_oxide0.7.5_2026-08_arxivlicense.html")
     t3 = next(t for t in extract_tables(page.read_bytes()) if t["id"] == "S6.T3")
     body_row = t3["rows"][2]["cells"]  # "base | 6 | 512 | … | 100K | 4.92 | …" under the \hline

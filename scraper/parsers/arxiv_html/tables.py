@@ -15,7 +15,7 @@ Rules:
 * header rows: rows inside ``thead`` when the markup has one; else rows made only of ``th``; else
   (LaTeXML 0.8.8 emits only ``td``) the rows above the first full-width horizontal rule below the
   first row (a ``ltx_border_t``/``tt`` top border on every cell of row k, or ``ltx_border_b``/``bb``
-  on every cell of row k-1: a ``\cmidrule`` under part of the header is no end of it), if that
+  on every cell of row k-1: a ``\\cmidrule`` under part of the header is no end of it), if that
   rule comes within the first 4 rows and is not the last row. A cell is a header cell when it is a
   ``th`` or its row is a header row. (`scraper.parsers.metrics` then finds the header block by
   layout and content, whatever this guess says.)

@@ -90,8 +90,8 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
         return (CellItem(float(f"{sci.group(1)}e{sci.group(2)}")),)
     pm = _PM_NUMBER.fullmatch(text)
     if pm:  # "27.3\\pm 0.2"
-        spread = float(pm.group(2))
-        return (CellItem(float(pm.group(1)), None, spread, None, spread, spread),)
+        error = float(pm.group(2))
+        return (CellItem(float(pm.group(1)), None, error, None, error, error),)
     if any(w not in _UNIT_WORDS for w in _WORD.findall(text)):
         return ()  # a word that is no unit ("Fake triggers, 10% data"): text, not worth normalising
     s = normalize_cell_text(text)

@@ -87,7 +87,8 @@ _OUTCOME_HEADER = _set(
 )
 _OUTCOME_MARKS = re.compile(r"[↑↓]|\b(?:r|p|hits?|pass|map|ap|ndcg|recall)@|\bap_|\bndcg@", re.I)
 _CONFIG_HEADER = _set(
-    "hyperparameter hyperparameters hyper-parameter hyperparams config configuration configurations setting settings value values parameter parameters option options choice choices"
+    "hyperparameter hyperparameters hyper-parameter hyperparams config configuration configurations "
+    "setting settings value values parameter parameters option options choice choices"
 )
 _CONFIG_ROW = _set(
     "lr optimizer optimiser dropout layers heads epochs epoch warmup warm-up scheduler seed "

@@ -103,7 +103,6 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
     paths = rules.column_paths(grid, header)
     labels = rules.label_columns(grid, header, kind, paths)
     label_set = set(labels)
-    value_cols = [c for c in range(grid.n_cols) if c not in label_set]
     header_rows = set(header.rows)
     body = [r for r in range(grid.n_rows) if r not in header_rows]
     row_label_of = rules.row_labels(grid, body, labels)
