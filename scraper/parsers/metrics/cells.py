@@ -64,6 +64,13 @@ _PLAIN_INT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 # "tok/s"), and "to" of a range. Any other word of two letters or more makes the cell text.
 _WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
 _UNIT_WORDS = frozenset(p for u in UNITS for p in re.findall(r"[A-Za-z]{2,}", u)) | {"to", "pp", "e"}
+# "160\times 120", "1280x720": a size, two whole numbers
+_SIZE = re.compile(r"(\d+)\s*(?:\\times|×|x)\s*(\d+)")
+# "(\chi^{2}=12.66)", "r = 0.95": a symbol (maybe with a sub/superscript) set equal to a value
+_ASSIGNMENT = re.compile(
+    r"(?:\\left)?[(\[]?\s*\\?[A-Za-z]{1,8}(?:\s*[_^]\s*(?:\{[^{}=]{1,12}\}|\w))*\s*=\s*(?P<rhs>[^=]+?)\s*"
+    r"(?:\\right)?[)\]]?"
+)
 # Two common TeX numbers, read at once: "2.3\cdot 10^{19}", "27.3\pm 0.2"
 _SCI_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)\s*\\(?:cdot|times)\s*10\^\{(-?\d+)\}")
 _PM_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)\s*\\pm\s*(\d+(?:\.\d+)?)")
@@ -85,6 +92,12 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     simple = _PLAIN_NUMBER.fullmatch(text)
     if simple:  # most value cells ("25.8", "84.2\\%"): no TeX to read
         return (CellItem(float(simple.group(1)), "%" if simple.group(2) else None),)
+    size = _SIZE.fullmatch(text)
+    if size:  # a size "160\\times120": two numbers (width, height)
+        return (CellItem(float(size.group(1))), CellItem(float(size.group(2))))
+    assignment = _ASSIGNMENT.fullmatch(text)
+    if assignment:  # "(\\chi^{2}=12.66)", "r = 0.95": the value is the right-hand side
+        return parse_cell_items(assignment.group("rhs"))
     sci = _SCI_NUMBER.fullmatch(text)
     if sci:  # "2.3\\cdot 10^{19}"
         return (CellItem(float(f"{sci.group(1)}e{sci.group(2)}")),)

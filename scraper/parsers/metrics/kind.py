@@ -11,10 +11,12 @@
 
 How it is decided, first match wins:
 1. The caption. Words of configuration ("hyperparameters", "configuration(s)", "settings",
-   "architecture", "implementation details") or of data ("statistics", "number of samples",
-   "catalogue", "data distribution") decide, unless the caption also speaks of results
-   ("results", "performance", "accuracy", "comparison", "ablation", …); then outcome evidence in
-   the table (3) says `results`, and its absence the caption's other kind.
+   "architecture", "implementation/training details") or of data ("statistics", "catalogue",
+   "number of samples", "question sets"; weakly "dataset(s)", "splits") decide, unless the caption
+   also speaks of results ("results", "performance", "accuracy", "comparison", "ablation",
+   "execution time", …): then outcome evidence in the table (3), or more words of results than
+   of the other kind, says `results`. Between configuration and data, the more words win (a tie
+   goes to configuration).
 2. A table without any value -> ``other`` (text, prompts, ✓/× lists, notation).
 3. Outcome evidence in the table — a header naming a metric (Acc, F1, BLEU, PPL, WER, latency,
    throughput, speed-up, score, win rate, ↑/↓, …), bold/underlined numbers (best results),
@@ -54,18 +56,25 @@ _CONFIG_CAPTION = _set(
     "architectures architectural optimizer optimiser hardware specification specifications"
 )
 _CONFIG_PHRASE = re.compile(
-    r"implementation details|training details|details of (?:the )?(?:training|model|fine-?tuning|"
+    r"(?:implementation|training|fine-?tuning|experimental|optimi[sz]ation|model|architecture|"
+    r"hyperparameter|evaluation|inference) details|details of (?:the )?(?:training|model|fine-?tuning|"
     r"optimi[sz]ation)|parameters (?:used|of (?:the )?(?:training|model|simulation))|prompt templates?"
 )
-_DATA_CAPTION = _set("statistics stats catalog catalogue catalogs catalogues split splits observations")
+_DATA_CAPTION = _set("statistics stats catalog catalogue catalogs catalogues")
+# Words that speak of data but also fill results captions ("results on three datasets"): weak.
+_DATA_CAPTION_WEAK = _set("split splits observations dataset datasets corpus corpora")
 _DATA_PHRASE = re.compile(
     r"number of (?:samples|examples|images|tokens|instances|questions|documents|videos|utterances|"
     r"hours|sentences|words|objects|sources|stars|galaxies)|data(?:set)? (?:distribution|composition|"
     r"sizes?|summary|overview|details|splits?|mixture)|corpus (?:statistics|details|sizes?)|"
     r"distribution of (?:the )?(?:data|samples|examples|classes|labels)|overview of (?:the )?"
-    r"(?:datasets?|benchmarks?|data)|datasets? used|sample (?:properties|selection)|observing log"
+    r"(?:datasets?|benchmarks?|data)|datasets? used|sample (?:properties|selection)|observing log|"
+    r"(?:question|training|test|evaluation|data|instruction|prompt|image|video|problem)\s+sets?\b"
 )
-_DATA_TRIGGERS = _set("number data dataset datasets corpus distribution overview sample observing")
+_DATA_TRIGGERS = _set(
+    "number data dataset datasets corpus distribution overview sample observing set sets question "
+    "training test evaluation instruction prompt image video problem"
+)
 _RESULTS_CAPTION = _set(
     "result results performance performances accuracy accuracies compare compared compares "
     "comparing comparison comparisons ablation ablations evaluate evaluated evaluation "
@@ -76,14 +85,17 @@ _RESULTS_CAPTION = _set(
     "cost metric metrics quality robustness sensitivity"
 )
 _RESULTS_PREFIXES = ("outperform", "improv")
-_RESULTS_PHRASE = re.compile(r"win rates?|success rates?|memory usage|human (?:evaluation|preference)")
+_RESULTS_PHRASE = re.compile(
+    r"win rates?|success rates?|memory usage|human (?:evaluation|preference)|(?:execution|inference|"
+    r"training|running|run|wall-clock|decoding|generation) times?\b|runtimes?"
+)
 # A header word naming an outcome (a metric or a measured quantity).
 _OUTCOME_HEADER = _set(
     "↑ ↓ acc acc. accuracy f1 f-1 bleu rouge rouge-1 rouge-2 rouge-l meteor cider em ppl "
     "perplexity loss err error errors wer cer fid psnr ssim lpips map ap auc mrr ndcg recall "
     "precision win score scores reward success latency throughput speed speedup speed-up runtime "
-    "wall-clock fps tok/s top-1 top-5 top1 top5 gain improvement elo miou iou mae mse rmse chrf ter "
-    "pearson spearman kendall corr correlation sr spl"
+    "wall-clock time times fps tok/s top-1 top-5 top1 top5 gain improvement elo miou iou mae mse "
+    "rmse chrf ter pearson spearman kendall corr correlation sr spl"
 )
 _OUTCOME_MARKS = re.compile(r"[↑↓]|\b(?:r|p|hits?|pass|map|ap|ndcg|recall)@|\bap_|\bndcg@", re.I)
 _CONFIG_HEADER = _set(
@@ -110,11 +122,12 @@ _DATA_HEADER_PHRASE = re.compile(
 )
 
 
-def _says_results(caption: str, ws: set[str]) -> bool:
+def _results_score(caption: str, ws: set[str]) -> int:
+    """How many words (and phrases) of results the caption holds."""
     return (
-        not _RESULTS_CAPTION.isdisjoint(ws)
-        or any(w.startswith(_RESULTS_PREFIXES) for w in ws)
-        or _RESULTS_PHRASE.search(caption) is not None
+        len(_RESULTS_CAPTION & ws)
+        + sum(1 for w in ws if w.startswith(_RESULTS_PREFIXES))
+        + len(_RESULTS_PHRASE.findall(caption))
     )
 
 
@@ -139,14 +152,14 @@ def table_kind(
     cells, the texts of its first label column, and what its cells hold."""
     caption = (caption or "").lower()
     cap_words = words(caption)
-    cap_config = not _CONFIG_CAPTION.isdisjoint(cap_words) or (
-        ("details" in cap_words or "parameters" in cap_words or "prompt" in cap_words)
-        and _CONFIG_PHRASE.search(caption) is not None
-    )
-    cap_data = not _DATA_CAPTION.isdisjoint(cap_words) or (
-        not _DATA_TRIGGERS.isdisjoint(cap_words) and _DATA_PHRASE.search(caption) is not None
-    )
-    cap_results = _says_results(caption, cap_words)
+    # caption scores: a strong word counts 2, a weak one 1
+    config = 2 * len(_CONFIG_CAPTION & cap_words)
+    if "details" in cap_words or "parameters" in cap_words or "prompt" in cap_words:
+        config += 2 * len(_CONFIG_PHRASE.findall(caption))
+    data = 2 * len(_DATA_CAPTION & cap_words) + len(_DATA_CAPTION_WEAK & cap_words)
+    if not _DATA_TRIGGERS.isdisjoint(cap_words):
+        data += len(_DATA_PHRASE.findall(caption))
+    results = _results_score(caption, cap_words)
     header = " | ".join(header_texts).lower()
     head_words = words(header)
     outcome = (
@@ -155,14 +168,12 @@ def table_kind(
         or not _OUTCOME_HEADER.isdisjoint(head_words)
         or _OUTCOME_MARKS.search(header) is not None
     )
-    if (cap_config or cap_data) and not cap_results:
-        return (
-            "configuration" if cap_config and not (cap_data and _data_header(header, head_words)) else "data"
-        )
-    if cap_config or cap_data:  # both said: the table decides
-        if outcome:
-            return "results"
-        return "configuration" if cap_config else "data"
+    if (config or data) and (not results or (not outcome and results <= max(config, data))):
+        # the caption speaks of settings or data more than of results
+        if config >= data and not (data and _data_header(header, head_words)):
+            return "configuration"
+        return "data"
+    cap_results = results > 0
     if not has_values:
         return "other"
     if outcome or cap_results:

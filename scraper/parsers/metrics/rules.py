@@ -444,23 +444,44 @@ def is_summary_label(text: str) -> bool:
     return _SUMMARY.match(text) is not None
 
 
+def _styled(grid: Grid, r: int) -> bool:
+    cell = grid.cell(r, 0) or {}
+    return bool(cell.get("bold") or cell.get("italic"))
+
+
+def _is_heading_row(grid: Grid, r: int, following: list[int], labels: list[int]) -> bool:
+    """A group row that also holds a value of its own ("**Flat ΛCDM** | | (χ²=12.74) | |"): its
+    first cell alone names it and is bold or italic, it holds at most one value, and the next row
+    is a plain row with more values."""
+    if not following or not _styled(grid, r) or is_summary_label(grid.label(r, 0)):
+        return False
+    if any(grid.text(r, c) for c in labels[1:]) or len(grid.value_columns(r)) > 1:
+        return False
+    nxt = following[0]
+    return not _styled(grid, nxt) and len(grid.value_columns(nxt)) > len(grid.value_columns(r))
+
+
 def row_labels(grid: Grid, body: list[int], labels: list[int]) -> dict[int, str | None]:
     """Each body row's label: the texts of its label columns left to right, joined with `` / ``
     (empty ones skipped, repeated identical consecutive parts collapsed), after its group.
 
-    A group row (a row whose only text is its first cell: ``Qwen3 family``, ``MMLU``) prefixes the
-    labels of the rows below it. The group ends at the next group row, at a spacer (empty) row,
-    or at a summary row (``Mean``, ``Avg.``, ``Average``, ``Overall``, ``Total``, ``All``), which
+    A group row (a row whose only text is its first cell: ``Qwen3 family``, ``MMLU``; or a bold or
+    italic first cell with at most one value, over plain rows with more) prefixes the labels of
+    the rows below it; a value of its own is labelled with the group alone. The group ends at the
+    next group row, at a spacer (empty) row, or at a summary row (``Mean``, ``Avg.``, ``Average``, ``Overall``, ``Total``, ``All``), which
     itself is not prefixed. A label cell spanning rows labels every row it covers.
     """
     out: dict[int, str | None] = {}
     group: str | None = None
-    for r in body:
+    for k, r in enumerate(body):
         if grid.is_empty(r):
             group = None
             continue
         if grid.is_group_row(r):
             group = grid.label(r, 0) or None
+            continue
+        if _is_heading_row(grid, r, body[k + 1 : k + 2], labels):
+            group = out[r] = grid.label(r, 0) or None
             continue
         parts: list[str] = []
         for c in labels:

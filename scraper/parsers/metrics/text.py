@@ -64,6 +64,7 @@ TEX_SYMBOLS = {
     r"\cdots": "…",
     r"\partial": "∂",
     r"\nabla": "∇",
+    r"\sigma": "σ",  # in a value cell, a deviation in units of σ ("0.15\sigma"); labels read Greek first
 }
 _TEX_SYMBOL_RE = re.compile(r"\\(?:[%$#&_,;:! ]|[A-Za-z]+)")
 
@@ -172,10 +173,10 @@ _SCRIPT_SPACE = re.compile(r"\s*([_^])\s*")
 _TIMES_SPACE = re.compile(r"×\s+(?=\d)")
 
 
-# A label with nothing to read: no TeX, braces, scripts, dollars, special spaces, minus or times
-# signs.
+# A label with nothing to read: no TeX, braces, scripts, dollars, ties, special spaces, minus or
+# times signs.
 _PLAIN_LABEL = re.compile(
-    r"[^\\{}_^$\xa0\u2009\u200b−∼×\s](?:[^\\{}_^$\xa0\u2009\u200b−∼×\n\t]*[^\\{}_^$\xa0\u2009\u200b−∼×\s])?"
+    r"[^\\{}_^$~\xa0\u2009\u200b−∼×\s](?:[^\\{}_^$~\xa0\u2009\u200b−∼×\n\t]*[^\\{}_^$~\xa0\u2009\u200b−∼×\s])?"
 )
 
 
@@ -188,7 +189,7 @@ def normalize_label(text: str) -> str:
     except before footnote marks (``Ours^{\\dagger}`` -> ``Ours†``), whitespace squashed."""
     if _PLAIN_LABEL.fullmatch(text):  # most labels: plain words, nothing to read
         return text if "  " not in text else _SPACES.sub(" ", text).strip()
-    s = _TEX_DROP_ARG.sub("", text)
+    s = _TEX_DROP_ARG.sub("", text).replace("~", " ")  # a TeX tie ("H_{0}~[…]") is a space
     if "\\" in s:
         s = _GREEK_RE.sub(lambda m: _GREEK[m.group(1)], s)
         s = _TEX_DROP_FIRST_ARG.sub("", s)

@@ -108,6 +108,7 @@ UNITS: dict[str, str] = {
     "km": "km",
     "kg": "kg",
     "mW": "mW",
+    "σ": "σ",
 }
 CELL_UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 
@@ -198,7 +199,7 @@ def _part_unit(part: str, bare_percent: bool) -> str | None:
         inner = m.group(1).strip()
         if m.start() == 0 and inner in _VARIANT_LETTERS:
             continue  # "(B)" alone: a variant name
-        found = unit_token(inner)
+        found = unit_token(inner) or compound_unit(inner)
         if found:
             return found
         m_scale = _HEADER_SCALE.search(inner)
@@ -212,8 +213,53 @@ def _part_unit(part: str, bare_percent: bool) -> str | None:
     # a header that is itself a unit: "Tok/s (↑)", "FPS", "GFLOPs ↓"
     bare = _ARROWS_AND_MARKS.sub("", part).strip(" ()[]")
     if len(bare) > 1 or bare in ("%", "×"):
-        return unit_token(bare)
-    return None
+        found = unit_token(bare)
+        if found:
+            return found
+    # a header ending in an abbreviated unit: "Video FPS", "Training FLOPs", "Peak memory GB"
+    last = bare.rsplit(" ", 1)[-1] if " " in bare else ""
+    return _TRAILING_UNITS.get(last)
+
+
+# Abbreviated units that name their column when they end the header ("Video FPS"); words such as
+# "s", "min" or "M" are too ambiguous there.
+_TRAILING_UNITS = {
+    u: UNITS[u]
+    for u in (
+        "FPS", "fps", "GB", "MB", "TB", "GiB", "MiB", "tok/s", "it/s", "GFLOPs", "TFLOPs", "PFLOPs", "FLOPs",
+        "dB", "Hz", "kHz", "MHz", "GHz", "ms",
+    )
+}  # fmt: skip
+
+# Units a compound unit is made of ("km s^-1 Mpc^-1", "erg/s", "M_⊙"): written as in the paper.
+_BASE_UNITS = frozenset(
+    re.findall(
+        r"\S+",
+        "m cm mm km nm μm pc kpc Mpc Gpc au AU s ms μs ns yr Myr Gyr h min d g kg erg J W Hz kHz MHz GHz "
+        "K eV keV MeV GeV TeV Jy mJy μJy sr deg arcsec arcmin mag dex M_⊙ L_⊙ R_⊙ M_sun L_sun M_☉ L_☉ "
+        "M_⊕ R_⊕ R_J M_J V A Pa bar N C mol",
+    )
+)
+_PER_TIME = re.compile(r"/\s*(?:s|yr|Myr|Gyr|h|min|d)$")
+_UNIT_FACTOR = re.compile(r"([^\s/·^]+)(?:\^\{?[-−]?\d\}?)?")
+
+
+def compound_unit(text: str) -> str | None:
+    """A unit made of base units with powers (``km s^-1 Mpc^-1``, ``erg/s``, ``M_⊙``), as written;
+    None for anything else."""
+    t = text.strip()
+    if not t or len(t) > 32:
+        return None
+    factors = [f for f in re.split(r"[\s/·]+", t) if f]
+    if not factors or len(factors) > 5:
+        return None
+    for f in factors:
+        m = _UNIT_FACTOR.fullmatch(f)
+        if m is None or m.group(1) not in _BASE_UNITS:
+            return None
+    if "^" not in t and "_" not in t and not _PER_TIME.search(t):
+        return None  # "m/mm", "K": a power, a subscript (M_⊙) or a rate per time makes it a unit
+    return " ".join(t.split())
 
 
 def units_row(texts: list[str]) -> list[str | None] | None:
@@ -228,7 +274,7 @@ def units_row(texts: list[str]) -> list[str | None] | None:
             out.append(None)
             continue
         inner = t[1:-1].strip() if t[:1] in "([" and t[-1:] in ")]" else t
-        found = unit_token(inner)
+        found = unit_token(inner) or compound_unit(inner)
         if found is None and _COORD_FORMAT.fullmatch(inner):
             found = inner
         if found is None:
