@@ -469,7 +469,8 @@ def row_labels(grid: Grid, body: list[int], labels: list[int]) -> dict[int, str 
     italic first cell with at most one value, over plain rows with more) prefixes the labels of
     the rows below it; a value of its own is labelled with the group alone. The group ends at the
     next group row, at a spacer (empty) row, or at a summary row (``Mean``, ``Avg.``, ``Average``,
-    ``Overall``, ``Total``, ``All``), which itself is not prefixed. A label cell spanning rows labels every row it covers.
+    ``Overall``, ``Total``, ``All``), which itself is not prefixed. A label cell spanning rows
+    labels every row it covers.
     """
     out: dict[int, str | None] = {}
     group: str | None = None
