@@ -35,15 +35,20 @@ from scraper.schema.metrics import CLAIM_KINDS
 def normalize_text(text: str) -> str:
     """Plain one-line text: arXiv TeX escapes (``\\%``, ``\\times``, ``$``) resolved, ``N times``
     / ``N-fold`` after a digit turned into ``N×``, whitespace squashed."""
-    s = text.replace("\\%", "%").replace("\\$", "$").replace("\\times", "×").replace("\\ ", " ")
-    s = s.replace("\\rightarrow", "→").replace("\\to ", "→ ")
-    s = re.sub(r"\$\s*\\?(?:sim|approx)\s*\$", "~", s)
-    s = re.sub(r"\$([^$]{0,20})\$", r"\1", s)  # inline math such as $4\times$ / $\sim$
-    s = s.replace("\\sim", "~").replace("\\approx", "~").replace("\\pm", "±")
+    s = text
+    if "\\" in s or "$" in s:
+        s = s.replace("\\%", "%").replace("\\$", "$").replace("\\times", "×").replace("\\ ", " ")
+        s = s.replace("\\rightarrow", "→").replace("\\to ", "→ ")
+        s = re.sub(r"\$\s*\\?(?:sim|approx)\s*\$", "~", s)
+        s = re.sub(r"\$([^$]{0,20})\$", r"\1", s)  # inline math such as $4\times$ / $\sim$
+        s = s.replace("\\sim", "~").replace("\\approx", "~").replace("\\pm", "±")
     s = s.replace("−", "-").replace("\u2009", " ").replace("\xa0", " ")
-    s = re.sub(r"(\d)\s*(?:times\b|-fold\b|fold\b)", r"\1×", s)
-    s = re.sub(r"\s+", " ", s)
-    return s.strip()
+    if "times" in s or "fold" in s:
+        s = _TIMES.sub(r"\1×", s)
+    return " ".join(s.split())
+
+
+_TIMES = re.compile(r"(\d)\s*(?:times\b|-fold\b|fold\b)")
 
 
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|et al|vs|Fig|Figs|Eq|Sec|approx|cf|resp|etc|No))\.$")
@@ -205,10 +210,13 @@ _P_VERSUS = re.compile(
 )
 # An input or a setting the result was measured at, written as a quantity before what it sizes:
 # "0.3 MB chunks", "10-second clips", "128K-token windows"
+_SETTING_NOUNS = (
+    "chunk", "segment", "clip", "window", "file", "batch", "block", "prompt", "sequence", "input", "patch",
+    "interval", "recording", "utterance", "snippet", "excerpt", "slice", "shard",
+)  # fmt: skip
 _P_SETTING = re.compile(
     rf"{_LEFT}(?P<v>{_NUM})\s*-?\s*(?:{_UNIT_ALT}|K|M|B|k)?-?\s*(?:token\s+|frame\s+)?"
-    rf"(?:chunks?|segments?|clips?|windows?|files?|batch(?:es)?|blocks?|prompts?|sequences?|inputs?|"
-    rf"patches|intervals?|recordings?|utterances?|snippets?|excerpts?|slices?|shards?)\b",
+    rf"(?:{'|'.join(_SETTING_NOUNS)})(?:e?s)?\b",
     re.I,
 )
 
@@ -468,6 +476,7 @@ class Rule:
     pattern: re.Pattern
     handle: Handler
     words: tuple[str, ...] = ()
+    whole_words: frozenset[str] = frozenset()  # and one of these as a whole word
 
 
 #: The rules, in the order they claim spans (earlier rules win overlaps): baselines and settings
@@ -480,16 +489,17 @@ RULES: tuple[Rule, ...] = (
     Rule("bare_to", _P_BARE_TO, _from_to, ("to", "→", "->")),  # "39.33% to 61.48%"
     Rule("instead_of", _P_INSTEAD, _instead, ("instead",)),  # "384 instead of 9,000"
     Rule("versus", _P_VERSUS, _versus, ("compared", "relative", "versus", "vs", "against", "baseline")),
-    Rule("setting", _P_SETTING, _setting),  # "0.3 MB chunks": an input size, no claim
+    Rule("setting", _P_SETTING, _setting, _SETTING_NOUNS),  # "0.3 MB chunks": an input size, no claim
     Rule("range", _P_RANGE, _range),  # "8% -- 30%", "2.9--5.5 ms": one claim
     Rule("correlation", _P_CORR, _correlation, ("=",)),  # "r=0.954"
     Rule("list_unit", _P_LIST_UNIT, _list_unit, (" and ", " or ")),  # "by 3.84 and 1.91 dB": two claims
     Rule("unit", _P_UNIT, _unit_claim),  # "13.7x speedup", "92.5% accuracy", "20.7 FPS"
-    Rule("word_number", _P_WORD, _word_number, ("point", "times", "fold")),  # "fourteen points"
+    Rule("word_number", _P_WORD, _word_number, ("point", "times", "fold"), frozenset(_WORD_NUMBERS)),
     Rule("fewer", _P_COMPARATIVE, _comparative, ("fewer",)),  # "3 fewer steps"
     Rule("by", _P_BY, _by, ("by",)),  # "improves … by 12"
 )
 _DIGIT = re.compile(r"\d")
+_WORDS = re.compile(r"[a-z]+")
 
 
 def _sentence_claims(sentence: str) -> list[Claim]:
@@ -499,11 +509,16 @@ def _sentence_claims(sentence: str) -> list[Claim]:
     found: list[Claim] = []
     lower = sentence.lower()
     digits = _DIGIT.search(sentence) is not None
+    words: set[str] | None = None
     for rule in RULES:
-        if rule.name != "word_number" and not digits:
-            continue  # every other rule reads a number written in digits
+        if not rule.whole_words and not digits:
+            continue  # the rule reads a number written in digits
         if rule.words and not any(w in lower for w in rule.words):
             continue
+        if rule.whole_words:
+            words = set(_WORDS.findall(lower)) if words is None else words
+            if rule.whole_words.isdisjoint(words):
+                continue
         for m in rule.pattern.finditer(sentence):
             claims = rule.handle(sentence, m)
             if not claims or not all(all(c.end <= a or c.start >= b for a, b in taken) for c in claims):

@@ -26,7 +26,20 @@ from .grid import MAX_COLUMNS, Grid
 from .reader import table_kind_of, table_metrics, tables_metrics
 from .rules import SPAN_SEP
 from .text import normalize_cell_text, normalize_label
-from .units import LABEL_SEP
+from .units import LABEL_SEP, caption_unit, label_unit
+
+
+def clear_caches() -> None:
+    """Empty the caches of label and cell texts (they fill as papers are read; a benchmark of a
+    cold paper starts from empty ones)."""
+    from . import reader, rules
+
+    for cached in (
+        normalize_label, parse_cell_items, label_unit, caption_unit, rules.is_pair_header,
+        reader._direction, reader._caption_direction,
+    ):  # fmt: skip
+        cached.cache_clear()
+
 
 __all__ = [
     "LABEL_SEP",
@@ -34,6 +47,7 @@ __all__ = [
     "SPAN_SEP",
     "CellItem",
     "Grid",
+    "clear_caches",
     "normalize_cell_text",
     "normalize_label",
     "parse_cell_items",

@@ -61,9 +61,9 @@ _ITEM = re.compile(
 _SEPARATORS = re.compile(rf"^[\s/|()\[\],;~{_MARKS[1:-1]}]*$")
 _PLAIN_INT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 # Words a cell of results may hold outside TeX commands: unit words and their parts ("tok" of
-# "tok/s"), and "to" of a range. Any other word of two letters or more makes the cell text.
-_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
-_UNIT_WORDS = frozenset(p for u in UNITS for p in re.findall(r"[A-Za-z]{2,}", u)) | {"to", "pp", "e"}
+# "tok/s"), "to" of a range, "e" of an exponent. Any other word ("1A", "N/A") makes the cell text.
+_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]+")
+_UNIT_WORDS = frozenset(p for u in UNITS for p in re.findall(r"[A-Za-z]+", u)) | {"to", "pp", "e", "E"}
 # "160\times 120", "1280x720": a size, two whole numbers
 _SIZE = re.compile(r"(\d+)\s*(?:\\times|×|x)\s*(\d+)")
 # "(\chi^{2}=12.66)", "r = 0.95": a symbol (maybe with a sub/superscript) set equal to a value
@@ -92,21 +92,23 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     simple = _PLAIN_NUMBER.fullmatch(text)
     if simple:  # most value cells ("25.8", "84.2\\%"): no TeX to read
         return (CellItem(float(simple.group(1)), "%" if simple.group(2) else None),)
-    size = _SIZE.fullmatch(text)
-    if size:  # a size "160\\times120": two numbers (width, height)
-        return (CellItem(float(size.group(1))), CellItem(float(size.group(2))))
-    assignment = _ASSIGNMENT.fullmatch(text)
-    if assignment:  # "(\\chi^{2}=12.66)", "r = 0.95": the value is the right-hand side
-        return parse_cell_items(assignment.group("rhs"))
-    sci = _SCI_NUMBER.fullmatch(text)
-    if sci:  # "2.3\\cdot 10^{19}"
-        return (CellItem(float(f"{sci.group(1)}e{sci.group(2)}")),)
-    pm = _PM_NUMBER.fullmatch(text)
-    if pm:  # "27.3\\pm 0.2"
-        error = float(pm.group(2))
-        return (CellItem(float(pm.group(1)), None, error, None, error, error),)
+    if "=" in text:
+        assignment = _ASSIGNMENT.fullmatch(text)
+        if assignment:  # "(\\chi^{2}=12.66)", "r = 0.95": the value is the right-hand side
+            return parse_cell_items(assignment.group("rhs"))
     if any(w not in _UNIT_WORDS for w in _WORD.findall(text)):
         return ()  # a word that is no unit ("Fake triggers, 10% data"): text, not worth normalising
+    if "\\" in text or "x" in text or "×" in text:
+        size = _SIZE.fullmatch(text)
+        if size:  # a size "160\\times120": two numbers (width, height)
+            return (CellItem(float(size.group(1))), CellItem(float(size.group(2))))
+        sci = _SCI_NUMBER.fullmatch(text)
+        if sci:  # "2.3\\cdot 10^{19}"
+            return (CellItem(float(f"{sci.group(1)}e{sci.group(2)}")),)
+        pm = _PM_NUMBER.fullmatch(text)
+        if pm:  # "27.3\\pm 0.2"
+            error = float(pm.group(2))
+            return (CellItem(float(pm.group(1)), None, error, None, error, error),)
     s = normalize_cell_text(text)
     if not s or not has_digit(s):
         return ()

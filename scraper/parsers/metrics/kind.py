@@ -34,6 +34,7 @@ long and this runs once per table); a few phrases are matched only when their fi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _WORDS = re.compile(r"[a-z0-9#@↑↓][a-z0-9\-@/_.]*[a-z0-9]|[a-z0-9#↑↓%]")
 
@@ -142,14 +143,15 @@ def _data_header(header: str, ws: set[str]) -> bool:
 def table_kind(
     caption: str | None,
     header_texts: list[str],
-    row_texts: list[str],
+    row_texts: Callable[[], list[str]],
     *,
     has_values: bool,
     has_best: bool,
     has_spread: bool,
 ) -> str:
     """The kind of one table (see the module docstring): its caption, the texts of its header
-    cells, the texts of its first label column, and what its cells hold."""
+    cells, the texts of its first label column (asked for only when needed), and what its cells
+    hold."""
     caption = (caption or "").lower()
     cap_words = words(caption)
     # caption scores: a strong word counts 2, a weak one 1
@@ -178,13 +180,14 @@ def table_kind(
         return "other"
     if outcome or cap_results:
         return "results"
-    config_rows = sum(1 for t in row_texts if _config_words(t.lower(), words(t)))
+    first_column = row_texts()
+    config_rows = sum(1 for t in first_column if _config_words(t.lower(), words(t)))
     data_header = _data_header(header, head_words)
     if not _CONFIG_HEADER.isdisjoint(head_words) and (config_rows >= 2 or not data_header):
         return "configuration"
     if _config_words(header, head_words) and not data_header:  # "LR | Min LR", "Batch size"
         return "configuration"
-    if config_rows >= 2 and config_rows * 2 >= len(row_texts):
+    if config_rows >= 2 and config_rows * 2 >= len(first_column):
         return "configuration"
     if data_header:
         return "data"

@@ -55,21 +55,26 @@ def _kind_of(grid: Grid, header: rules.Header, caption: str | None) -> str:
     header_texts = [grid.label(r, c) for r in header.rows for c, _ in grid.texts(r)]
     rows = set(header.rows)
     body = [r for r in range(grid.n_rows) if r not in rows]
-    row_texts = [grid.label(r, 0) for r in body if grid.text(r, 0)]
     has_values = has_best = has_spread = False
     for r in body:
-        for c in range(1, grid.n_cols):
-            items = grid.items(r, c)
-            if not items:
+        for c in grid.value_columns(r):
+            if c == 0:
                 continue
             has_values = True
             cell = grid.cell(r, c) or {}
             if cell.get("bold") or cell.get("underline"):
                 has_best = True
-            if any(i.spread is not None or i.spread_plus is not None for i in items):
+            if not has_spread and any(
+                i.spread is not None or i.spread_plus is not None for i in grid.items(r, c)
+            ):
                 has_spread = True
     return table_kind(
-        caption, header_texts, row_texts, has_values=has_values, has_best=has_best, has_spread=has_spread
+        caption,
+        header_texts,
+        lambda: [grid.label(r, 0) for r in body if grid.text(r, 0)],
+        has_values=has_values,
+        has_best=has_best,
+        has_spread=has_spread,
     )
 
 
@@ -129,7 +134,7 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
         if not cols or r not in row_label_of:
             continue  # group, spacer and text rows give no values
         row_label = row_label_of[r]
-        row_unit = label_unit(row_label, bare_percent=False) or table_unit
+        row_unit: str | None | bool = False  # worked out when a value has no unit of its own
         row_dir = _direction(row_label) or caption_dir
         for c in cols:
             items = grid.items(r, c)
@@ -137,7 +142,9 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
             col_label, pairs, col_dir, col_unit = column(c, grid.colspan(r, c))
             if pairs:
                 items = _split_pairs(items)
-            fallback = col_unit or row_unit
+            if col_unit is None and row_unit is False:
+                row_unit = label_unit(row_label, bare_percent=False) or table_unit
+            fallback = col_unit or row_unit or None
             raw = cell.get("text")
             best = bool(cell.get("bold") or cell.get("underline")) or tex_marks_best(raw)
             for i, item in enumerate(items):

@@ -249,6 +249,8 @@ def _facts(grid: Grid, body: list[int], c: int) -> _ColumnFacts:
         if items:
             values += 1
             cell = grid.cell(r, c) or {}
+            if marked and precise:
+                continue
             if len(items) > 1 or cell.get("bold") or cell.get("underline"):
                 marked = True
             for it in items:

@@ -172,6 +172,7 @@ _CASE_FREE = {
 _ARROWS_AND_MARKS = re.compile(
     r"[↑↓*†‡§¶]|\((?:\s*[↑↓]\s*)\)|\[(?:\s*[↑↓]\s*)\]|\b(?:higher|lower)\s+is\s+better\b"
 )
+_MARK_CHARS = re.compile(r"[↑↓*†‡§¶]|better")
 _BRACKETED = re.compile(r"[(\[]\s*(?:in\s+)?([^()\[\]]{1,24}?)\s*[)\]]")
 _TRAILING_PERCENT = re.compile(r"(?<![\d(\[])\s%\s*$|(?<=[A-Za-z.])%\s*$")
 # "params ×10^6" / "(×10^9)": a power of ten in the label that scales the column.
@@ -195,7 +196,8 @@ def label_unit(label: str | None, bare_percent: bool = True) -> str | None:
 
 
 def _part_unit(part: str, bare_percent: bool) -> str | None:
-    for m in _BRACKETED.finditer(part):
+    bracketed = "(" in part or "[" in part
+    for m in _BRACKETED.finditer(part) if bracketed else ():
         inner = m.group(1).strip()
         if m.start() == 0 and inner in _VARIANT_LETTERS:
             continue  # "(B)" alone: a variant name
@@ -205,13 +207,13 @@ def _part_unit(part: str, bare_percent: bool) -> str | None:
         m_scale = _HEADER_SCALE.search(inner)
         if m_scale:
             return _SCALE_UNITS[m_scale.group(1)]
-    m_scale = _HEADER_SCALE.search(part)
+    m_scale = _HEADER_SCALE.search(part) if "×" in part else None
     if m_scale:
         return _SCALE_UNITS[m_scale.group(1)]
-    if bare_percent and _TRAILING_PERCENT.search(part):
+    if bare_percent and "%" in part and _TRAILING_PERCENT.search(part):
         return "%"
     # a header that is itself a unit: "Tok/s (↑)", "FPS", "GFLOPs ↓"
-    bare = _ARROWS_AND_MARKS.sub("", part).strip(" ()[]")
+    bare = (_ARROWS_AND_MARKS.sub("", part) if bracketed or _MARK_CHARS.search(part) else part).strip(" ()[]")
     if len(bare) > 1 or bare in ("%", "×"):
         found = unit_token(bare)
         if found:
