@@ -316,9 +316,9 @@ def _caption_token(token: str) -> str | None:
 def caption_unit(caption: str | None) -> str | None:
     """The unit a caption names for the whole table (rule 5), or None: ``in <unit>`` after words
     about the table's numbers ("throughput in tok/s", "All accuracies are in %", "Times are in
-    seconds"), or a bracketed ``(%)`` / ``(in ms)`` when it is the caption's only bracketed unit
-    ("Accuracy (%) and latency (ms)" names two columns' units, not the table's). Several
-    different units: None."""
+    seconds"), or a bracketed unit when it is the caption's only one ("Text model throughput
+    (tok/s)", "(in ms)", "(%)"; "Accuracy (%) and latency (ms)" names two columns' units, not the
+    table's). Several different units: None."""
     if not caption:
         return None
     text = normalize_cell_text(caption) if "\\" in caption or "$" in caption else caption
@@ -329,10 +329,8 @@ def caption_unit(caption: str | None) -> str | None:
             if unit:
                 found.add(unit)
     bracketed = list(_CAPTION_BRACKET_UNIT.finditer(text))
-    if len(bracketed) == 1:
-        m = bracketed[0]
-        if m.group(1) or m.group(2) == "%":  # "(in ms)", "(%)"; "(ms)" names a column
-            unit = _caption_token(m.group(2))
-            if unit:
-                found.add(unit)
+    if len(bracketed) == 1:  # "Text model throughput (tok/s)", "(in ms)", "(%)"
+        unit = _caption_token(bracketed[0].group(2))
+        if unit:
+            found.add(unit)
     return found.pop() if len(found) == 1 else None
