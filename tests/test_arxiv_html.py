@@ -376,3 +376,14 @@ def test_cell_borders_and_full_width_rules():
     l15 = next(t for t in extract_tables(gold.read_bytes()) if (t["caption"] or "").startswith("[L15]"))
     # three header rows with \cmidrule between them: the header ends at the \midrule, after row 2
     assert [r["is_header"] for r in l15["rows"]] == [True, True, True, False, False]
+
+
+def test_a_tabular_whose_rows_have_no_cells():
+    """Found by tests/test_fuzz.py: rows without a cell give no header (and no error)."""
+    page = (
+        b'<html><body><article class="ltx_document"><figure class="ltx_table" id="S1.T1">'
+        b'<table class="ltx_tabular"><tr class="ltx_tr"></tr><tr class="ltx_tr"></tr></table>'
+        b"</figure></article></body></html>"
+    )
+    (table,) = extract_tables(page)
+    assert [r["is_header"] for r in table["rows"]] == [False, False]

@@ -317,7 +317,9 @@ def _header_rows(rows: list[_Row]) -> int | set[int]:
     if th_rows and len(th_rows) < n:
         return th_rows
     # a full-width rule: across every column of the table (a \cmidrule under part of it is not)
-    width = max(r.width for r in rows)
+    width = max((r.width for r in rows), default=0)
+    if width == 0:  # no row has a cell
+        return 0
     for k in range(1, min(4, n - 1) + 1):
         if rows[k].top >= width or rows[k - 1].bottom >= width:
             return k
