@@ -23,6 +23,7 @@ from .kind import table_kind
 from .text import normalize_cell_text
 from .units import LABEL_SEP, caption_unit, label_unit
 
+_DIRECTION_WORDS = ("better", "higher", "lower", "↑", "↓", "uparrow", "downarrow")
 _HIGHER = re.compile(r"higher\s+(?:is\s+)?better|\(higher\)")
 _LOWER = re.compile(r"lower\s+(?:is\s+)?better|\(lower\)")
 
@@ -43,7 +44,7 @@ def _direction(text: str | None) -> str | None:
 
 @functools.lru_cache(maxsize=1024)
 def _caption_direction(caption: str | None) -> str | None:
-    if not caption:
+    if not caption or not any(word in caption for word in _DIRECTION_WORDS):
         return None
     c = normalize_cell_text(caption)
     if "↑" in c or "↓" in c:  # an arrow legend: applies per column, not to the whole table

@@ -21,8 +21,6 @@ from __future__ import annotations
 import functools
 import re
 
-from .text import normalize_cell_text
-
 LABEL_SEP = " / "
 
 #: Unit tokens as written after a number in a cell -> the unit stored.
@@ -321,7 +319,9 @@ def caption_unit(caption: str | None) -> str | None:
     table's). Several different units: None."""
     if not caption:
         return None
-    text = normalize_cell_text(caption) if "\\" in caption or "$" in caption else caption
+    if " in " not in caption and " as " not in caption and "(" not in caption and "[" not in caption:
+        return None
+    text = caption.replace("\\%", "%").replace("\\,", " ") if "\\" in caption else caption
     found: set[str] = set()
     for m in _CAPTION_IN_UNIT.finditer(text):
         if _CAPTION_SCOPE.search(text[max(0, m.start() - 60) : m.start()]):
