@@ -7,8 +7,9 @@
 Gold: tests/gold/ (see its README). Input: the real fixtures under tests/fixtures/ only.
 
 **Real pages** (tests/gold/real/<arxiv_id>/: page.json, cells.csv, notes.md; any number of pages,
-each ``dev`` or ``holdout``), scored as tests/gold/README.md ("Scoring") and the labelling spec
-say: an item is matched by (page, table_id, row_index, col_index, value_index); labels are
+each ``dev`` or ``holdout``; a folder as the labelling session wrote it, with ``"fixture": null``
+and the HTML next to page.json, is read as it is), scored as tests/gold/README.md and the
+labelling spec say: an item is matched by (page, table_id, row_index, col_index, value_index); labels are
 compared after Unicode NFKC, whitespace removal and casefold; a predicted row is *right* when its
 value (and value_high), row_label and column_label are all right. Precision and recall are those
 of `results` tables: precision = right predicted rows whose table_kind is `results` (matching an
@@ -96,9 +97,20 @@ def real_pages(split: str | None = None) -> list[Path]:
     return out
 
 
+def page_html(folder: Path, page: dict) -> Path:
+    """The page's HTML: its fixture under tests/fixtures/, or (a page folder dropped in as the
+    labelling session wrote it: ``"fixture": null``) the ``file`` next to page.json."""
+    if page.get("fixture"):
+        return FIXTURES / page["fixture"]
+    return folder / page["file"]
+
+
 def load_page(folder: Path) -> tuple[dict, list[dict]]:
-    """(page.json, gold items) of one real page."""
+    """(page.json, gold items) of one real page (``page["html"]``: the path of its HTML)."""
     page = json.loads((folder / "page.json").read_text(encoding="utf-8"))
+    page["html"] = page_html(folder, page)
+    version = str(page.get("version") or "").lstrip("v")
+    page["version"] = int(version) if version.isdigit() else None
     source = page["arxiv_id"]
     kinds = {tid: t.get("kind") for tid, t in page["tables"].items()}
     rows = []
@@ -130,7 +142,7 @@ def load_page(folder: Path) -> tuple[dict, list[dict]]:
 
 def predict_page(page: dict) -> tuple[list[dict], dict[str, str]]:
     """(metrics rows of the page's labelled tables, predicted kind of each labelled table)."""
-    body = (FIXTURES / page["fixture"]).read_bytes()
+    body = Path(page["html"]).read_bytes()
     labelled = {tid for tid, t in page["tables"].items() if t.get("labelled", True)}
     rows: list[dict] = []
     kinds: dict[str, str] = {}

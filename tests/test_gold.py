@@ -72,7 +72,7 @@ def test_real_pages_are_complete_and_traceable() -> None:
     for folder in folders:
         page = json.loads((folder / "page.json").read_text(encoding="utf-8"))
         assert page["arxiv_id"] == folder.name and page["split"] in ("dev", "holdout")
-        assert (eval_gold.FIXTURES / page["fixture"]).is_file(), page["fixture"]
+        assert page["fixture"] and (eval_gold.FIXTURES / page["fixture"]).is_file(), page["fixture"]
         assert {"repo", "path", "commit"} <= set(page["provenance"]), folder.name
         assert re.fullmatch(r"[0-9a-f]{40}", page["provenance"]["commit"])
         assert page["tables"] and all(t["kind"] in TABLE_KINDS for t in page["tables"].values())
