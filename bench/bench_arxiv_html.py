@@ -23,10 +23,17 @@ hand that penalty to one contender in every round. Each contender is thus timed 
 state. Medians are printed next to the best times to show the spread.
 
 Targets: full extraction <= 2.5x the fastest bare parse; BS4 >= 15x the full extraction.
+
+Issue 18's two ratios, on every bench page (the real pages of tests/fixtures/arxiv_html/, or the
+pages given), measured in the same interleaved way against a bare Lexbor parse plus ``.text()`` of
+the document (what any reader of the page pays at least): extraction alone (``parse_html``) <=
+3.5x, and extraction + `metrics` rows + conclusion `claims` (``parse_html`` then
+``scraper.derive.fulltext_derived``, as the crawl does) <= 5x.
 Also reports peak traced Python memory (tracemalloc) and the RSS growth while one parsed tree is
 alive (tracemalloc cannot see Lexbor's or libxml2's C allocations). Always exits 0.
 
-Run: ``python bench/bench_arxiv_html.py [-n ROUNDS] [--bs4-rounds K] [--seed S] [path.html]``.
+Run: ``python bench/bench_arxiv_html.py [-n ROUNDS] [--bs4-rounds K] [--seed S] [path.html]
+[--pages P.html …]``.
 """
 
 from __future__ import annotations
@@ -45,10 +52,12 @@ import lxml.html
 from bs4 import BeautifulSoup
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper.derive import fulltext_derived
+
 # The floors use the parser's own fastest primitives (its pre-pass and whitespace squash).
 from scraper.parsers.arxiv_html import parse_html
 from scraper.parsers.arxiv_html.dom import FIGURE, SECTION, prepare, squash_whitespace
-from scraper.parsers.metrics import normalize_label, tables_metrics
+from scraper.parsers.metrics import clear_caches, normalize_label, tables_metrics
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests/fixtures/arxiv_html/2501.11120v1.html"
 TARGET_FULL_VS_BARE = 2.5
@@ -62,6 +71,14 @@ BS4 = "BeautifulSoup[lxml] extraction"
 FLOOR_RAW = "floor: text reads, raw"
 FLOOR = "floor: text reads, squashed"
 METRICS = "tables_metrics (metrics rows)"
+# Whole real pages (a page kept as its tables only is no measure of a page's cost)
+BENCH_PAGES = sorted(
+    p
+    for p in (Path(__file__).resolve().parent.parent / "tests/fixtures/arxiv_html").glob("*.html")
+    if "tables-only" not in p.name
+)
+LIMIT_EXTRACTION = 3.5  # issue 18: extraction alone / bare Lexbor parse + .text()
+LIMIT_DERIVED = 5.0  # issue 18: extraction + metrics + claims / bare Lexbor parse + .text()
 _FLOOR_SEL = "section, td, th, figcaption, li.ltx_bibitem"
 
 
@@ -174,12 +191,63 @@ def metrics_of(tables: list[dict]) -> int:
     return len(tables_metrics(tables, "bench", 1))
 
 
+def bare_text(body: bytes) -> int:
+    """A bare Lexbor parse plus the text of the whole document: the baseline of issue 18."""
+    tree = LexborHTMLParser(body)
+    return len(tree.root.text() if tree.root is not None else "")
+
+
+def derived(body: bytes) -> int:
+    """What the crawl does with a page: the row, then its metrics and conclusion claims (the
+    caches of label and cell texts emptied first: a cold paper)."""
+    clear_caches()
+    metrics, claims = fulltext_derived(parse_html(body))
+    return len(metrics) + len(claims)
+
+
+def _cpu(fn: Callable[[], object]) -> float:
+    t0 = time.thread_time()
+    fn()
+    return time.thread_time() - t0
+
+
+def issue18_ratios(paths: list[Path], rounds: int, rng: random.Random) -> list[tuple[str, float, float]]:
+    """(page, extraction / bare, derived / bare) of each page: the best of `rounds` interleaved
+    rounds (shuffled order, each timed call after an untimed one), timed in this thread's CPU
+    time: on a shared machine wall time also counts the time other processes hold the core."""
+    out = []
+    for path in paths:
+        body = path.read_bytes()
+        contenders: dict[str, Callable[[], object]] = {
+            "bare": lambda body=body: bare_text(body),
+            "extraction": lambda body=body: parse_html(body),
+            "derived": lambda body=body: derived(body),
+        }
+        times: dict[str, list[float]] = {name: [] for name in contenders}
+        order = list(contenders)
+        for _ in range(rounds):
+            rng.shuffle(order)
+            for name in order:
+                contenders[name]()
+                times[name].append(_cpu(contenders[name]))
+        best = {name: min(ts) for name, ts in times.items()}
+        out.append((path.name, best["extraction"] / best["bare"], best["derived"] / best["bare"]))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path", nargs="?", default=str(FIXTURE))
     ap.add_argument("-n", "--rounds", type=int, default=40)
     ap.add_argument("--bs4-rounds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0, help="seed of the per-round order shuffle")
+    ap.add_argument(
+        "--pages",
+        nargs="*",
+        type=Path,
+        default=BENCH_PAGES,
+        help="pages of issue 18's ratios (default: fixtures)",
+    )
     args = ap.parse_args(argv)
     body = Path(args.path).read_bytes()
     mb = len(body) / 1e6
@@ -239,6 +307,23 @@ def main(argv: list[str] | None = None) -> int:
         f"structure work = full - squashed floor = {(full - floor) * 1000:.2f} ms"
         f" = {(full - floor) / bare:.2f}x the bare parse; the {TARGET_FULL_VS_BARE}x target leaves it"
         f" {TARGET_FULL_VS_BARE - floor / bare:.2f}x ({(TARGET_FULL_VS_BARE * bare - floor) * 1000:.2f} ms)"
+    )
+
+    print(
+        f"issue 18 ratios, against a bare Lexbor parse + .text() (best of {args.rounds} interleaved rounds, "
+        "thread CPU time):"
+    )
+    worst = (0.0, 0.0)
+    for name, r_extract, r_derived in issue18_ratios(args.pages, args.rounds, rng):
+        worst = (max(worst[0], r_extract), max(worst[1], r_derived))
+        print(
+            f"  {name[:48]:48s} extraction alone / bare {r_extract:5.2f}x (<= {LIMIT_EXTRACTION}x)   "
+            f"extraction + metrics + claims / bare {r_derived:5.2f}x (<= {LIMIT_DERIVED}x)"
+        )
+    print(
+        f"extraction alone / bare Lexbor parse + .text(): worst {worst[0]:.2f}x  "
+        f"{'PASS' if worst[0] <= LIMIT_EXTRACTION else 'MISS'}; extraction + metrics + claims / bare: "
+        f"worst {worst[1]:.2f}x  {'PASS' if worst[1] <= LIMIT_DERIVED else 'MISS'}"
     )
 
     for name, fn in [

@@ -22,8 +22,9 @@ DESCRIPTION = (
     "Parse one saved response (an HF daily list or listing page, an HF paper, an arXiv Atom feed, "
     "an arXiv HTML or abs page) and print what the crawl makes of it, one JSON line per record: "
     "the table rows (for an HF list, the `papers` rows as written, headline_claims included), or "
-    "with --table the rows derived from the page (`metrics` and conclusion `claims` of an arXiv "
-    "HTML page, abstract `claims` of an HF list). Exit code 2 and one line on stderr when the file "
+    "with --table the rows derived from the page (`metrics` of an arXiv HTML page, each with its "
+    "`table_kind`: results, configuration, data or other; conclusion `claims` of an arXiv HTML page, "
+    "abstract `claims` of an HF list). Exit code 2 and one line on stderr when the file "
     "cannot be parsed or holds nothing usable."
 )
 DERIVED_TABLES = ("metrics", "claims")

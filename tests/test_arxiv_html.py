@@ -185,6 +185,7 @@ def test_table_spans_bold_and_nested_tabular():
         "bold": False,
         "underline": False,
         "italic": False,
+        "borders": "t",  # the \midrule above it
     }
     t29 = tables["A3.T29"]
     assert any(c["colspan"] == 2 for r in t29["rows"] for c in r["cells"])
@@ -361,3 +362,28 @@ def test_not_arxiv_html_raises(garbage):
 def test_classify_license(value, expected):
     _, name, allows = classify_license(value)
     assert (name, allows) == expected
+
+
+def test_cell_borders_and_full_width_rules():
+    """Issue 18: the rules LaTeXML drew on each cell (``borders``), and a header that ends at the
+    first full-width rule, not at a ``cmidrule`` under part of it (real 1706.03762, LaTeXML corpus)."""
+    page = PAGE.with_name("1706.03762v7_oxide0.7.5_2026-08_arxivlicense.html")
+    t3 = next(t for t in extract_tables(page.read_bytes()) if t["id"] == "S6.T3")
+    body_row = t3["rows"][2]["cells"]  # "base | 6 | 512 | … | 100K | 4.92 | …" under the \hline
+    assert [c["borders"] for c in body_row][:2] == ["tr", "t"] and "r" in body_row[9]["borders"]
+    assert [r["is_header"] for r in t3["rows"][:3]] == [True, True, False]
+    gold = Path(__file__).parent / "gold" / "latexml" / "tables_b.noguess.html"
+    l15 = next(t for t in extract_tables(gold.read_bytes()) if (t["caption"] or "").startswith("[L15]"))
+    # three header rows with \cmidrule between them: the header ends at the \midrule, after row 2
+    assert [r["is_header"] for r in l15["rows"]] == [True, True, True, False, False]
+
+
+def test_a_tabular_whose_rows_have_no_cells():
+    """Found by tests/test_fuzz.py: rows without a cell give no header (and no error)."""
+    page = (
+        b'<html><body><article class="ltx_document"><figure class="ltx_table" id="S1.T1">'
+        b'<table class="ltx_tabular"><tr class="ltx_tr"></tr><tr class="ltx_tr"></tr></table>'
+        b"</figure></article></body></html>"
+    )
+    (table,) = extract_tables(page)
+    assert [r["is_header"] for r in table["rows"]] == [False, False]

@@ -165,25 +165,33 @@ def test_headline_brackets_and_enumerations() -> None:
         "with warm-up) improves accuracy by 12.5% over the strongest baseline on the held-out test set."
     )
     (head,) = headline_claims(extract_claims(sentence, "x"))
-    assert head == (
-        "our model (trained with 1.2M samples, 3 epochs, and a cosine schedule with warm-up) "
-        "improves accuracy by 12.5%"
-    )
+    # issue 18: the clause runs to its end (no stop inside "over the strongest baseline …"); too
+    # long with its aside, so the aside that does not hold the claim is left out
+    assert head == "our model improves accuracy by 12.5% over the strongest baseline on the held-out test set"
     (head,) = headline_claims(extract_claims("We see 2) a 40% reduction in memory, and more.", "x"))
     assert head == "We see a 40% reduction in memory"
 
 
 def test_headline_fragment_rate_on_every_recorded_day() -> None:
-    """Measured over the abstracts of every recorded day (bench/eval_gold.py prints it): 0 of 234
-    headlines are cut off (the extractor before issue 11: 40 of 238, 16.8%)."""
+    """Measured over every recorded abstract (bench/eval_gold.py prints it). Issue 18's rule: the
+    text that follows a headline in its abstract ends a clause or starts a new one with a joining
+    word. 0 of 348 headlines (510 abstracts) stop inside a phrase; before issue 18, 23 of 234 (9.8%)
+    on the then-recorded days. None ends on a function word (before issue 11: 40 of 238)."""
     import eval_gold  # bench/, put on sys.path by conftest
 
     result = eval_gold.headline_fragments()
-    assert result["files"] >= 16 and result["headlines"] >= 200
+    assert result["files"] >= 20 and result["headlines"] >= 300
+    assert result["inside_rate"] <= 0.02, result["inside_phrase"]
+    assert len(result["not_found"]) <= 0.01 * result["headlines"], result["not_found"]
     assert result["rate"] <= 0.02, result["fragments"]
-    assert eval_gold.is_fragment("3.3% WER on test-other on")  # the scorer itself
+    assert eval_gold.is_fragment("3.3% WER on test-other on")  # the scorers themselves
     assert eval_gold.is_fragment("3x overall FLOPs savings (3x for text")
     assert not eval_gold.is_fragment("a 40% reduction in memory")
+    abstract = "X is 4x faster than dense attention while retaining 98% accuracy (on B), with care."
+    assert eval_gold.stops_inside_phrase("X is 4x faster", abstract)
+    assert not eval_gold.stops_inside_phrase("X is 4x faster than dense attention", abstract)
+    assert not eval_gold.stops_inside_phrase("retaining 98% accuracy", abstract)  # aside, then ","
+    assert eval_gold.stops_inside_phrase("not in it", abstract) is None
 
 
 def test_coordinated_numbers_share_their_unit() -> None:  # HDR-GS, 2405.15125
@@ -251,3 +259,94 @@ def test_headlines_of_token_soup_are_whole() -> None:
         heads += headline_claims(extract_claims(sentence, "x"))
     assert len(heads) > 2000
     assert sum(map(eval_gold.is_fragment, heads)) <= 0.01 * len(heads)
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 18: baselines, qualifiers, ranges, settings, conclusion claims. The sentences below are
+# derived from the issue's examples (its conclusion sections are not in the repository): each
+# keeps the idiom the issue quotes, in a sentence written for the test.
+
+
+def _one(sentence: str, section: str = "conclusion") -> dict:
+    (row,) = extract_claims(sentence, "x", section)
+    return row
+
+
+def test_from_a_to_b_is_one_claim_with_its_baseline() -> None:
+    row = _one("Our pipeline reduces end-to-end latency from approximately 1.2 s to 0.35 s per request.")
+    assert row["claim_text"] == "from approximately 1.2 s to 0.35 s"
+    assert (row["value"], row["baseline"], row["unit"], row["kind"]) == (0.35, 1.2, "s", "reduction")
+    assert (row["value_from"], row["value_to"]) == (1.2, 0.35)
+
+
+def test_qualifier_stays_and_an_input_size_is_no_claim() -> None:
+    row = _one(
+        "By streaming audio in 0.3 MB chunks, the system cuts latency from 21.7 seconds to under 1 second."
+    )
+    assert row["claim_text"] == "from 21.7 seconds to under 1 second"
+    assert (row["value"], row["baseline"], row["unit"], row["kind"]) == (1.0, 21.7, "s", "reduction")
+    assert row["qualifier"] == "less than"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim_text", "qualifier"),
+    [
+        ("Throughput improves by over 3x on long prompts.", "over 3x", "over"),
+        ("Memory stays under 24 GB for all models.", "under 24 GB", "less than"),
+        ("The method is up to 4.2x faster.", "up to 4.2x", "up to"),
+        ("It solves nearly 80% of the tasks.", "nearly 80%", "nearly"),
+        ("It reaches more than 90% accuracy.", "more than 90%", "more than"),
+    ],
+)
+def test_qualifiers_stay_in_the_claim_text(sentence: str, claim_text: str, qualifier: str) -> None:
+    row = _one(sentence)
+    assert (row["claim_text"], row["qualifier"]) == (claim_text, qualifier)
+
+
+def test_a_compared_number_is_the_baseline_not_a_claim() -> None:
+    rows = extract_claims("It reaches 62.1% accuracy compared to 48.0% for GPT-4, and runs 3.2x faster.", "x")
+    assert [(r["value"], r["baseline"]) for r in rows] == [(62.1, 48.0), (3.2, None)]
+
+
+def test_a_range_is_one_claim() -> None:
+    row = _one("The error rate drops by 8% -- 30% across tasks.")
+    assert (row["value_from"], row["value_to"], row["value"], row["unit"]) == (8.0, 30.0, 30.0, "%")
+    assert row["kind"] == "reduction" and row["baseline"] is None
+
+
+def test_headlines_keep_the_whole_phrase() -> None:
+    """The issue's two headline examples: "an 8% and 13% increase" lost "in inference time", and
+    "… such as BAGEL (14B) on various generation" lost "tasks"."""
+    (head,) = headline_claims(
+        extract_claims("This comes at the cost of an 8% and 13% increase in inference time.", "x")
+    )
+    assert head.endswith("increase in inference time")
+    sentence = (
+        "Our model outperforms larger unified models such as BAGEL (14B) on various generation tasks "
+        "by up to 4.2 points."
+    )
+    (head,) = headline_claims(extract_claims(sentence, "x"))
+    assert "generation tasks by up to 4.2 points" in head
+
+
+def test_conclusion_claims_of_a_full_text() -> None:
+    """A conclusion section (derived from the issue's examples) read as the crawl reads it."""
+    from scraper.derive import fulltext_derived
+
+    text = (
+        "We presented a streaming speech system. Processing input in 0.3 MB chunks, it cuts latency "
+        "from 21.7 seconds to under 1 second. The decoder reduces per-step time from approximately "
+        "1.2 s to 0.35 s, and the whole pipeline runs 3.4x faster than the offline baseline."
+    )
+    fulltext = {
+        "arxiv_id": "2601.00001",
+        "version": 1,
+        "tables": [],
+        "sections": [{"level": 1, "title": "6 Conclusion", "text": text}],
+    }
+    metrics, claims = fulltext_derived(fulltext)
+    assert metrics == []
+    got = [(c["value"], c["baseline"], c["unit"], c["kind"]) for c in claims]
+    assert got == [(1.0, 21.7, "s", "reduction"), (0.35, 1.2, "s", "reduction"), (3.4, None, "×", "speedup")]
+    assert all(c["source_section"] == "conclusion" for c in claims)
+    assert "under 1 second" in claims[0]["claim_text"]

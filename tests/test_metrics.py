@@ -247,7 +247,8 @@ def test_rows_conform_to_schema(tables: dict[str, dict]) -> None:
 def test_parse_cell_items_tex_and_ranges(text: str, expected: list) -> None:
     got = parse_cell_items(text)
     assert len(got) == len(expected)
-    for (v, u, s, h), (ev, eu, es, eh) in zip(got, expected, strict=True):
+    for item, (ev, eu, es, eh) in zip(got, expected, strict=True):
+        v, u, s, h = item.value, item.unit, item.spread, item.high
         assert v == pytest.approx(ev) and u == eu
         assert s == (pytest.approx(es) if es is not None else None)
         assert h == (pytest.approx(eh) if eh is not None else None)
@@ -255,7 +256,7 @@ def test_parse_cell_items_tex_and_ranges(text: str, expected: list) -> None:
 
 @pytest.mark.parametrize("text", ["2024-05-13", "73–54.4", "–", "\\textemdash", "O(n^{2}\\cdot d)", "O(1)"])
 def test_parse_cell_items_rejects(text: str) -> None:
-    assert parse_cell_items(text) == []
+    assert parse_cell_items(text) == ()
 
 
 def test_parse_cell_numbers_keeps_the_low_end_of_a_range() -> None:
@@ -307,8 +308,13 @@ def test_attention_table_3_scale_header_and_variant_labels(attention: dict[str, 
     rows = table_metrics(attention["S6.T3"], "1706.03762", 7)
     params = [r for r in rows if r["column_label"] == "params / ×10^6"]
     assert [r["value"] for r in params][:2] == [65.0, 58.0] and {r["unit"] for r in params} == {"M"}
-    variant_b = [r for r in rows if r["row_label"] == "(B)"]
-    assert len(variant_b) == 8 and all(r["unit"] != "B" for r in variant_b)  # "(B)" is no unit
+    # issue 18: N … train steps name settings, so they are label columns: the variant's row label
+    # holds them ("(B) / 16": d_k = 16), and "(B)" is still no unit
+    variant_b = [r for r in rows if r["row_label"].startswith("(B) / ")]
+    assert {r["row_label"] for r in variant_b} == {"(B) / 16", "(B) / 32"}
+    assert len(variant_b) == 6 and all(r["unit"] != "B" for r in variant_b)
+    assert {r["column_label"] for r in rows} == {"PPL / (dev)", "BLEU / (dev)", "params / ×10^6"}
+    assert {r["table_kind"] for r in rows} == {"results"}
     assert not [r for r in rows if r["row_index"] == 20 and r["col_index"] < 10]  # text span
     assert table_metrics(attention["S4.T1"], "1706.03762", 7) == []  # O(1), O(n^2·d): no numbers
 
@@ -349,7 +355,7 @@ def test_checkmark_columns_are_not_labels() -> None:
 
 def test_attention_rows_conform_to_schema(attention: dict[str, dict]) -> None:
     rows = [r for t in attention.values() for r in table_metrics(t, "1706.03762", 7)]
-    assert len(rows) > 100 and any(r["value"] > 1e18 for r in rows)
+    assert len(rows) > 90 and any(r["value"] > 1e18 for r in rows)
     ranges = table_metrics(_latexml_table("tables_a.noguess.html", "L09"), "gold", None)
     assert [(r["value"], r["value_high"]) for r in ranges][:3] == [(54.4, 73.0), (5.0, 15.0), (8.0, 32.0)]
     for r in rows + ranges:
@@ -364,3 +370,231 @@ def test_title_row_over_a_numeric_header_row(shape: str) -> None:
     assert {r["column_label"] for r in rows} == {
         f"Accepted papers per year / {y}" for y in (2022, 2023, 2024)
     }
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 18: header block by layout, label columns, kinds, one result per cell, units, groups
+
+
+def _latexml_rows(part: str, tag: str) -> dict[str, list[dict]]:
+    return {
+        shape: table_metrics(_latexml_table(f"tables_{part}.{shape}.html", tag), "gold", None)
+        for shape in ("guess", "noguess")
+    }
+
+
+def test_three_level_header_and_a_label_group() -> None:
+    """BERT's masking ablation (L62): "Masking Rates" spans the three label columns."""
+    for rows in _latexml_rows("g", "L62").values():
+        assert {r["column_label"] for r in rows} == {
+            "Dev Set Results / MNLI / Fine-tune",
+            "Dev Set Results / NER / Fine-tune",
+            "Dev Set Results / NER / Feature-based",
+        }
+        # GOLD_SPEC: repeated identical consecutive parts collapse ("80% / 10% / 10%" -> "80% / 10%")
+        assert [r["row_label"] for r in rows[::3]] == [
+            "80% / 10%",
+            "100% / 0%",
+            "80% / 0% / 20%",
+            "80% / 20% / 0%",
+        ]
+        assert len(rows) == 12 and {r["table_kind"] for r in rows} == {"results"}
+
+
+def test_header_rows_written_as_td_below_a_th_row() -> None:
+    """A hand-built grid: only the top header row is flagged (th); the rows of sub-labels below it,
+    first cells included, are header by layout (no values, names over the value columns)."""
+    table = {
+        "id": "T1",
+        "label": "Table 1",
+        "caption": "Ablation over masking.",
+        "rows": [
+            _row([_cell("Masking Rates", colspan=3), _cell("Dev Set Results", colspan=3)], header=True),
+            _row([_cell("MASK"), _cell("SAME"), _cell("RND"), _cell("MNLI"), _cell("NER", colspan=2)]),
+            _row(
+                [
+                    _cell(""),
+                    _cell(""),
+                    _cell(""),
+                    _cell("Fine-tune"),
+                    _cell("Fine-tune"),
+                    _cell("Feature-based"),
+                ]
+            ),
+            _row(
+                [_cell("80\\%"), _cell("10\\%"), _cell("10\\%"), _cell("84.2"), _cell("95.4"), _cell("94.9")]
+            ),
+            _row(
+                [_cell("80\\%"), _cell("0\\%"), _cell("20\\%"), _cell("84.1"), _cell("95.2"), _cell("94.6")]
+            ),
+        ],
+    }
+    rows = table_metrics(table, "x", None)
+    assert [(r["row_label"], r["column_label"]) for r in rows[3:]] == [
+        ("80% / 0% / 20%", "Dev Set Results / MNLI / Fine-tune"),
+        ("80% / 0% / 20%", "Dev Set Results / NER / Fine-tune"),
+        ("80% / 0% / 20%", "Dev Set Results / NER / Feature-based"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("part", "tag", "label"),
+    [
+        ("g", "L63", "3 / 768 / 12"),  # #L #H #A under "Hyperparams", closed by a vertical rule
+        ("g", "L64", "Uniform / 2"),  # a Frames column after the method
+        ("d", "L41", "base / 6 / 8"),  # Layers and Heads of an ablation
+    ],
+)
+def test_numeric_setting_columns_are_label_columns(part: str, tag: str, label: str) -> None:
+    for rows in _latexml_rows(part, tag).values():
+        assert rows[0]["row_label"] == label
+        assert not {"#L", "Frames", "Layers"} & {r["column_label"].split(" / ")[-1] for r in rows}
+
+
+@pytest.mark.parametrize(
+    ("part", "tag", "kind"),
+    [
+        ("g", "L65", "configuration"),  # encoding settings: frame rate, JPEG quality, chunk length
+        ("g", "L66", "configuration"),  # fine-tuning hyperparameters
+        ("b", "L19", "configuration"),  # key-value hyperparameter table
+        ("g", "L67", "data"),  # dataset statistics
+        ("g", "L73", "data"),  # a catalogue of target stars
+        ("g", "L69", "results"),  # best-fit parameters (measured)
+        ("a", "L01", "results"),
+    ],
+)
+def test_table_kind(part: str, tag: str, kind: str) -> None:
+    from scraper.parsers.metrics import table_kind_of
+
+    for shape in ("guess", "noguess"):
+        table = _latexml_table(f"tables_{part}.{shape}.html", tag)
+        assert table_kind_of(table) == kind
+        assert {r["table_kind"] for r in table_metrics(table, "gold", None)} <= {kind}
+
+
+def test_text_tables_are_other(tables: dict[str, dict]) -> None:
+    from scraper.parsers.metrics import table_kind_of
+
+    assert {table_kind_of(tables[t]) for t in ("S3.T1", "S4.T4", "A3.T18", "A3.T43")} == {"other"}
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("9.9^{+0.3}_{-0.2}", {"value": 9.9, "spread_plus": 0.3, "spread_minus": 0.2, "spread": None}),
+        ("0.52_{-0.04}^{+0.06}", {"value": 0.52, "spread_plus": 0.06, "spread_minus": 0.04}),
+        ("10^{+0.3}_{-0.2}", {"value": 10.0, "spread_plus": 0.3}),  # no power of ten
+        ("2.1\\pm 0.1", {"value": 2.1, "spread": 0.1, "spread_plus": 0.1, "spread_minus": 0.1}),
+        ("[0.208, 0.324]", {"value": 0.208, "high": 0.324}),
+        ("[−0.012, 0.214]", {"value": -0.012, "high": 0.214}),
+        ("8/8", {"value": 8.0, "total": 8.0}),
+        ("45/50", {"value": 45.0, "total": 50.0}),
+        ("12 km/s", {"value": 12.0, "unit": "km/s"}),
+    ],
+)
+def test_one_item_per_result(text: str, item: dict) -> None:
+    (got,) = parse_cell_items(text)
+    for field, want in item.items():
+        assert getattr(got, field) == (pytest.approx(want) if want is not None else None), field
+
+
+@pytest.mark.parametrize("text", ["09:34:09.21", "+12:34:56.7", "4295806720123456789", "12°34′56″"])
+def test_coordinates_and_identifiers_are_no_values(text: str) -> None:
+    assert parse_cell_items(text) == ()
+
+
+def test_counts_and_pairs_by_header() -> None:
+    """A count k/n is one value with its total, unless the header names two results (L70)."""
+    for rows in _latexml_rows("g", "L70").values():
+        solved = [(r["value"], r["total"]) for r in rows if r["column_label"] == "Solved"]
+        assert solved == [(8.0, 8.0), (45.0, 50.0)]
+        pairs = [(r["value_index"], r["value"], r["total"]) for r in rows if r["column_label"] == "EM/F1"]
+        assert pairs[:2] == [(0, 71.2, None), (1, 80.1, None)]
+    table = {
+        "id": "T",
+        "caption": "Precision and recall.",
+        "rows": [_row([_cell("Model"), _cell("P/R")], header=True), _row([_cell("A"), _cell("12/20")])],
+    }
+    assert [(r["value"], r["total"]) for r in table_metrics(table, "x", None)] == [(12.0, None), (20.0, None)]
+
+
+def test_tex_row_labels_are_text() -> None:
+    for rows in _latexml_rows("g", "L71").values():
+        assert [r["row_label"] for r in rows[::2]] == ["tanh", "ReLU", "σ(x)", "J_0"]
+
+
+def test_groups_end_at_summary_rows_and_spacers() -> None:
+    for rows in _latexml_rows("g", "L72").values():
+        labels = [r["row_label"] for r in rows[::2]]
+        assert labels == [
+            "MMLU / Llama",
+            "MMLU / Mistral",
+            "Mean",
+            "GSM8K / Llama",
+            "GSM8K / Mistral",
+            "Avg.",
+            "Human",
+        ]
+    # LaTeXML drops empty rows, so a spacer row is tested on a hand-built grid
+    table = {
+        "id": "T",
+        "caption": "Accuracy.",
+        "rows": [
+            _row([_cell("Model"), _cell("Acc")], header=True),
+            _row([_cell("MMLU", colspan=2)]),
+            _row([_cell("A"), _cell("61.0")]),
+            _row([_cell(""), _cell("")]),
+            _row([_cell("B"), _cell("62.0")]),
+        ],
+    }
+    assert [r["row_label"] for r in table_metrics(table, "x", None)] == ["MMLU / A", "B"]
+
+
+def test_identifier_and_coordinate_columns_are_labels() -> None:
+    for rows in _latexml_rows("g", "L73").values():
+        assert {r["column_label"] for r in rows} == {"G", "d"}
+        assert rows[0]["row_label"] == "4295806720123456789 / 09:34:09.21 / +12:34:56.7"
+        assert [r["unit"] for r in rows[:2]] == ["mag", "kpc"]  # from the units row
+
+
+@pytest.mark.parametrize(
+    ("part", "tag", "units"),
+    [
+        ("g", "L75", ["tok/s", "ms", "GB", "%"]),  # Tok/s (↑), Latency (ms), Memory [GB], Acc. (%)
+        ("g", "L74", ["km/s", "km/s", "kpc", "Myr"]),  # a units row under the header
+        ("g", "L76", ["tok/s", "tok/s", "tok/s"]),  # the caption: "throughput in tok/s"
+        ("g", "L77", ["%", "%", "h"]),  # "All accuracies are in %", and Time (h) keeps its own
+        ("a", "L01", [None, None, None]),  # no unit written anywhere: none guessed
+    ],
+)
+def test_units_from_headers_units_rows_and_captions(part: str, tag: str, units: list) -> None:
+    for rows in _latexml_rows(part, tag).values():
+        assert [r["unit"] for r in rows[: len(units)]] == units
+
+
+def test_units_of_labels_and_captions() -> None:
+    from scraper.parsers.metrics.units import caption_unit, label_unit
+
+    assert label_unit("Tok/s (↑)") == "tok/s" and label_unit("Frame rate (fps)") == "FPS"
+    assert label_unit("(B)") is None and label_unit("Params (B)") == "B" and label_unit("Min") is None
+    assert caption_unit("Times are in seconds.") == "s"
+    assert caption_unit("Accuracy (%) and latency (ms) of the models.") is None  # two columns' units
+    assert caption_unit("Results on GSM8K (%).") == "%"
+    assert caption_unit("Results in the main setting.") is None
+
+
+def test_the_cli_shows_table_kind() -> None:
+    """`hfpapers-parse FILE --table metrics` prints each row's table_kind."""
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "scraper.cli", str(ATTENTION), "--table", "metrics"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert rows and {r["table_kind"] for r in rows} == {"results"}
+    assert {"spread_plus", "spread_minus", "total"} <= set(rows[0])

@@ -5,17 +5,26 @@ A claim is a number that states a *result*: a speed-up (``up to 4×``, ``14 time
 reduction (``reduces memory by 70%``, ``from 462 s to 230 s``), an improvement (``+10.3%``,
 ``9.0-point improvement``, ``from 39.33% to 61.48%``), an absolute level (``92.5% accuracy``,
 ``20.7 FPS``, ``32 GPU-days``) or another relative statement (``50x longer``, ``1% of the cost``).
-Not claims: model sizes (``7B``, ``405B parameters``), dataset/benchmark counts (``40K pairs``,
-``35 benchmarks``), years, version numbers and names with digits (``Qwen2.5``, ``Terminal-Bench
-2.1``), resolutions (``1536x1536``), bit widths, citations, complexity (``O(N^2)``), and
-setup durations written as adjectives (``a 5-second video``) unless qualified by ``up to``.
-The rules and their measured precision/recall are in tests/gold/README.md.
+
+Each sentence is read by `RULES`, an ordered list of (pattern, handler) rules: a rule's claims
+take their span, and a later rule never claims inside a span already taken. Baselines are
+claimed first, so the number a result is compared with is never tagged as the result:
+``from A to B`` is one claim (value B, `baseline` A); ``B instead of A`` likewise; a number after
+``compared to``/``versus``/``vs.`` is the baseline of the claim before it. Qualifiers (``up to``,
+``over``, ``under``, ``nearly``, ``more than`` …) stay in `claim_text`. A range ``8% -- 30%`` is
+one claim. Inputs and settings are no claims: model sizes (``7B``, ``405B parameters``),
+dataset/benchmark counts (``40K pairs``, ``35 benchmarks``), years, version numbers and names with
+digits (``Qwen2.5``, ``Terminal-Bench 2.1``), resolutions (``1536x1536``), bit widths, citations,
+complexity (``O(N^2)``), setup durations written as adjectives (``a 5-second video``) unless
+qualified by ``up to``, and input sizes (``0.3 MB chunks``). The rules and their measured
+precision/recall are in tests/gold/README.md and docs/results.md.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from scraper.schema.metrics import CLAIM_KINDS
 
@@ -26,15 +35,20 @@ from scraper.schema.metrics import CLAIM_KINDS
 def normalize_text(text: str) -> str:
     """Plain one-line text: arXiv TeX escapes (``\\%``, ``\\times``, ``$``) resolved, ``N times``
     / ``N-fold`` after a digit turned into ``N×``, whitespace squashed."""
-    s = text.replace("\\%", "%").replace("\\$", "$").replace("\\times", "×").replace("\\ ", " ")
-    s = s.replace("\\rightarrow", "→").replace("\\to ", "→ ")
-    s = re.sub(r"\$\s*\\?(?:sim|approx)\s*\$", "~", s)
-    s = re.sub(r"\$([^$]{0,20})\$", r"\1", s)  # inline math such as $4\times$ / $\sim$
-    s = s.replace("\\sim", "~").replace("\\approx", "~").replace("\\pm", "±")
+    s = text
+    if "\\" in s or "$" in s:
+        s = s.replace("\\%", "%").replace("\\$", "$").replace("\\times", "×").replace("\\ ", " ")
+        s = s.replace("\\rightarrow", "→").replace("\\to ", "→ ")
+        s = re.sub(r"\$\s*\\?(?:sim|approx)\s*\$", "~", s)
+        s = re.sub(r"\$([^$]{0,20})\$", r"\1", s)  # inline math such as $4\times$ / $\sim$
+        s = s.replace("\\sim", "~").replace("\\approx", "~").replace("\\pm", "±")
     s = s.replace("−", "-").replace("\u2009", " ").replace("\xa0", " ")
-    s = re.sub(r"(\d)\s*(?:times\b|-fold\b|fold\b)", r"\1×", s)
-    s = re.sub(r"\s+", " ", s)
-    return s.strip()
+    if "times" in s or "fold" in s:
+        s = _TIMES.sub(r"\1×", s)
+    return " ".join(s.split())
+
+
+_TIMES = re.compile(r"(\d)\s*(?:times\b|-fold\b|fold\b)")
 
 
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|et al|vs|Fig|Figs|Eq|Sec|approx|cf|resp|etc|No))\.$")
@@ -59,7 +73,7 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # the number must not be glued to an identifier: "Qwen3", "GPT-4o", "Wan2.1-1.3B", "W4A4", "v2"
 _LEFT = r"(?<![\w.@/^-])"
 _QUAL = (
-    r"(?P<qual>up\s+to(?:\s+an?)?|over|more\s+than|less\s+than|fewer\s+than|at\s+least|"
+    r"(?P<qual>up\s+to(?:\s+an?)?|over|under|more\s+than|less\s+than|fewer\s+than|at\s+least|"
     r"about|around|approximately|roughly|nearly|almost|only|just|~|≈)"
 )
 _QUAL_OPT = rf"(?:{_QUAL}\s*)?"
@@ -150,16 +164,23 @@ _P_DURATION = re.compile(
     rf"(?P<ub>seconds?|minutes?)\b",
     re.I,
 )
+# "from 21.7 seconds to under 1 second", "from approximately 1.2 s to 0.35 s", "(462 s → 230 s)"
+_QUAL_IN = (
+    r"(?:(?:about|around|approximately|roughly|nearly|almost|over|under|only|just|~|≈|less\s+than|"
+    r"more\s+than)\s*)?"
+)
 _P_FROM_TO = re.compile(
-    rf"(?:\bfrom\s+|(?<=\()){_LEFT}(?P<a>{_NUM})\s*(?P<ua>{_UNIT_ALT})?(?![\w])\s*"
-    rf"(?:to|→|->)\s*(?P<b>{_NUM})\s*(?P<ub>{_UNIT_ALT})?(?![\w])"
+    rf"(?:\bfrom\s+|(?<=\()){_QUAL_IN}{_LEFT}(?P<a>{_NUM})\s*(?P<ua>{_UNIT_ALT})?(?![\w])\s*"
+    rf"(?:to|→|->)\s*(?P<bq>{_QUAL_IN})(?P<b>{_NUM})\s*(?P<ub>{_UNIT_ALT})?(?![\w])"
 )
 _P_BARE_TO = re.compile(
     rf"{_LEFT}(?P<a>\d+\.\d+)\s*(?P<ua>%)?\s*(?:to|→|->)\s*(?P<b>\d+\.\d+)\s*(?P<ub>%)?(?![\w.])"
 )
 _P_INSTEAD = re.compile(rf"{_LEFT}(?P<b>{_NUM})\s+instead\s+of\s+(?P<a>{_NUM})(?![\w.])")
+# "8% -- 30%", "5–15 ms", "between 8% and 30%"
 _P_RANGE = re.compile(
-    rf"{_LEFT}{_QUAL_OPT}(?P<a>{_NUM})\s*(?:--|–|-|~)\s*(?P<b>{_NUM})\s*(?P<u>{_UNIT_ALT})(?![\w/])"
+    rf"{_LEFT}{_QUAL_OPT}(?:between\s+)?(?P<a>{_NUM})\s*(?P<ua>{_UNIT_ALT})?\s*(?:--|–|—|-|~|\band\b)\s*"
+    rf"(?P<b>{_NUM})\s*(?P<u>{_UNIT_ALT})(?![\w/])"
 )
 _P_CORR = re.compile(r"\b(?P<sym>[rρ]|Pearson|Spearman)\s*=\s*(?P<v>-?\d*\.\d+)")
 _P_UNIT = re.compile(rf"{_LEFT}{_QUAL_OPT}(?P<v>{_NUM}){_UNIT}")
@@ -181,6 +202,22 @@ _P_BY = re.compile(
     rf"\b(?P<verb>improv\w*|boost\w*|increas\w*|outperform\w*|surpass\w*|reduc\w*|decreas\w*|"
     rf"lower\w*|cut\w*|exceed\w*)\b[^,;:.]{{0,60}}?\bby\s+{_QUAL_OPT}{_LEFT}(?P<v>{_NUM})"
     rf"(?![\w%×.]|\s*(?:{_UNIT_ALT})(?![\w]))"
+)
+# The number a result is compared with: "62% compared to 48%", "vs. 80.1%", "against 31.2 FPS"
+_P_VERSUS = re.compile(
+    rf"(?:\bcompared\s+(?:to|with)|\brelative\s+to|\bversus|\bvs\.?|\bagainst|\bfrom\s+a\s+baseline\s+of)"
+    rf"\s+(?:the\s+)?(?:\w+(?:'s)?\s+)?{_QUAL_IN}{_LEFT}(?P<v>{_NUM})\s*(?P<unit>{_UNIT_ALT})?(?![\w.])"
+)
+# An input or a setting the result was measured at, written as a quantity before what it sizes:
+# "0.3 MB chunks", "10-second clips", "128K-token windows"
+_SETTING_NOUNS = (
+    "chunk", "segment", "clip", "window", "file", "batch", "block", "prompt", "sequence", "input", "patch",
+    "interval", "recording", "utterance", "snippet", "excerpt", "slice", "shard",
+)  # fmt: skip
+_P_SETTING = re.compile(
+    rf"{_LEFT}(?P<v>{_NUM})\s*-?\s*(?:{_UNIT_ALT}|K|M|B|k)?-?\s*(?:token\s+|frame\s+)?"
+    rf"(?:{'|'.join(_SETTING_NOUNS)})(?:e?s)?\b",
+    re.I,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -241,7 +278,7 @@ def _kind(sentence: str, start: int, end: int, unit: str | None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Extraction
+# Rules
 
 
 def _f(num: str) -> float:
@@ -255,15 +292,6 @@ def _unit(token: str | None) -> str | None:
     return _UNIT_MAP.get(key) or _UNIT_MAP.get(key.lower())
 
 
-def _qual(m: re.Match) -> str | None:
-    q = m.groupdict().get("qual")
-    if not q:
-        return None
-    q = re.sub(r"\s+", " ", q.lower())
-    q = re.sub(r"\s+an?$", "", q)
-    return _QUALIFIERS.get(q, q)
-
-
 # qualifier as written -> the value stored (see QUALIFIERS: the documented set)
 _QUALIFIERS = {
     "~": "about",
@@ -273,129 +301,240 @@ _QUALIFIERS = {
     "around": "about",
     "almost": "nearly",
     "fewer than": "less than",
+    "under": "less than",
 }
 QUALIFIERS = ("up to", "over", "more than", "at least", "about", "nearly", "less than", "only", "just")
+
+
+def _qualifier(text: str | None) -> str | None:
+    if not text:
+        return None
+    q = re.sub(r"\s+", " ", text.strip().lower())
+    q = re.sub(r"\s+an?$", "", q)
+    return _QUALIFIERS.get(q, q) if q else None
+
+
+def _qual(m: re.Match) -> str | None:
+    return _qualifier(m.groupdict().get("qual"))
 
 
 def _is_year(num: str, unit: str | None) -> bool:
     return unit is None and re.fullmatch(r"(?:19|20)\d\d", num) is not None
 
 
-def _sentence_claims(sentence: str) -> list[dict[str, Any]]:
-    """Claims of one normalized sentence: dicts with span, value(s), unit, kind, qualifier."""
-    taken: list[tuple[int, int]] = []
-    found: list[dict[str, Any]] = []
+@dataclass(frozen=True)
+class Claim:
+    """One claim of a sentence: its span [start, end), what it states, and its baseline. A claim
+    whose `kind` is None only reserves its span: a baseline (`baseline_of_previous`) or a setting."""
 
-    def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    kind: str | None
+    qualifier: str | None = None
+    value_from: float | None = None
+    value_to: float | None = None
+    baseline: float | None = None
+    baseline_of_previous: bool = False
 
-    def add(m: re.Match, value: float, unit: str | None, kind: str, **extra: Any) -> None:
-        add_span(*m.span(), value, unit, kind, _qual(m), **extra)
 
-    def add_span(
-        a: int, b: int, value: float, unit: str | None, kind: str, qualifier: str | None, **extra: Any
-    ) -> None:
-        if not free(a, b):
-            return
-        taken.append((a, b))
-        found.append(
-            {
-                "start": a,
-                "claim_text": sentence[a:b].strip(),
-                "value": value,
-                "value_from": extra.get("value_from"),
-                "value_to": extra.get("value_to"),
-                "unit": unit,
-                "kind": kind,
-                "qualifier": qualifier,
-            }
+Handler = Callable[[str, re.Match], list[Claim]]
+
+
+def _duration(sentence: str, m: re.Match) -> list[Claim]:
+    # casefold, not lower: re.I also matches "ſ" (long s) for "s"; a letter that folds to two
+    # characters ("İ" for "i") leaves a word that is not looked up, and the match is skipped.
+    ua = m.group("ua").casefold().rstrip("s")
+    ub = m.group("ub").casefold().rstrip("s")
+    if ua not in _SECONDS_PER or ub not in _SECONDS_PER:
+        return []
+    seconds = _f(m.group("a")) * _SECONDS_PER[ua] + _f(m.group("b")) * _SECONDS_PER[ub]
+    return [Claim(*m.span(), seconds, "s", _kind(sentence, *m.span(), "s"), _qual(m))]
+
+
+def _from_to(sentence: str, m: re.Match) -> list[Claim]:
+    """``from A to B``: one claim, value B, baseline A; a qualifier of B stays in the text."""
+    ua, ub = _unit(m.group("ua")), _unit(m.group("ub"))
+    if (m.group("ua") and not ua) or (m.group("ub") and not ub):
+        return []
+    if re.match(r"\s*(?:[BMK]\b|parameters|params|billion|million)", sentence[m.end() :]):
+        return []  # "from 0.5B to 236B parameters": model sizes
+    a, b = _f(m.group("a")), _f(m.group("b"))
+    if _is_year(m.group("a"), ua) or _is_year(m.group("b"), ub) or a == b:
+        return []
+    unit = ub or ua
+    if unit in _TIME_UNITS.values() or unit in ("GB", "MB", "TB"):
+        kind = "reduction" if b < a else "improvement"
+        if b < a and re.search(
+            r"latency|time|second|speed", sentence[max(0, m.start() - 60) : m.start()], re.I
+        ):
+            kind = "reduction"
+    else:
+        kind = "improvement" if b > a else "reduction"
+    qualifier = _qualifier(m.groupdict().get("bq"))
+    return [Claim(*m.span(), b, unit, kind, qualifier, value_from=a, value_to=b, baseline=a)]
+
+
+def _instead(sentence: str, m: re.Match) -> list[Claim]:
+    a, b = _f(m.group("a")), _f(m.group("b"))
+    kind = "reduction" if b < a else "improvement"
+    return [Claim(*m.span(), b, None, kind, value_from=a, value_to=b, baseline=a)]
+
+
+def _versus(sentence: str, m: re.Match) -> list[Claim]:
+    """A number the result is compared with: the baseline of the claim before it, never a claim."""
+    if _is_year(m.group("v"), m.group("unit")):
+        return []
+    return [
+        Claim(
+            m.start("v"), m.end(), _f(m.group("v")), _unit(m.group("unit")), None, baseline_of_previous=True
         )
+    ]
 
-    for m in _P_DURATION.finditer(sentence):
-        # casefold, not lower: re.I also matches "ſ" (long s) for "s"; a letter that folds to two
-        # characters ("İ" for "i") leaves a word that is not looked up, and the match is skipped.
-        ua = m.group("ua").casefold().rstrip("s")
-        ub = m.group("ub").casefold().rstrip("s")
-        if ua not in _SECONDS_PER or ub not in _SECONDS_PER:
+
+def _setting(sentence: str, m: re.Match) -> list[Claim]:
+    """An input size or setting ("0.3 MB chunks"): reserved, no claim."""
+    return [Claim(m.start("v"), m.end(), _f(m.group("v")), None, None)]
+
+
+def _range(sentence: str, m: re.Match) -> list[Claim]:
+    u = _unit(m.group("u"))
+    ua = _unit(m.group("ua")) if m.group("ua") else None
+    a, b = _f(m.group("a")), _f(m.group("b"))
+    if u is None or u == "×" or b <= a or (m.group("ua") and ua != u):
+        return []
+    if " and " in m.group(0) and "between" not in m.group(0):
+        return []  # "8% and 13%": two claims (the list rule), not a range
+    return [Claim(*m.span(), b, u, _kind(sentence, *m.span(), u), _qual(m), value_from=a, value_to=b)]
+
+
+def _correlation(sentence: str, m: re.Match) -> list[Claim]:
+    return [Claim(*m.span(), float(m.group("v")), None, "absolute", _qual(m))]
+
+
+def _list_unit(sentence: str, m: re.Match) -> list[Claim]:
+    unit = _unit(m.group("unit"))
+    nums = list(_NUM_RE.finditer(sentence, m.start("nums"), m.end("nums")))
+    if unit is None or unit == "×" or any(_is_year(n.group(), None) for n in nums):
+        return []
+    kind = _kind(sentence, m.start("nums"), m.end(), unit)
+    out = []
+    for k, n in enumerate(nums):  # each number a claim; the last one's span holds the unit
+        end = m.end() if k == len(nums) - 1 else n.end()
+        start = m.start() if k == 0 else n.start()
+        out.append(Claim(start, end, _f(n.group()), unit, kind, _qual(m) if k == 0 else None))
+    return out
+
+
+def _unit_claim(sentence: str, m: re.Match) -> list[Claim]:
+    num, token, sep = m.group("v"), m.group("unit"), m.group("sep")
+    unit = _unit(token)
+    if unit is None:
+        return []
+    if unit == "×" and token in ("x", "X") and sep:
+        return []  # "5 x" is too ambiguous; "5x" is fine
+    if sep == "-" and unit in ("s", "ms", "min", "h", "days") and _qual(m) not in ("up to",):
+        return []  # "a 5-second video": setup, not a result
+    return [Claim(*m.span(), _f(num), unit, _kind(sentence, m.start("v"), m.end(), unit), _qual(m))]
+
+
+def _word_number(sentence: str, m: re.Match) -> list[Claim]:
+    number = _WORD_NUMBERS.get(m.group("w").casefold())  # see _duration
+    if number is None:
+        return []
+    unit = "pt" if m.group("unit").casefold().startswith(("point", "percentage")) else "×"
+    return [Claim(*m.span(), float(number), unit, _kind(sentence, *m.span(), unit), _qual(m))]
+
+
+def _comparative(sentence: str, m: re.Match) -> list[Claim]:
+    if _is_year(m.group("v"), None):
+        return []
+    return [Claim(*m.span(), _f(m.group("v")), None, "reduction", _qual(m))]
+
+
+_INNER_NUMBER: dict[str, re.Pattern] = {}
+
+
+def _by(sentence: str, m: re.Match) -> list[Claim]:
+    """ "improves X by 12" (no unit): the number after "by"."""
+    if _is_year(m.group("v"), None):
+        return []
+    verb = m.group("verb").lower()
+    kind = "reduction" if verb.startswith(("reduc", "decreas", "lower", "cut")) else "improvement"
+    start = m.start("qual") if m.group("qual") else m.start("v")
+    return [Claim(start, m.end("v"), _f(m.group("v")), None, kind, _qual(m))]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One reading rule: where it applies (`pattern`) and what it makes of a match (`handle`).
+    `words`: the pattern can only match a sentence holding one of these (lower-cased), a quick
+    test that spares most sentences the pattern (empty: any sentence with a digit)."""
+
+    name: str
+    pattern: re.Pattern
+    handle: Handler
+    words: tuple[str, ...] = ()
+    whole_words: frozenset[str] = frozenset()  # and one of these as a whole word
+
+
+#: The rules, in the order they claim spans (earlier rules win overlaps): baselines and settings
+#: first, so that a number a result is compared with, or an input size, is never the result.
+RULES: tuple[Rule, ...] = (
+    Rule("duration", _P_DURATION, _duration, ("minute", "hour")),  # "4 minutes and 15 seconds" = 255 s
+    Rule(
+        "from_to", _P_FROM_TO, _from_to, ("from", "(")
+    ),  # "from 21.7 s to under 1 s": value 1, baseline 21.7
+    Rule("bare_to", _P_BARE_TO, _from_to, ("to", "→", "->")),  # "39.33% to 61.48%"
+    Rule("instead_of", _P_INSTEAD, _instead, ("instead",)),  # "384 instead of 9,000"
+    Rule("versus", _P_VERSUS, _versus, ("compared", "relative", "versus", "vs", "against", "baseline")),
+    Rule("setting", _P_SETTING, _setting, _SETTING_NOUNS),  # "0.3 MB chunks": an input size, no claim
+    Rule("range", _P_RANGE, _range),  # "8% -- 30%", "2.9--5.5 ms": one claim
+    Rule("correlation", _P_CORR, _correlation, ("=",)),  # "r=0.954"
+    Rule("list_unit", _P_LIST_UNIT, _list_unit, (" and ", " or ")),  # "by 3.84 and 1.91 dB": two claims
+    Rule("unit", _P_UNIT, _unit_claim),  # "13.7x speedup", "92.5% accuracy", "20.7 FPS"
+    Rule("word_number", _P_WORD, _word_number, ("point", "times", "fold"), frozenset(_WORD_NUMBERS)),
+    Rule("fewer", _P_COMPARATIVE, _comparative, ("fewer",)),  # "3 fewer steps"
+    Rule("by", _P_BY, _by, ("by",)),  # "improves … by 12"
+)
+_DIGIT = re.compile(r"\d")
+_WORDS = re.compile(r"[a-z]+")
+
+
+def _sentence_claims(sentence: str) -> list[Claim]:
+    """Claims of one normalized sentence by `RULES` (reserved spans left out), in reading order,
+    each compared number attached as the baseline of the claim before it."""
+    taken: list[tuple[int, int]] = []
+    found: list[Claim] = []
+    lower = sentence.lower()
+    digits = _DIGIT.search(sentence) is not None
+    words: set[str] | None = None
+    for rule in RULES:
+        if not rule.whole_words and not digits:
+            continue  # the rule reads a number written in digits
+        if rule.words and not any(w in lower for w in rule.words):
             continue
-        seconds = _f(m.group("a")) * _SECONDS_PER[ua] + _f(m.group("b")) * _SECONDS_PER[ub]
-        add(m, seconds, "s", _kind(sentence, *m.span(), "s"))
-
-    for pattern in (_P_FROM_TO, _P_BARE_TO):
-        for m in pattern.finditer(sentence):
-            ua, ub = _unit(m.group("ua")), _unit(m.group("ub"))
-            if (m.group("ua") and not ua) or (m.group("ub") and not ub):
+        if rule.whole_words:
+            words = set(_WORDS.findall(lower)) if words is None else words
+            if rule.whole_words.isdisjoint(words):
                 continue
-            if re.match(r"\s*(?:[BMK]\b|parameters|params|billion|million)", sentence[m.end() :]):
+        for m in rule.pattern.finditer(sentence):
+            claims = rule.handle(sentence, m)
+            if not claims or not all(all(c.end <= a or c.start >= b for a, b in taken) for c in claims):
                 continue
-            a, b = _f(m.group("a")), _f(m.group("b"))
-            if _is_year(m.group("a"), ua) or _is_year(m.group("b"), ub) or a == b:
-                continue
-            kind = "improvement" if b > a else "reduction"
-            add(m, b, ub or ua, kind, value_from=a, value_to=b)
-
-    for m in _P_INSTEAD.finditer(sentence):
-        a, b = _f(m.group("a")), _f(m.group("b"))
-        add(m, b, None, "reduction" if b < a else "improvement", value_from=a, value_to=b)
-
-    for m in _P_RANGE.finditer(sentence):
-        u = _unit(m.group("u"))
-        a, b = _f(m.group("a")), _f(m.group("b"))
-        if u is None or u == "×" or b <= a:
-            continue
-        add(m, b, u, "absolute", value_from=a, value_to=b)
-
-    for m in _P_CORR.finditer(sentence):
-        add(m, float(m.group("v")), None, "absolute")
-
-    for m in _P_LIST_UNIT.finditer(sentence):
-        unit = _unit(m.group("unit"))
-        nums = list(_NUM_RE.finditer(sentence, m.start("nums"), m.end("nums")))
-        if unit is None or unit == "×" or any(_is_year(n.group(), None) for n in nums):
-            continue
-        if not all(free(n.start(), n.end()) for n in nums) or not free(m.end("nums"), m.end()):
-            continue
-        kind = _kind(sentence, m.start("nums"), m.end(), unit)
-        for k, n in enumerate(nums):  # each number a claim; the last one's span holds the unit
-            end = m.end() if k == len(nums) - 1 else n.end()
-            add_span(n.start(), end, _f(n.group()), unit, kind, _qual(m) if k == 0 else None)
-
-    for m in _P_UNIT.finditer(sentence):
-        num, token, sep = m.group("v"), m.group("unit"), m.group("sep")
-        unit = _unit(token)
-        if unit is None:
-            continue
-        if unit == "×" and token in ("x", "X") and sep:
-            continue  # "5 x" is too ambiguous; "5x" is fine
-        if sep == "-" and unit in ("s", "ms", "min", "h", "days") and _qual(m) not in ("up to",):
-            continue  # "a 5-second video": setup, not a result
-        add(m, _f(num), unit, _kind(sentence, m.start("v"), m.end(), unit))
-
-    for m in _P_WORD.finditer(sentence):
-        number = _WORD_NUMBERS.get(m.group("w").casefold())  # see _P_DURATION above
-        if number is None:
-            continue
-        unit = "pt" if m.group("unit").casefold().startswith(("point", "percentage")) else "×"
-        add(m, float(number), unit, _kind(sentence, *m.span(), unit))
-
-    for m in _P_COMPARATIVE.finditer(sentence):
-        if _is_year(m.group("v"), None):
-            continue
-        add(m, _f(m.group("v")), None, "reduction")
-
-    for m in _P_BY.finditer(sentence):
-        if _is_year(m.group("v"), None):
-            continue
-        verb = m.group("verb").lower()
-        kind = "reduction" if verb.startswith(("reduc", "decreas", "lower", "cut")) else ("improvement")
-        inner = re.compile(rf"{_QUAL_OPT}{re.escape(m.group('v'))}")
-        sub = inner.search(sentence, m.start("v") - 20 if m.group("qual") else m.start("v"))
-        if sub is None:
-            continue
-        add(sub, _f(m.group("v")), None, kind)
-
-    found.sort(key=lambda c: c["start"])
-    return found
+            taken += [(c.start, c.end) for c in claims]
+            found += claims
+    found.sort(key=lambda c: c.start)
+    out: list[Claim] = []
+    for c in found:
+        if c.kind is not None:
+            out.append(c)
+        elif c.baseline_of_previous and out and out[-1].baseline is None:
+            gap = c.start - out[-1].end  # near, and in the same clause unless very near
+            if gap <= 40 or (gap <= 80 and "," not in sentence[out[-1].end : c.start]):
+                out[-1] = replace(out[-1], baseline=c.value)
+    return out
 
 
 def extract_claims(text: str, arxiv_id: str, source_section: str = "abstract") -> list[dict]:
@@ -405,20 +544,21 @@ def extract_claims(text: str, arxiv_id: str, source_section: str = "abstract") -
     rows: list[dict] = []
     for i, sentence in enumerate(split_sentences(normalize_text(text))):
         for c in _sentence_claims(sentence):
-            assert c["kind"] in CLAIM_KINDS
+            assert c.kind in CLAIM_KINDS
             rows.append(
                 {
                     "arxiv_id": arxiv_id,
                     "source_section": source_section,
                     "sentence_index": i,
                     "sentence": sentence,
-                    "claim_text": c["claim_text"],
-                    "value": c["value"],
-                    "value_from": c["value_from"],
-                    "value_to": c["value_to"],
-                    "unit": c["unit"],
-                    "kind": c["kind"],
-                    "qualifier": c["qualifier"],
+                    "claim_text": sentence[c.start : c.end].strip(),
+                    "value": c.value,
+                    "value_from": c.value_from,
+                    "value_to": c.value_to,
+                    "baseline": c.baseline,
+                    "unit": c.unit,
+                    "kind": c.kind,
+                    "qualifier": c.qualifier,
                 }
             )
     return rows
@@ -442,7 +582,7 @@ _DANGLING = frozenset(
         "about around nearly only just comparable",
     )
 )
-# A long clause may be cut before one of these: a new phrase starts there.
+# A long clause may start (on its left) at one of these: a new phrase starts there.
 _PHRASE_START = frozenset(
     re.findall(
         r"\S+",
@@ -452,6 +592,16 @@ _PHRASE_START = frozenset(
     )
 )
 _DANGLING |= _PHRASE_START
+# ... and may end (on its right) only before one of these: a headline never stops inside a
+# phrase, so what follows it ends the clause or starts a new one with a joining word.
+_CLAUSE_JOIN = frozenset(
+    re.findall(
+        r"\S+",
+        "and or but nor yet so while whereas which who whom whose that when where whereby wherein "
+        "although though because unless thus hence therefore respectively meanwhile moreover "
+        "furthermore additionally however",
+    )
+)
 # Leading connectives and enumeration marks a headline does not need: "and …", "2) …", "(ii) …".
 _LEAD_TRIM = re.compile(
     r"(?:(?:and|or|but|while|whereas|thus|so|then|also|yet|that)\s+|\(?(?:\d{1,2}|[ivx]{1,4}|[a-e])\)\s+)",
@@ -459,6 +609,7 @@ _LEAD_TRIM = re.compile(
 )
 # Clause separators ("savings: 3.7x overall" stays one clause: what precedes a colon is its subject)
 _SEPARATORS = re.compile(r",\s|;\s|\s--?\s|\s—\s")
+_HAS_WORD = re.compile(r"\w")
 _SHORT_CLAUSE = 30  # a clause this short ("75.7% on code") takes the one before it along when it fits
 _OPEN, _CLOSE = "([{", ")]}"
 _ENUMERATION = re.compile(r"(?:^|(?<=\s))((?:\d{1,2}|[ivx]{1,4}|[a-e])\))\s+")
@@ -520,11 +671,31 @@ def _trim(text: str, a: int, b: int, core: tuple[int, int]) -> tuple[int, int]:
     return a, b
 
 
+def _asides(
+    pairs: dict[int, int], depth: list[int], level: int, core: tuple[int, int]
+) -> list[tuple[int, int]]:
+    """Bracketed asides at bracket `level` that do not hold the claim: ``(trained with …)``."""
+    return sorted((o, c) for o, c in pairs.items() if depth[o] == level and (c < core[0] or o >= core[1]))
+
+
 def _fit(
-    sentence: str, lo: int, hi: int, level: int, depth: list[int], core: tuple[int, int]
+    sentence: str,
+    lo: int,
+    hi: int,
+    level: int,
+    depth: list[int],
+    core: tuple[int, int],
+    asides: list[tuple[int, int]] = [],  # noqa: B006 (read only)
 ) -> tuple[int, int]:
     """The best bounds inside [lo, hi) (a region at bracket `level`) for a headline holding
-    `core`: the clause around it, cut at phrase starts when longer than HEADLINE_MAX."""
+    `core`: the clause around it, cut when longer than HEADLINE_MAX (bracketed asides left out
+    of the count, `_headline` drops them) at a phrase start on the left and before a joining
+    word on the right."""
+
+    def size(ab: tuple[int, int]) -> int:
+        a, b = ab
+        return b - a - sum(c - o + 2 for o, c in asides if a <= o and c < b)
+
     seps = [m for m in _SEPARATORS.finditer(sentence, lo, hi) if depth[m.start()] == level]
     ends = [m.end() for m in seps if m.end() <= core[0]]
     s = max(ends, default=lo)
@@ -532,9 +703,9 @@ def _fit(
     s, e = _trim(sentence, s, e, core)
     if e - s < _SHORT_CLAUSE and ends:
         wider = _trim(sentence, max([x for x in ends if x < ends[-1]], default=lo), e, core)
-        if wider[1] - wider[0] <= HEADLINE_MAX:
+        if size(wider) <= HEADLINE_MAX:
             s, e = wider
-    if e - s <= HEADLINE_MAX:
+    if size((s, e)) <= HEADLINE_MAX:
         return s, e
     # tokens at this level: whitespace outside deeper brackets separates them
     starts = [s] + [k + 1 for k in range(s, e) if sentence[k] == " " and depth[k] == level]
@@ -544,18 +715,19 @@ def _fit(
     after_that = [t for k, t in enumerate(starts[1:]) if first_words[starts[k]] == "that"]
     lefts = [s, *after_that[::-1], *(t for t in starts[1:] if first_words[t] in _PHRASE_START)]
     lefts = [t for t in lefts if t <= core[0]]
-    rights = [e] + [
-        t - 1
-        for t in starts
-        if t - 1 >= core[1] and (first_words[t] in _PHRASE_START or sentence[t] in _OPEN)
-    ]
+    rights = [e] + [t - 1 for t in starts if t - 1 >= core[1] and first_words[t] in _CLAUSE_JOIN]
     best: tuple[int, int] | None = None
     for left in lefts:  # keep the clause's start (its subject) when anything fits
         limit = HEADLINE_MAX_WITH_SUBJECT if left == s else HEADLINE_MAX
-        fits = [_trim(sentence, left, r, core) for r in rights]
-        fits = [(a, b) for a, b in fits if b - a <= limit]
+        # a cut whose end had to be trimmed back ("… longer than | that of …") would stop inside a phrase
+        cuts = [(_trim(sentence, left, r, core), r) for r in rights]
+        fits = [
+            ab
+            for ab, r in cuts
+            if size(ab) <= limit and (r == e or not _HAS_WORD.search(sentence[ab[1] : r]))
+        ]
         if fits:
-            best = max(fits, key=lambda ab: ab[1] - ab[0])
+            best = max(fits, key=size)
             break
     if best is None:  # no cut fits: the shortest whole phrase around the claim
         best = _trim(sentence, max(lefts), min(rights), core)  # lefts holds s at least
@@ -579,11 +751,17 @@ def _headline(sentence: str, span: str) -> tuple[str, tuple[int, int]]:
         regions[-1] = (*regions[-1][:3], (min(regions[-1][3][0], o), max(regions[-1][3][1], c + 1)))
         regions.append((o + 1, c, n, (i, j)))
     for lo, hi, lvl, core in regions:
-        a, b = _fit(sentence, lo, hi, lvl, depth, core)
+        asides = _asides(pairs, depth, lvl, core)
+        a, b = _fit(sentence, lo, hi, lvl, depth, core, asides)
         if b - a <= HEADLINE_MAX_WITH_SUBJECT or lvl == level:
             break
-    text = sentence[a:b]
-    matched = {k - a for o, c in pairs.items() if a <= o and c < b for k in (o, c)}
+    keep: range | list[int] = range(a, b)
+    if b - a > HEADLINE_MAX:  # long: leave out the asides that do not hold the claim
+        cut = [(o, c) for o, c in asides if a <= o and c < b]
+        keep = range(a, b) if not cut else [k for k in range(a, b) if not any(o <= k <= c for o, c in cut)]
+    text = "".join(sentence[k] for k in keep)
+    where = {k: n for n, k in enumerate(keep)}
+    matched = {where[k] for o, c in pairs.items() if o in where and c in where for k in (o, c)}
     if any(ch in "()[]{}" and k not in matched for k, ch in enumerate(text)):
         # unmatched brackets in the sentence itself (a split inside a parenthesis, an enumeration
         # "2) …"): drop the enumeration marks, then the brackets
@@ -592,6 +770,7 @@ def _headline(sentence: str, span: str) -> tuple[str, tuple[int, int]]:
         }
         drop |= {k for k, ch in enumerate(text) if ch in "()[]{}" and k not in matched}
         text = "".join(ch for k, ch in enumerate(text) if k not in drop)
+    text = re.sub(r"\s{2,}", " ", text).replace(" ,", ",")
     return _tidy_end(text.strip(), span), (a, b)
 
 

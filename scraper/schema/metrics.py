@@ -16,12 +16,15 @@ from scraper.schema import CRAWLER, DERIVED, HTML, Table, column
 CLAIM_KINDS: tuple[str, ...] = ("speedup", "reduction", "improvement", "absolute", "relative")
 #: Values of `metrics.direction` (null when the table does not say).
 DIRECTIONS: tuple[str, ...] = ("higher", "lower")
+#: Values of `metrics.table_kind` (how it is decided: docs/results.md, `scraper.parsers.metrics.kind`).
+TABLE_KINDS: tuple[str, ...] = ("results", "configuration", "data", "other")
 #: Values of `claims.source_section`.
 CLAIM_SECTIONS: tuple[str, ...] = ("abstract", "conclusion")
 
 METRICS_TABLE = Table(
     "metrics",
-    doc="One row per number in an arXiv HTML results table cell (long format).",
+    doc="One row per result in a cell of an arXiv HTML table (long format); `table_kind` tells results "
+    "from configuration and data tables.",
     columns=[
         column("arxiv_id", pa.string(), "arXiv identifier without version.", CRAWLER, nullable=False),
         column("version", pa.int16(), "Paper version the table was read from.", HTML),
@@ -33,6 +36,16 @@ METRICS_TABLE = Table(
         ),
         column("table_label", pa.string(), "Printed label, e.g. `Table 2`.", HTML),
         column(
+            "table_kind",
+            pa.string(),
+            "What the table holds: `results` (measured outcomes: scores, errors, speeds, ablations, "
+            "comparisons, fitted quantities), `configuration` (settings chosen by the authors: "
+            "hyperparameters, architecture sizes, training or encoding settings), `data` (statistics of "
+            "datasets or inputs, catalogues) or `other` (anything else, or a kind that cannot be told). "
+            "Decided from the caption, the header words and the cells; filter on `results` for results.",
+            DERIVED,
+        ),
+        column(
             "caption",
             pa.string(),
             "Table caption. Null when the paper's licence does not allow redistribution.",
@@ -41,13 +54,26 @@ METRICS_TABLE = Table(
         column("row_index", pa.int32(), "Row of the cell within the table (header rows included).", HTML),
         column("col_index", pa.int32(), "Logical grid column of the cell (spans expanded).", HTML),
         column(
-            "value_index", pa.int16(), "n-th number of the cell (`1008 (17.07%)` gives 0 and 1).", DERIVED
+            "value_index",
+            pa.int16(),
+            "n-th result of the cell (`1008 (17.07%)` gives 0 and 1; `9.9^{+0.3}_{-0.2}`, `[0.2, 0.3]` and "
+            "`8/8` are one result each).",
+            DERIVED,
         ),
-        column("row_label", pa.string(), "Label column text(s) of the row, joined with ` / `.", DERIVED),
+        column(
+            "row_label",
+            pa.string(),
+            "The texts of the row's label columns left to right, joined with ` / ` (`80% / 10% / 20%`, "
+            "`Uniform / 8`), after the label of its group row (`Zero-shot / T5-XL`). Label columns name the "
+            "row: names, numeric settings (`Frames`, `#L`), identifiers and coordinates. TeX as text "
+            "(`tanh`, `J_0`).",
+            DERIVED,
+        ),
         column(
             "column_label",
             pa.string(),
-            "Header texts above the column, top level first, joined with ` / ` (`BLEU / EN-DE`). A value "
+            "Header texts above the column, top level first, joined with ` / ` (`Dev Set Results / MNLI / "
+            "Fine-tune`), whatever tag the header cells have; a units row is not part of it. A value "
             "spanning columns gives one row labelled with their shared levels, then their own joined with ` "
             "| ` (`Training Cost (FLOPs) / EN-DE | EN-FR`).",
             DERIVED,
@@ -56,25 +82,48 @@ METRICS_TABLE = Table(
         column(
             "value",
             pa.float64(),
-            "The number; for a range (`54.4–73`, `~5–15`) its low end. TeX is read: `2.3\\cdot 10^{19}` is "
-            "2.3e19.",
+            "The result; for a range or interval (`54.4–73`, `[0.208, 0.324]`) its low end; for a count "
+            "`k/n` its k. TeX is read: `2.3\\cdot 10^{19}` is 2.3e19.",
             DERIVED,
         ),
         column(
             "value_high",
             pa.float64(),
-            "High end of a range (`54.4–73` gives `value` 54.4, `value_high` 73, one row); null for a single "
-            "number.",
+            "High end of a range or interval (`54.4–73` gives `value` 54.4, `value_high` 73, one row; "
+            "`[0.208, 0.324]` likewise); null for a single number.",
             DERIVED,
         ),
         column(
             "unit",
             pa.string(),
-            "`%`, `×`, `s`, `ms`, `GB`, `M`, `B`, `K`, `FLOPs`, … from the cell, else from the column or row "
-            "label (`Time (s)`, `params ×10^6` -> `M`), or null.",
+            "`%`, `×`, `s`, `ms`, `GB`, `M`, `B`, `K`, `tok/s`, `km/s`, … from the cell, else the column "
+            "header (`Latency (ms)`, `Memory [GB]`, `Tok/s (↑)`, `params ×10^6` -> `M`), else a units row "
+            "under the header, else the row label (`Params (B)`), else a unit the caption names for the "
+            "whole table (`throughput in tok/s`); null when none is written (never guessed).",
             DERIVED,
         ),
-        column("spread", pa.float64(), "The `±` part, null when absent.", DERIVED),
+        column("spread", pa.float64(), "The symmetric `±` part (`0.14 ± 0.01`), null otherwise.", DERIVED),
+        column(
+            "spread_plus",
+            pa.float64(),
+            "Upper error: `a` of an asymmetric error `9.9^{+a}_{-b}`, or the spread of a symmetric `±`; "
+            "null when the value has no error.",
+            DERIVED,
+        ),
+        column(
+            "spread_minus",
+            pa.float64(),
+            "Lower error: `b` of `9.9^{+a}_{-b}` (a positive number), or the spread of a symmetric `±`; "
+            "null when the value has no error.",
+            DERIVED,
+        ),
+        column(
+            "total",
+            pa.float64(),
+            "n of a count `k/n` (`45/50` gives `value` 45, `total` 50, one row); null otherwise. Under a "
+            "header naming two results (`EM/F1`, `m/mm`, `P/R`) such a cell gives two rows instead.",
+            DERIVED,
+        ),
         column(
             "is_best",
             pa.bool_(),
@@ -109,12 +158,28 @@ CLAIMS_TABLE = Table(
             "allow redistribution.",
             "HF summary or arXiv HTML",
         ),
-        column("claim_text", pa.string(), "The matched span, e.g. `up to 3.2× faster`.", DERIVED),
         column(
-            "value", pa.float64(), "Last number of the span (the new value / upper end of a range).", DERIVED
+            "claim_text",
+            pa.string(),
+            "The matched span with its qualifier, e.g. `up to 3.2×`, `from 21.7 seconds to under 1 second`.",
+            DERIVED,
         ),
-        column("value_from", pa.float64(), "`from A to B` and ranges: A.", DERIVED),
+        column(
+            "value",
+            pa.float64(),
+            "The result: the last number of the span (B of `from A to B`, the upper end of a range).",
+            DERIVED,
+        ),
+        column("value_from", pa.float64(), "`from A to B` and ranges (`8% -- 30%`): A.", DERIVED),
         column("value_to", pa.float64(), "`from A to B` and ranges: B.", DERIVED),
+        column(
+            "baseline",
+            pa.float64(),
+            "The number the result is compared with: A of `from A to B` and of `B instead of A`, or a number "
+            "after `compared to`/`versus`/`vs.` (`62.1% compared to 48.0%` gives 48.0); null when the claim "
+            "names none. A baseline is never a claim of its own.",
+            DERIVED,
+        ),
         column("unit", pa.string(), "`%`, `×`, `pt`, `s`, `ms`, `FPS`, `GB`, `days`, … or null.", DERIVED),
         column(
             "kind", pa.string(), "`speedup`, `reduction`, `improvement`, `absolute` or `relative`.", DERIVED
@@ -122,8 +187,9 @@ CLAIMS_TABLE = Table(
         column(
             "qualifier",
             pa.string(),
-            "`up to`, `over`, `more than`, `at least`, `about` (also `~`, `≈`, `roughly`), `nearly`, `less "
-            "than`, `only`, `just` or null.",
+            "`up to`, `over`, `more than`, `at least`, `about` (also `~`, `≈`, `roughly`), `nearly` "
+            "(also `almost`), `less than` (also `under`, `fewer than`), `only`, `just` or null; the words "
+            "also stay in `claim_text`.",
             DERIVED,
         ),
     ],

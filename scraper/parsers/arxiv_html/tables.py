@@ -3,7 +3,7 @@
 Record::
 
     {"id", "label", "caption", "rows": [{"is_header", "cells": [{"text", "is_header", "colspan",
-     "rowspan", "bold", "underline", "italic"}]}]}
+     "rowspan", "bold", "underline", "italic", "borders"}]}]}
 
 Rules:
 * one record per *outermost* ``.ltx_tabular`` inside a top-level ``figure.ltx_table`` (a table
@@ -13,10 +13,14 @@ Rules:
   cell's text. A table figure without any tabular (table given as an image) yields one record
   with ``rows == []``.
 * header rows: rows inside ``thead`` when the markup has one; else rows made only of ``th``; else
-  (LaTeXML 0.8.8 emits only ``td``) the rows above the first horizontal rule below the first row
-  (a ``ltx_border_t``/``tt`` top border on row k, or ``ltx_border_b``/``bb`` on row k-1), if that
+  (LaTeXML 0.8.8 emits only ``td``) the rows above the first full-width horizontal rule below the
+  first row (a ``ltx_border_t``/``tt`` top border on every cell of row k, or ``ltx_border_b``/``bb``
+  on every cell of row k-1: a ``\\cmidrule`` under part of the header is no end of it), if that
   rule comes within the first 4 rows and is not the last row. A cell is a header cell when it is a
-  ``th`` or its row is a header row.
+  ``th`` or its row is a header row. (`scraper.parsers.metrics` then finds the header block by
+  layout and content, whatever this guess says.)
+* ``borders``: the rules LaTeXML drew on the cell's sides, ``t``/``b``/``l``/``r`` (``ltx_border_*``;
+  doubled rules count once), e.g. ``"tr"``; ``""`` for none. Vertical rules tell label columns.
 * ``bold``/``italic``/``underline``: at least half of the cell's non-blank characters sit inside
   ``ltx_font_bold``/``b``/``strong`` (``ltx_font_italic``/``em``/``i``;
   ``ltx_framed_underline``/``ltx_font_underline``/``u``) or inside math whose TeX starts with
@@ -173,11 +177,13 @@ def _styled_chars(styled: list[Styled], cells: dict, stop: int, out: dict[int, d
 
 _TOP_RULES = frozenset({"ltx_border_t", "ltx_border_tt"})
 _BOTTOM_RULES = frozenset({"ltx_border_b", "ltx_border_bb"})
-# class names -> (own bold, own italic, own underline, ltx_th, top rule, bottom rule)
-_OWN: dict[frozenset, tuple[bool, bool, bool, bool, bool, bool]] = {}
+_LEFT_RULES = frozenset({"ltx_border_l", "ltx_border_ll"})
+_RIGHT_RULES = frozenset({"ltx_border_r", "ltx_border_rr"})
+# class names -> (own bold, own italic, own underline, ltx_th, top rule, bottom rule, borders)
+_OWN: dict[frozenset, tuple[bool, bool, bool, bool, bool, bool, str]] = {}
 
 
-def _own_flags(toks: frozenset[str]) -> tuple[bool, bool, bool, bool, bool, bool]:
+def _own_flags(toks: frozenset[str]) -> tuple[bool, bool, bool, bool, bool, bool, str]:
     flags = _OWN.get(toks)
     if flags is None:
         own = {_STYLE_CLASSES[x] for x in toks & _STYLE_CLASS_SET}
@@ -190,6 +196,16 @@ def _own_flags(toks: frozenset[str]) -> tuple[bool, bool, bool, bool, bool, bool
             "ltx_th" in toks,
             not _TOP_RULES.isdisjoint(toks),
             not _BOTTOM_RULES.isdisjoint(toks),
+            "".join(
+                side
+                for side, rules in (
+                    ("t", _TOP_RULES),
+                    ("b", _BOTTOM_RULES),
+                    ("l", _LEFT_RULES),
+                    ("r", _RIGHT_RULES),
+                )
+                if not rules.isdisjoint(toks)
+            ),
         )
     return flags
 
@@ -199,7 +215,7 @@ _CELL: dict[frozenset, tuple[dict, bool, bool, bool]] = {}
 
 
 def _cell_template(toks: frozenset[str]) -> tuple[dict, bool, bool, bool]:
-    bold, italic, underline, th_cls, top, bottom = _own_flags(toks)
+    bold, italic, underline, th_cls, top, bottom, borders = _own_flags(toks)
     if len(_CELL) > 8192:
         _CELL.clear()
     record = {
@@ -210,6 +226,7 @@ def _cell_template(toks: frozenset[str]) -> tuple[dict, bool, bool, bool]:
         "bold": bold,
         "underline": underline,
         "italic": italic,
+        "borders": borders,
     }
     found = _CELL[toks] = (record, th_cls, top, bottom)
     return found
@@ -218,15 +235,15 @@ def _cell_template(toks: frozenset[str]) -> tuple[dict, bool, bool, bool]:
 class _Row:
     """One row of a tabular: its cell records (and cell mem_ids), and what the header rule needs."""
 
-    __slots__ = ("in_head", "ids", "records", "all_th", "top", "bottom")
+    __slots__ = ("in_head", "ids", "records", "all_th", "top", "bottom", "width")
 
     def __init__(self, row: LexborNode, row_toks: frozenset[str], in_head: bool) -> None:
         self.in_head = in_head
         ids: list[int] = []
         records: list[dict] = []
         all_th = True
-        top = not _TOP_RULES.isdisjoint(row_toks)  # a rule on the row element counts as a cell's
-        bottom = False
+        row_top = not _TOP_RULES.isdisjoint(row_toks)  # a rule on the row element counts as a cell's
+        top = bottom = width = 0  # columns under a top / bottom rule, columns of the row's own cells
         for c in row.iter():  # the hottest loop of the module: one pass per cell, kept lean
             attrs = c.attributes
             cls = attrs.get("class")
@@ -239,11 +256,15 @@ class _Row:
                     record["is_header"] = True
                     th_cls = True
                 all_th = all_th and th_cls
-                top = top or cell_top
-                bottom = bottom or cell_bottom
                 value = attrs.get("colspan")
+                span = 1
                 if value:
-                    record["colspan"] = _span(value)
+                    span = record["colspan"] = _span(value)
+                width += span
+                if cell_top:
+                    top += span
+                if cell_bottom:
+                    bottom += span
                 value = attrs.get("rowspan")
                 if value:
                     record["rowspan"] = _span(value)
@@ -263,8 +284,9 @@ class _Row:
         self.ids = ids
         self.records = records
         self.all_th = all_th and bool(records)
-        self.top = top
+        self.top = width if row_top else top
         self.bottom = bottom
+        self.width = width
 
 
 def _table_rows(table: LexborNode) -> list[_Row]:
@@ -294,8 +316,12 @@ def _header_rows(rows: list[_Row]) -> int | set[int]:
     th_rows = {i for i, r in enumerate(rows) if r.all_th} if any(r.all_th for r in rows) else None
     if th_rows and len(th_rows) < n:
         return th_rows
+    # a full-width rule: across every column of the table (a \cmidrule under part of it is not)
+    width = max((r.width for r in rows), default=0)
+    if width == 0:  # no row has a cell
+        return 0
     for k in range(1, min(4, n - 1) + 1):
-        if rows[k].top or rows[k - 1].bottom:
+        if rows[k].top >= width or rows[k - 1].bottom >= width:
             return k
     return 0
 

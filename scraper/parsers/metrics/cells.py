@@ -1,0 +1,186 @@
+"""The cell grammar: which cells hold results, and the items (one per result) of such a cell.
+
+A cell holds results when its whole text is numbers with optional units, spreads, ranges,
+intervals, counts, arrows, footnote marks and separators (``/``, ``|``, parentheses). One item per
+result, not per number:
+
+* ``0.14 ± 0.01`` -> value 0.14, spread 0.01 (spread_plus = spread_minus = 0.01);
+* ``9.9^{+0.3}_{-0.2}`` -> value 9.9, spread_plus 0.3, spread_minus 0.2 (no symmetric spread);
+* ``[0.208, 0.324]``, ``(0.2, 0.3)``, ``54.4–73``, ``~5–15 ms`` -> value = low end, high = high end;
+* ``8/8``, ``45/50`` (two whole numbers, the first not above the second) -> a count: value 8, total
+  8 (the reader splits it in two when the column header says the cell holds two results,
+  ``EM/F1``);
+* ``1008 (17.07%)``, ``85.3 (+2.1)``, ``0.97 / 0.09`` -> one item per number (`value_index` 0, 1);
+* TeX is read: ``2.3\\cdot 10^{19}`` -> 2.3e19, ``1,024`` -> 1024, ``–0.3`` / ``−0.3`` -> -0.3.
+
+Not results: text, model names with digits (``GPT-4o-2024-05-13``), ``392xxx``, ``-``, ``N/A``,
+dates (a "range" whose high end is below its low end), coordinates (``09:34:09.21``: a colon makes
+the cell no result) and identifiers (a whole number of 12 digits or more).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import NamedTuple
+
+from .text import ASYM_DOWN, ASYM_UP, has_digit, normalize_cell_text
+from .units import CELL_UNIT_RE, UNITS
+
+
+class CellItem(NamedTuple):
+    """One result of a cell."""
+
+    value: float
+    unit: str | None = None
+    spread: float | None = None  # symmetric ± part
+    high: float | None = None  # high end of a range or interval
+    spread_plus: float | None = None
+    spread_minus: float | None = None
+    total: float | None = None  # n of a count k/n
+
+
+# A leading en dash is a minus sign ("–0.3"); between two numbers it separates a range.
+_UNUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+"
+_NUM = rf"[+\-–]?(?:{_UNUM})"
+_MARKS = r"[*†‡§¶#↑↓]"
+# Range separators between two numbers: en dash (LaTeX "--"), "~", " to ", a hyphen with no
+# space or a space on both sides ("5-15", "5 - 15"; "0.97 -0.09" is two numbers).
+_RANGE_SEP = r"(?:\s*[–~]\s*|-|\s+-\s+|\s+to\s+)"
+_U = CELL_UNIT_RE
+_ITEM = re.compile(
+    # an interval: "[0.208, 0.324]", "(-0.01, 0.2)"
+    rf"[\[(]\s*(?P<ilo>{_NUM})\s*(?P<iu1>%)?\s*[,;]\s*(?P<ihi>{_NUM})\s*(?P<iu2>{_U})?\s*[\])]"
+    # or a number, with its unit, the high end of a range, marks, and a spread
+    rf"|(?P<cur>\$)?\s*(?P<num>{_NUM})(?:\s*(?P<unit>{_U}))?(?![A-Za-z0-9])"
+    rf"(?:{_RANGE_SEP}(?P<high>{_UNUM})(?:\s*(?P<hunit>{_U}))?(?![A-Za-z0-9]))?"
+    rf"(?:\s*{_MARKS})*"
+    rf"(?:\s*±\s*(?P<spread>{_NUM})(?:\s*(?P<sunit>{_U}))?(?![A-Za-z0-9])"
+    rf"|\s*{ASYM_UP}(?P<plus>{_UNUM}){ASYM_DOWN}(?P<minus>{_UNUM})(?:\s*(?P<aunit>{_U})(?![A-Za-z0-9]))?)?"
+)
+_SEPARATORS = re.compile(rf"^[\s/|()\[\],;~{_MARKS[1:-1]}]*$")
+_PLAIN_INT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+# Words a cell of results may hold outside TeX commands: unit words and their parts ("tok" of
+# "tok/s"), "to" of a range, "e" of an exponent. Any other word ("1A", "N/A") makes the cell text.
+_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]+")
+_UNIT_WORDS = frozenset(p for u in UNITS for p in re.findall(r"[A-Za-z]+", u)) | {"to", "pp", "e", "E"}
+# "160\times 120", "1280x720": a size, two whole numbers
+_SIZE = re.compile(r"(\d+)\s*(?:\\times|×|x)\s*(\d+)")
+# "(\chi^{2}=12.66)", "r = 0.95": a symbol (maybe with a sub/superscript) set equal to a value
+_ASSIGNMENT = re.compile(
+    r"(?:\\left)?[(\[]?\s*\\?[A-Za-z]{1,8}(?:\s*[_^]\s*(?:\{[^{}=]{1,12}\}|\w))*\s*=\s*(?P<rhs>[^=]+?)\s*"
+    r"(?:\\right)?[)\]]?"
+)
+# Two common TeX numbers, read at once: "2.3\cdot 10^{19}", "27.3\pm 0.2"
+_SCI_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)\s*\\(?:cdot|times)\s*10\^\{(-?\d+)\}")
+_PM_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)\s*\\pm\s*(\d+(?:\.\d+)?)")
+# A cell that is one plain number, with an optional percent sign (TeX or not): read at once.
+_PLAIN_NUMBER = re.compile(r"(-?(?:[1-9]\d{0,10}|0)(?:\.\d+)?)\s*(\\?%)?")
+IDENTIFIER_DIGITS = 12  # a whole number this long is an identifier (catalogue source ids), not a result
+
+
+def _to_float(num: str) -> float:
+    return float(num.replace(",", "").replace("–", "-"))
+
+
+@functools.lru_cache(maxsize=16384)  # the same cell texts ("-", "0.1", "✓") recur across tables
+def parse_cell_items(text: str) -> tuple[CellItem, ...]:
+    """The items of a cell that holds results, or () when it does not (see the module docstring).
+    A count ``k/n`` is one item with `total`; the caller splits it when the header says so."""
+    if not has_digit(text):  # most text cells: no need to normalise them
+        return ()
+    simple = _PLAIN_NUMBER.fullmatch(text)
+    if simple:  # most value cells ("25.8", "84.2\\%"): no TeX to read
+        return (CellItem(float(simple.group(1)), "%" if simple.group(2) else None),)
+    if "=" in text:
+        assignment = _ASSIGNMENT.fullmatch(text)
+        if assignment:  # "(\\chi^{2}=12.66)", "r = 0.95": the value is the right-hand side
+            return parse_cell_items(assignment.group("rhs"))
+    if any(w not in _UNIT_WORDS for w in _WORD.findall(text)):
+        return ()  # a word that is no unit ("Fake triggers, 10% data"): text, not worth normalising
+    if "\\" in text or "x" in text or "×" in text:
+        size = _SIZE.fullmatch(text)
+        if size:  # a size "160\\times120": two numbers (width, height)
+            return (CellItem(float(size.group(1))), CellItem(float(size.group(2))))
+        sci = _SCI_NUMBER.fullmatch(text)
+        if sci:  # "2.3\\cdot 10^{19}"
+            return (CellItem(float(f"{sci.group(1)}e{sci.group(2)}")),)
+        pm = _PM_NUMBER.fullmatch(text)
+        if pm:  # "27.3\\pm 0.2"
+            error = float(pm.group(2))
+            return (CellItem(float(pm.group(1)), None, error, None, error, error),)
+    s = normalize_cell_text(text)
+    if not s or not has_digit(s):
+        return ()
+    out: list[CellItem] = []
+    gaps: list[str] = []
+    plain: list[bool] = []  # the item is a bare whole number (a count's part)
+    pos = 0
+    for m in _ITEM.finditer(s):
+        first = m.start("cur") if m.group("cur") else (m.start("num") if m.group("num") else m.start())
+        gap = s[pos:first]
+        if not _SEPARATORS.match(gap):
+            return ()
+        if out and not gap and m.group("ilo") is None:  # "1.2.3": numbers must be separated
+            return ()
+        pos = m.end()
+        if m.group("ilo") is not None:
+            low, top = _to_float(m.group("ilo")), _to_float(m.group("ihi"))
+            unit = m.group("iu2") or m.group("iu1")
+            if top < low:  # "(12, 5)": two numbers, not an interval
+                out += [CellItem(low), CellItem(top, UNITS[unit] if unit else None)]
+                gaps += [gap, ","]
+                plain += [False, False]
+                continue
+            out.append(CellItem(low, UNITS[unit] if unit else None, high=top))
+            gaps.append(gap)
+            plain.append(False)
+            continue
+        unit = m.group("unit") or m.group("hunit") or m.group("sunit") or m.group("aunit")
+        if m.group("cur"):
+            unit = "$"
+        value = _to_float(m.group("num"))
+        high = _to_float(m.group("high")) if m.group("high") else None
+        if high is not None and high < value:
+            return ()
+        spread = abs(_to_float(m.group("spread"))) if m.group("spread") else None
+        plus = _to_float(m.group("plus")) if m.group("plus") else spread
+        minus = _to_float(m.group("minus")) if m.group("minus") else spread
+        out.append(CellItem(value, UNITS[unit] if unit else None, spread, high, plus, minus))
+        gaps.append(gap)
+        plain.append(
+            unit is None
+            and high is None
+            and plus is None
+            and _PLAIN_INT.fullmatch(m.group("num")) is not None
+        )
+    if not out or not _SEPARATORS.match(s[pos:]):
+        return ()
+    if len(out) == 1 and plain[0] and len(str(int(out[0].value))) >= IDENTIFIER_DIGITS:
+        return ()  # an identifier (a 19-digit source id), not a number
+    if len(out) == 2 and all(plain) and gaps[1].strip() == "/" and 0 <= out[0].value <= out[1].value:
+        return (CellItem(out[0].value, total=out[1].value),)  # a count k/n
+    return tuple(out)
+
+
+def parse_cell_numbers(text: str) -> list[tuple[float, str | None, float | None]]:
+    """(value, unit, spread) of each result of a cell (see `parse_cell_items`; a range gives its
+    low end here, a count its k), or [] when the cell holds none."""
+    return [(i.value, i.unit, i.spread) for i in parse_cell_items(text)]
+
+
+def parse_number(text: str) -> tuple[float, str | None, float | None] | None:
+    """(value, unit, spread) of a single-result cell such as ``85.3``, ``0.14 \\pm 0.01``,
+    ``10\\%``, ``4.2×``, ``2e-5``, ``1,024``, ``7B``; None when the text is not exactly one result
+    (text, ``-``, several numbers)."""
+    items = parse_cell_numbers(text)
+    return items[0] if len(items) == 1 else None
+
+
+# A number set in bold/underline inside math: "\mathbf{28.4}", "{\bf 28.4}", "\underline{41.8}"
+_TEX_BEST = re.compile(r"\\(?:mathbf|textbf|boldsymbol|bm|pmb|bf|bfseries|underline|uline)\b")
+
+
+def tex_marks_best(raw: str | None) -> bool:
+    """The cell's TeX sets its number in bold or underlined."""
+    return raw is not None and "\\" in raw and _TEX_BEST.search(raw) is not None

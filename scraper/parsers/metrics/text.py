@@ -1,0 +1,215 @@
+"""TeX -> plain text of table cells: `normalize_cell_text` for cells read as numbers,
+`normalize_label` for header and row-label cells (which must stay readable: ``\\tanh`` -> ``tanh``,
+``d_{\\text{model}}`` -> ``d_model``, ``\\alpha`` -> ``α``; never empty when the cell shows text)."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# Commands whose argument is layout, not content: dropped with it.
+_TEX_DROP_ARG = re.compile(
+    r"\\(?:cellcolor|rowcolor|columncolor|color|hspace|vspace|phantom|hphantom|vphantom|rule|"
+    r"raisebox|setlength|adjustbox)(?:\[[^\]]*\])?\{[^{}]*\}(?:\{[^{}]*\})?"
+)
+# Symbols read as characters (cells and labels alike).
+TEX_SYMBOLS = {
+    r"\pm": "±",
+    r"\mp": "±",
+    r"\%": "%",
+    r"\times": "×",
+    r"\cdot": "·",
+    r"\uparrow": "↑",
+    r"\downarrow": "↓",
+    r"\Uparrow": "↑",
+    r"\Downarrow": "↓",
+    r"\dagger": "†",
+    r"\ddagger": "‡",
+    r"\ast": "*",
+    r"\star": "*",
+    r"\S": "§",
+    r"\approx": "~",
+    r"\sim": "~",
+    r"\textasciitilde": "~",
+    r"\$": "$",
+    r"\#": "#",
+    r"\&": "&",
+    r"\_": "_",
+    r"\,": " ",
+    r"\;": " ",
+    r"\:": " ",
+    r"\!": "",
+    r"\ ": " ",
+    r"\quad": " ",
+    r"\qquad": " ",
+    r"\infty": "∞",
+    r"\textendash": "–",
+    r"\textemdash": "—",
+    r"\leq": "≤",
+    r"\le": "≤",
+    r"\geq": "≥",
+    r"\ge": "≥",
+    r"\neq": "≠",
+    r"\rightarrow": "→",
+    r"\to": "→",
+    r"\leftarrow": "←",
+    r"\checkmark": "✓",
+    r"\ell": "ℓ",
+    r"\odot": "⊙",
+    r"\circ": "∘",
+    r"\degree": "°",
+    r"\prime": "′",
+    r"\ldots": "…",
+    r"\dots": "…",
+    r"\cdots": "…",
+    r"\partial": "∂",
+    r"\nabla": "∇",
+    r"\sigma": "σ",  # in a value cell, a deviation in units of σ ("0.15\sigma"); labels read Greek first
+}
+_TEX_SYMBOL_RE = re.compile(r"\\(?:[%$#&_,;:! ]|[A-Za-z]+)")
+
+
+def _symbol(m: re.Match) -> str:
+    return TEX_SYMBOLS.get(m.group(0), m.group(0))
+
+
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?")
+# "2.3\cdot 10^{19}", "1.2\times10^{5}" (after the symbols above became × / ·)
+_SCI_TEX = re.compile(r"(\d)\s*[×·]\s*10\s*\^?\s*\{?\s*([-+−–]?\d+)\s*\}?")
+_POW10 = re.compile(r"(?<![\d.])10\s*\^\s*\{?\s*([-+−–]?\d+)\s*\}?")
+# An asymmetric error "9.9^{+0.3}_{-0.2}" (or "_{-0.2}^{+0.3}"): kept as one marked token,
+# "9.9 ⁺0.3⁻0.2", that the cell grammar reads as one item (cells.py).
+_E = r"(\d+(?:\.\d+)?|\.\d+)"
+_ASYM_UP_DOWN = re.compile(
+    rf"\^\s*\{{?\s*\+\s*{_E}\s*\}}?\s*_\s*\{{?\s*[-−–]\s*{_E}\s*\}}?"
+)  # fmt: skip
+_ASYM_DOWN_UP = re.compile(
+    rf"_\s*\{{?\s*[-−–]\s*{_E}\s*\}}?\s*\^\s*\{{?\s*\+\s*{_E}\s*\}}?"
+)  # fmt: skip
+ASYM_UP, ASYM_DOWN = "⁺", "⁻"
+
+_SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+# "$…$" left in text (math LaTeXML did not convert) is a delimiter pair; a lone "$" is a dollar.
+_MATH_DOLLARS = re.compile(r"\$([^$]*)\$")
+# "5\mathrm{e}{-6}" once the command is gone: "5 e -6" style exponents
+_TEX_E_NOTATION = re.compile(r"(?<=\d)\s*\be\s*([-+]?\d+)\b")
+
+
+def _exp(sign_digits: str) -> str:
+    return sign_digits.replace("−", "-").replace("–", "-")
+
+
+def normalize_cell_text(text: str) -> str:
+    """Turn a cell's text (math as TeX) into plain text: ``\\pm`` -> ``±``, ``\\%`` -> ``%``,
+    ``2.3\\cdot 10^{19}`` -> ``2.3e19``, ``9.9^{+0.3}_{-0.2}`` -> ``9.9 ⁺0.3⁻0.2``, formatting
+    commands and braces dropped, unicode minus -> ``-``, em dash -> en dash (kept: it separates the
+    ends of a range), whitespace squashed."""
+    s = _TEX_DROP_ARG.sub("", text)
+    if "^" in s or "_" in s:
+        s = _ASYM_UP_DOWN.sub(rf" {ASYM_UP}\1{ASYM_DOWN}\2 ", s)
+        s = _ASYM_DOWN_UP.sub(rf" {ASYM_UP}\2{ASYM_DOWN}\1 ", s)
+    if "\\" in s:
+        s = _TEX_SYMBOL_RE.sub(_symbol, s)
+        s = _TEX_COMMAND.sub(" ", s)
+    s = s.replace("−", "-").replace("—", "–").replace("\u2009", " ").replace("∼", "~")
+    s = _MATH_DOLLARS.sub(r" \1 ", s).replace("\xa0", " ").replace("\u200b", "")
+    s = _SCI_TEX.sub(lambda m: f"{m.group(1)}e{_exp(m.group(2))}", s)
+    s = _POW10.sub(lambda m: f"1e{_exp(m.group(1))}", s)
+    s = s.replace("{", "").replace("}", "").replace("_", " ").replace("^", " ")
+    s = _TEX_E_NOTATION.sub(r"e\1", s)
+    return _SPACES.sub(" ", s).strip()
+
+
+# Labels keep sub/superscripts readable: d_{\text{model}} -> d_model, \times 10^{6} -> ×10^6.
+_LABEL_WRAPPERS = re.compile(
+    r"\\(?:text|mathrm|mathbf|mathit|mathsf|mathtt|mathcal|mathbb|mathfrak|mathscr|textbf|textit|"
+    r"texttt|textsc|textrm|textsf|textnormal|emph|underline|overline|operatorname|boldsymbol|bm|"
+    r"mbox|textsuperscript|textsubscript|hat|widehat|bar|tilde|widetilde|vec|dot|ddot|check|"
+    r"acute|grave|breve|mathring|uline|textup|mathnormal)\s*(?=\{)"
+)
+_GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "θ", "iota": "ι", "kappa": "κ",
+    "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "varpi": "π", "rho": "ρ",
+    "varrho": "ρ", "sigma": "σ", "varsigma": "ς", "tau": "τ", "upsilon": "υ", "phi": "φ",
+    "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
+    "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ",
+    "Psi": "Ψ", "Omega": "Ω",
+}  # fmt: skip
+_GREEK_RE = re.compile(r"\\(" + "|".join(sorted(_GREEK, key=len, reverse=True)) + r")(?![A-Za-z])")
+_MARK_SCRIPT = re.compile(r"\^\s*\{?\s*([*†‡§¶#]+)\s*\}?")
+# Commands that only set the layout or the font of what follows: dropped from labels. Any other
+# command is a name written in math (\tanh, \log, \max, \mathrm-less operators): kept as its name.
+_LAYOUT_COMMANDS = frozenset(
+    re.findall(
+        r"\S+",
+        "bf rm it sf tt sc em sl bfseries mdseries itshape upshape scshape rmfamily sffamily ttfamily "
+        "normalfont small footnotesize scriptsize tiny large Large LARGE huge Huge normalsize "
+        "displaystyle textstyle scriptstyle scriptscriptstyle left right middle big Big bigg Bigg "
+        "bigl bigr Bigl Bigr biggl biggr limits nolimits nonumber centering raggedright raggedleft "
+        "hline cline toprule midrule bottomrule cmidrule noindent par newline linebreak strut relax "
+        "hfill vfill hfil makebox shortstack mathstrut displaylimits protect xspace",
+    )
+)
+
+
+def _command(m: re.Match) -> str:
+    name = m.group(1)
+    if name in _LAYOUT_COMMANDS:
+        return " "
+    return f" {name}" if m.group(2) is not None else f" {name} "  # "\tanh(x)" -> "tanh(x)"
+
+
+_LABEL_COMMAND = re.compile(r"\\([A-Za-z]+)\*?(\s*(?=\())?")
+# "\textcolor{red}{x}" -> "x"; "\frac{a}{b}" -> "a/b"; "\sqrt{x}" -> "√x"
+_TEX_DROP_FIRST_ARG = re.compile(r"\\(?:textcolor|colorbox|href)\s*\{[^{}]*\}")
+_TEX_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_TEX_SQRT = re.compile(r"\\sqrt\s*(?=\{)")
+
+
+_SCRIPT_GROUP = re.compile(r"([_^])\s*\{\s*([^{}]*?)\s*\}")
+_SCRIPT_SPACE = re.compile(r"\s*([_^])\s*")
+_TIMES_SPACE = re.compile(r"×\s+(?=\d)")
+
+
+# A label with nothing to read: no TeX, braces, scripts, dollars, ties, special spaces, minus or
+# times signs.
+_PLAIN_LABEL = re.compile(
+    r"[^\\{}_^$~\xa0\u2009\u200b−∼×\s](?:[^\\{}_^$~\xa0\u2009\u200b−∼×\n\t]*[^\\{}_^$~\xa0\u2009\u200b−∼×\s])?"
+)
+
+
+@functools.lru_cache(maxsize=8192)  # row labels and header texts repeat within a paper
+def normalize_label(text: str) -> str:
+    """Plain text of a header or row-label cell (math as TeX): TeX symbols as Unicode
+    (``\\uparrow`` -> ``↑``, ``\\epsilon`` -> ``ε``, ``\\ell`` -> ``ℓ``), wrappers such as
+    ``\\text{…}`` unwrapped, other commands kept as their name (``\\tanh`` -> ``tanh``), font and
+    layout switches dropped, braces dropped, ``_``/``^`` kept (``d_model``, ``×10^6``, ``J_0``)
+    except before footnote marks (``Ours^{\\dagger}`` -> ``Ours†``), whitespace squashed."""
+    if _PLAIN_LABEL.fullmatch(text):  # most labels: plain words, nothing to read
+        return text if "  " not in text else _SPACES.sub(" ", text).strip()
+    s = _TEX_DROP_ARG.sub("", text).replace("~", " ")  # a TeX tie ("H_{0}~[…]") is a space
+    if "\\" in s:
+        s = _GREEK_RE.sub(lambda m: _GREEK[m.group(1)], s)
+        s = _TEX_DROP_FIRST_ARG.sub("", s)
+        s = _TEX_FRAC.sub(r"\1/\2", s)
+        s = _TEX_SQRT.sub("√", s)
+        s = _LABEL_WRAPPERS.sub("", s)
+        s = _TEX_SYMBOL_RE.sub(_symbol, s)
+        s = _LABEL_COMMAND.sub(_command, s)
+    s = s.replace("−", "-").replace("\u2009", " ").replace("∼", "~")
+    s = _MATH_DOLLARS.sub(r" \1 ", s)
+    s = s.replace("\xa0", " ").replace("\u200b", "")
+    if "^" in s or "_" in s:
+        s = _MARK_SCRIPT.sub(r"\1", s)
+        s = _SCRIPT_GROUP.sub(r"\1\2", s)
+        s = _SCRIPT_GROUP.sub(r"\1\2", s)  # nested: x_{\text{a}_{b}}
+        s = _SCRIPT_SPACE.sub(r"\1", s)
+    s = s.replace("{", "").replace("}", "")
+    s = _TIMES_SPACE.sub("×", s)
+    return _SPACES.sub(" ", s).strip()
+
+
+def has_digit(text: str) -> bool:
+    return _DIGIT.search(text) is not None
