@@ -73,7 +73,7 @@ def test_fulltext_from_html_and_from_the_abs_fallback(arxiv_run) -> None:
 def test_metrics_and_claims_are_written(arxiv_run) -> None:
     metrics = read(arxiv_run[0], "metrics")
     assert set(metrics["arxiv_id"]) == {HTML_ID}
-    assert len(metrics) == 108 and metrics["value"].notna().all()
+    assert len(metrics) == 102 and metrics["value"].notna().all()
     claims = read(arxiv_run[0], "claims")
     assert set(claims["source_section"]) == {"abstract"}
     papers = read(arxiv_run[0], "papers").set_index("arxiv_id")
@@ -134,7 +134,7 @@ def test_duckdb_reads_metrics_and_claims(arxiv_run) -> None:
         f"SELECT date, arxiv_id, count(*) AS n, count(DISTINCT table_id) AS tables "
         f"FROM read_parquet('{data}/metrics/*/*.parquet', hive_partitioning=true) GROUP BY ALL"
     ).fetchall()
-    assert [(str(d), a, n) for d, a, n, _ in metrics] == [(DAY, HTML_ID, 108)]
+    assert [(str(d), a, n) for d, a, n, _ in metrics] == [(DAY, HTML_ID, 102)]
     kinds = dict(
         duckdb.sql(
             f"SELECT kind, count(*) FROM read_parquet('{data}/claims/*/*.parquet', hive_partitioning=true) "

@@ -60,7 +60,7 @@ def test_table_metrics_of_an_arxiv_page() -> None:
     proc = run(HTML, "--table", "metrics")
     assert proc.returncode == 0, proc.stderr
     metrics = lines(proc)
-    assert len(metrics) == 108 and {m["arxiv_id"] for m in metrics} == {"2501.11120"}
+    assert len(metrics) == 102 and {m["arxiv_id"] for m in metrics} == {"2501.11120"}
     assert all(isinstance(m["value"], float) for m in metrics)
 
 

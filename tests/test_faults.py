@@ -343,7 +343,7 @@ def test_body_checks_hold_for_every_real_capture() -> None:
             cut = body_problem(kind, body[: len(body) // 2])
             assert cut is not None and cut[0] == "truncated_body", path
             checked += 1
-    assert checked == 38  # every capture of those folders (tests/fixtures/MANIFEST.md)
+    assert checked == 46  # every capture of those folders (tests/fixtures/MANIFEST.md)
     assert body_problem("json", b'[{"a": 1}\x00}{]')[0] == "malformed_body"
     assert body_problem("atom", b"<feed><\x00/feed>")[0] == "malformed_body"
     assert body_problem("html", b"   ")[0] == "truncated_body"

@@ -182,11 +182,13 @@ def _counts(row: dict, change: dict | None) -> list[Inline]:
 
 
 def _best_cells(metrics: pd.DataFrame | None) -> dict[tuple[str, int | None], dict]:
-    """For each paper version, its first best cell in reading order (tables, rows, cells). Best, as in
-    the README's pandas example: bold or underlined (`is_best`), or the top value of a column that
-    says whether higher or lower is better (`direction`)."""
+    """For each paper version, its first best cell in reading order (tables, rows, cells) of a results
+    table. Best, as in the docs' pandas example: bold or underlined (`is_best`), or the top value of
+    a column that says whether higher or lower is better (`direction`)."""
     if metrics is None or metrics.empty:
         return {}
+    if "table_kind" in metrics:  # settings and data statistics are not results
+        metrics = metrics[metrics["table_kind"].fillna("results") == "results"]
     signed = metrics["value"].where(metrics["direction"] != "lower", -metrics["value"])
     column = [metrics["arxiv_id"], metrics["version"], metrics["table_id"], metrics["col_index"]]
     top_of_column = signed == signed.groupby(column).transform("max")

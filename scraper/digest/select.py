@@ -26,7 +26,7 @@ FULLTEXT_COLUMNS = [
 METRICS_COLUMNS = [
     "arxiv_id", "version", "table_id", "table_label", "row_index", "col_index", "value_index",
     "row_label", "column_label", "raw_text", "value", "unit", "spread", "is_best", "direction",
-    "listing_date",
+    "table_kind", "listing_date",
 ]  # fmt: skip
 RATINGS_COLUMNS = ["arxiv_id", "upvotes", "num_comments", "github_stars", "listing_date", "crawled_at"]
 

@@ -19,7 +19,8 @@ from functools import cached_property
 import pyarrow as pa
 
 # 2: `ratings` table; `metrics` range/label columns (2026-11).
-# 3: `papers.invalid_values` (2026-12).
+# 3: `papers.invalid_values`; `metrics.table_kind`, `spread_plus`, `spread_minus`, `total`;
+#    `claims.baseline`; table cells' `borders` (2026-12).
 SCHEMA_VERSION = 3
 
 

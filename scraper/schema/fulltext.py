@@ -46,6 +46,9 @@ CELL = pa.struct(
         pa.field("bold", pa.bool_()),
         pa.field("underline", pa.bool_()),
         pa.field("italic", pa.bool_()),
+        # the cell's rules as LaTeXML marks them (`ltx_border_*`): "t", "b", "l", "r" (e.g. "tr");
+        # a vertical rule tells label columns from value columns
+        pa.field("borders", pa.string()),
     ]
 )
 ROW = pa.struct([pa.field("is_header", pa.bool_()), pa.field("cells", pa.list_(CELL))])
