@@ -3,3 +3,7 @@ done (the engine went idle); the Parquet writer then packs that day's partitions
 
 day_completed = object()  # kwargs: listing_date: date
 day_failed = object()  # kwargs: listing_date: date | None, reason: str, filed_under: date | None
+# Sent just before day_completed / day_failed: the web archive finishes the day's file (a written day
+# always has its archive). kwargs: listing_date: date, outcome: "read" | "failed", reason: str,
+# requested: "date" | "latest" (how the day's list was asked for).
+day_closing = object()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
@@ -22,6 +21,7 @@ from scrapy.exceptions import UsageError
 from scraper.args import ArgumentError, check_argument_names, plan_run
 from scraper.crawl.preflight import PreflightError, check_data_dir, check_settings, lock_data_dir
 from scraper.crawl.stats import DAYS_FAILED as FAILED_DAYS_STAT
+from scraper.layout import data_root
 from scraper.signals import day_failed
 
 
@@ -43,7 +43,7 @@ class Command(ScrapyCrawl):
                 )
                 assert self.settings is not None  # set by Scrapy before options are processed
                 check_settings(self.settings)
-                data_dir = check_data_dir(Path(self.settings.get("HFPAPERS_DATA_DIR", "data")))
+                data_dir = check_data_dir(data_root(self.settings))
                 # Held until this process ends (the open file keeps the flock).
                 self.data_dir_lock = lock_data_dir(data_dir)
             except (ArgumentError, PreflightError) as exc:

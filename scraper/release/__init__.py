@@ -33,7 +33,7 @@ RELEASED_TABLES: tuple[str, ...] = ("papers", "fulltext", "metrics", "claims", "
 MANAGED_DIRS: tuple[str, ...] = ("data", "assets")
 MANAGED_FILES: tuple[str, ...] = ("README.md", "LICENSE.md")
 FIGURE_PATH = "assets/overview.png"
-PART_NAME = "part-0.parquet"
+PART_NAME = "part-0.parquet"  # the release's one file per table and day (the crawl's: scraper/layout.py)
 
 
 class ReleaseError(Exception):
