@@ -150,7 +150,8 @@ def row_counts(out: Path) -> dict[str, int]:
 
 
 def fulltext_sources(out: Path) -> dict[str, int]:
-    layout, sources = Layout(out), {}
+    layout = Layout(out)
+    sources: dict[str, int] = {}
     for path in (f for day in layout.days("fulltext") for f in layout.partition_files("fulltext", day)):
         for source in pq.read_table(path, columns=["fulltext_source"])["fulltext_source"].to_pylist():
             sources[str(source)] = sources.get(str(source), 0) + 1

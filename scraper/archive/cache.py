@@ -15,6 +15,7 @@ from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 
+from scraper.archive.index import ArchiveIndex
 from scraper.archive.recorder import FETCHED_AT, archive_index
 from scraper.archive.warc import ArchivedRecord, read_record
 from scraper.crawl.cache_policy import CACHEABLE, cache_key
@@ -33,7 +34,7 @@ def response_from_record(record: ArchivedRecord, url: str, body: bytes | None = 
 class ArchiveCacheStorage:
     def __init__(self, settings) -> None:
         self.settings = settings
-        self.index = None
+        self.index: ArchiveIndex | None = None
 
     def open_spider(self, spider) -> None:
         self.index = archive_index(spider.crawler)
@@ -43,7 +44,9 @@ class ArchiveCacheStorage:
 
     def retrieve_response(self, spider, request: Request) -> Response | None:
         key = cache_key(request.url)
-        entry = self.index.cached(key) if key and self.index is not None else None
+        if key is None or self.index is None:
+            return None
+        entry = self.index.cached(key)
         if entry is None:
             return None
         record = read_record(self.index.layout.root / entry.filename, entry.offset, entry.length)

@@ -31,6 +31,7 @@ from scraper.layout import Layout, tmp_path
 logger = logging.getLogger(__name__)
 
 ANSWER_TYPES = ("response", "revisit", "failure")
+Day = date  # (Entry has a field named `date`)
 
 
 def surt(url: str) -> str:
@@ -62,7 +63,7 @@ class Entry:
     status: int | None = None
     mime: str | None = None
     digest: str | None = None
-    day: date | None = None
+    day: Day | None = None
     purpose: str | None = None
     key: str | None = None  # the cache key, when the answer may stand for its page later
     refers_to: str | None = None  # revisit: the record id of the original

@@ -165,7 +165,7 @@ class ArchiveRecorder:
                     purpose,
                     self.crawl_id,
                 )
-                kind = {"type": "revisit", "refers_to": original.id}
+                kind: dict[str, str | None] = {"type": "revisit", "refers_to": original.id}
             else:
                 answer = self.maker.response(
                     url, status, headers, body, when, day, purpose, key, self.crawl_id
@@ -173,7 +173,7 @@ class ArchiveRecorder:
                 kind = {"type": "response", "key": key}
             request_record = self.maker.request(method, url, req_headers, when, day, purpose)
             request_record.rec_headers.add_header("WARC-Concurrent-To", record_id(answer))
-            mime = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip()
+            mime = (response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip()
             entry = {**kind, "status": status, "mime": mime or None, "digest": digest}
             return [(answer, entry), (request_record, None)]
 

@@ -97,10 +97,8 @@ class ArchiveReplay:
             original = self.index.original(entry)
             if original is None:
                 self.crawler.stats.inc_value(STAT_MISSING)
-                raise ArchivedFailure(
-                    MISSING,
-                    f"the original of the revisit record at {entry.filename} offset {entry.offset} is missing",
-                )
+                where = f"{entry.filename} at offset {entry.offset}"
+                raise ArchivedFailure(MISSING, f"the original of the revisit record {where} is missing")
             body = self._read(original).payload
         self.crawler.stats.inc_value(STAT_ANSWERS)
         return response_from_record(record, request.url, body)

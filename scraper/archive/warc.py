@@ -46,6 +46,7 @@ PURPOSES = ("list", "api", "html", "abs")
 # would make a reader de-chunk it a second time.
 DROPPED_HEADERS = {b"transfer-encoding"}
 METADATA_TYPE = "application/warc-fields"
+Day = date  # (a dataclass below has a field named `date`)
 
 
 class ArchiveDamaged(Exception):
@@ -216,7 +217,7 @@ class ArchivedRecord:
     payload: bytes = b""  # the HTTP body as it came (response), or the record block (others)
 
     @property
-    def day(self) -> date | None:
+    def day(self) -> Day | None:
         value = self.headers.get(LISTING_DATE)
         return date.fromisoformat(value) if value else None
 

@@ -298,13 +298,13 @@ def _run(
         elapsed = time.monotonic() - started
         this_run = finished - done_before
         eta = elapsed / this_run * len(pending) if this_run else 0.0
-        rows = result.get("rows", {})
+        rows, seen = result.get("rows", {}), len(result.get("errors") or [])
+        what = f"{len(result.get('crawls', []))} crawl(s), {rows.get('papers', 0)} papers"
+        what += f", {result.get('answers', 0)} answers" + (f", {seen} problem(s)" if seen else "")
+        rate = pages / elapsed if elapsed else 0.0
         print(
-            f"rebuild: {finished}/{total} days (last {result['day']}: {len(result.get('crawls', []))} crawl(s), "
-            f"{rows.get('papers', 0)} papers, {result.get('answers', 0)} answers"
-            + (f", {len(result['errors'])} problem(s)" if result.get("errors") else "")
-            + f"), {pages / elapsed if elapsed else 0:.1f} pages/s, elapsed {timedelta(seconds=round(elapsed))}, "
-            f"ETA {timedelta(seconds=round(eta))}",
+            f"rebuild: {finished}/{total} days (last {result['day']}: {what}), {rate:.1f} pages/s, "
+            f"elapsed {timedelta(seconds=round(elapsed))}, ETA {timedelta(seconds=round(eta))}",
             flush=True,
         )
     for worker in workers:

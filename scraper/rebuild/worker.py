@@ -191,7 +191,7 @@ def worker_main(
             reactor.stop()
 
     reactor.callWhenRunning(loop)
-    reactor.run()
+    reactor.run()  # type: ignore[misc]
     shutil.rmtree(staging, ignore_errors=True)
 
 
