@@ -89,7 +89,7 @@ def test_a_real_page_at_an_unversioned_url_is_never_kept() -> None:
 def test_a_second_crawl_asks_no_unversioned_page_again_until_the_ttl_ends(tmp_path) -> None:
     # 2025-07-07 lists one paper the recorded arXiv API answers do not know: its HTML and abs pages
     # are fetched unversioned and the replay server answers 404 to both.
-    day, cache = "date=2025-07-07", str(tmp_path / "cache")
+    day = "date=2025-07-07"  # every run into one data folder: its archive is the cache
     server, replay = start_replay(tmp_path)
     try:
         pages_asked = []
@@ -98,9 +98,9 @@ def test_a_second_crawl_asks_no_unversioned_page_again_until_the_ttl_ends(tmp_pa
                 replay.log_path.unlink()
             result = run_crawl(
                 replay,
-                tmp_path / f"data{run}",
+                tmp_path / "data",
                 day,
-                settings={"HTTPCACHE_DIR": cache, "HFPAPERS_MISSING_HTML_TTL": ttl},
+                settings={"HFPAPERS_MISSING_HTML_TTL": ttl},
             )
             assert result.returncode == 0, result.log[-3000:]
             pages_asked.append(

@@ -328,15 +328,15 @@ def test_what_a_refresh_costs(tmp_path: Path) -> None:
     day (tests/tools/overlays.py, served as 2026-07-30) and a derived day of 20 real entries (2026-07-28);
     between them both days grow. The second crawl fetches every list again, asks the arXiv API for
     the days' ids again, and fetches arXiv pages only for what it has not fetched before: the
-    versioned pages come from the HTTP cache. Prints the figures (pytest -s)."""
+    versioned pages come from the archive (the HTTP cache's store). Prints the figures (pytest -s)."""
     from tests.tools.overlays import ABS_ID, ARXIV_DAY, HTML_ID, derive_arxiv_day
 
-    overlay, cache = derive_arxiv_day(tmp_path / "overlay", FIXTURES), tmp_path / "cache"
+    overlay = derive_arxiv_day(tmp_path / "overlay", FIXTURES)
     arxiv_day = json.loads((overlay / "hf_daily_api" / f"{ARXIV_DAY}.json").read_text())
     extra = real_entries(26)
     serve_day(overlay, GROWING, extra[:20])
     server, replay = start_replay(tmp_path, overlay=overlay)
-    settings = {"HTTPCACHE_DIR": str(cache)}
+    settings: dict[str, str] = {}  # the versioned pages' cache is the data folder's archive
     try:
         cold = run_crawl(replay, tmp_path / "data", settings=settings)
         cold_requests, cold_stats = replay.requests(), cold.stats()

@@ -93,7 +93,7 @@ def test_sigkill_mid_backfill_then_resume(reference_backfill: Reference, tmp_pat
         tmp_path, overlay=reference_backfill.overlay, fault_plan=FaultPlan(delay=0.02)
     )
     data, job = tmp_path / "data", tmp_path / "job"
-    settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job), "HTTPCACHE_DIR": str(tmp_path / "cache")}
+    settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job)}
     log = tmp_path / "first.log"
     try:
         proc = start_crawl(replay, data, log, *DERIVED_BACKFILL, settings=settings)
@@ -145,7 +145,7 @@ def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
     victim = data / "papers" / f"date={ARXIV_DAY_AS}" / "part-0.parquet"
 
     server, replay = start_replay(tmp_path, overlay=reference_backfill.overlay)
-    settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job), "HTTPCACHE_DIR": str(tmp_path / "cache")}
+    settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job)}
     log = tmp_path / "first.log"
     try:
         proc = start_crawl(
@@ -175,7 +175,8 @@ def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
     paths = requested(replay)
     assert not any(f"date={day}" in p for p in paths for day in ALL_DAYS[:3])
     # The unfinished day's list and arXiv query are fetched again (never cached); its versioned
-    # arXiv pages come from the HTTP cache.
+    # arXiv pages come from the archive, where the killed crawl put them when it closed the day
+    # (before writing its tables).
     assert f"/hf/api/daily_papers?date={ARXIV_DAY_AS}&limit=100&p=0" in paths
     assert any(p.startswith("/export/api/query") and HTML_ID in p for p in paths)
     arxiv_day_papers = papers_of(reference_backfill, ARXIV_DAY_AS)
@@ -192,7 +193,7 @@ def test_graceful_stop_then_resume(reference_backfill: Reference, tmp_path: Path
         tmp_path, overlay=reference_backfill.overlay, fault_plan=FaultPlan(delay=0.02)
     )
     data, job = tmp_path / "data", tmp_path / "job"
-    settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job), "HTTPCACHE_DIR": str(tmp_path / "cache")}
+    settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job)}
     log = tmp_path / "first.log"
     try:
         proc = start_crawl(replay, data, log, *DERIVED_BACKFILL, settings=settings)
