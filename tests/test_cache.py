@@ -93,7 +93,7 @@ def test_a_second_crawl_asks_no_unversioned_page_again_until_the_ttl_ends(tmp_pa
     server, replay = start_replay(tmp_path)
     try:
         pages_asked = []
-        for run, ttl in enumerate(("3600", "3600", "0")):
+        for ttl in ("3600", "3600", "0"):
             if replay.log_path.exists():
                 replay.log_path.unlink()
             result = run_crawl(

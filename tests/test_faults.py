@@ -273,7 +273,10 @@ def test_a_damaged_archive_record_is_fetched_again_and_healed(tmp_path) -> None:
         server.shutdown()
     assert first.returncode == second.returncode == third.returncode == 0, second.log[-3000:]
     assert second_requests.count(html_path) == 1
-    assert second.stats()["httpcache/retrieve_error"] == 1
+    # The spoilt record either fails to read (a cache miss) or reads as a damaged page (the body
+    # check sends the request past the cache): either way the page is fetched once and archived whole.
+    stats = second.stats()
+    assert stats.get("httpcache/retrieve_error", 0) + stats.get("httpcache/refresh", 0) == 1
     assert open_response(data, f"{replay.base}{html_path}").body == page
     assert html_path not in [r["path"] for r in replay.requests()]
     for table, frame in before.items():
