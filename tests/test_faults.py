@@ -266,7 +266,7 @@ def test_a_damaged_archive_record_is_fetched_again_and_healed(tmp_path) -> None:
             handle.write(b"\x00" * 64)
         replay.log_path.unlink()
         second = run_crawl(replay, data, f"date={DAY}", settings=FAST_RETRY_SETTINGS)
-        second_requests = [r["path"] for r in replay.requests()]
+        second_requests, stats = [r["path"] for r in replay.requests()], second.stats()
         replay.log_path.unlink()
         third = run_crawl(replay, data, f"date={DAY}", settings=FAST_RETRY_SETTINGS)
     finally:
@@ -275,7 +275,6 @@ def test_a_damaged_archive_record_is_fetched_again_and_healed(tmp_path) -> None:
     assert second_requests.count(html_path) == 1
     # The spoilt record either fails to read (a cache miss) or reads as a damaged page (the body
     # check sends the request past the cache): either way the page is fetched once and archived whole.
-    stats = second.stats()
     assert stats.get("httpcache/retrieve_error", 0) + stats.get("httpcache/refresh", 0) == 1
     assert open_response(data, f"{replay.base}{html_path}").body == page
     assert html_path not in [r["path"] for r in replay.requests()]
