@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from scraper.archive.warc import iter_members
 from scraper.crawl.journal import JOURNAL_NAME, DayJournal
 from tests.conftest import (
     ARXIV_DAY_AS,
@@ -101,6 +102,14 @@ def test_sigkill_mid_backfill_then_resume(reference_backfill: Reference, tmp_pat
         kill_hard(proc)
         finished = journaled(job)
         assert finished == ALL_DAYS[: len(finished)] and len(finished) < 3, finished
+
+        # Its archive holds the finished days (and at most the day in progress, when the kill came
+        # between archiving it and writing its tables) — nothing of a later day, nothing half-written
+        # under a final name.
+        archived = sorted(p.parent.name.removeprefix("date=") for p in (data / "raw").glob("*/*.warc.gz"))
+        assert archived in (finished, ALL_DAYS[: len(finished) + 1]), archived
+        for warc in (data / "raw").glob("*/*.warc.gz"):
+            assert all(not isinstance(r, Exception) for _, _, r in iter_members(warc))
 
         # What the killed crawl wrote is whole, readable and final: exactly the reference's days.
         expected = dataset_contents(reference_backfill.result.data_dir)

@@ -149,7 +149,13 @@ def file_entries(warc: Path, layout: Layout, heal: bool = True) -> list[Entry]:
     if sidecar.exists():
         try:
             lines = sidecar.read_text(encoding="utf-8").splitlines()
-            return sorted((Entry.from_line(line) for line in lines if line.strip()), key=lambda e: e.offset)
+            entries = sorted(
+                (Entry.from_line(line) for line in lines if line.strip()), key=lambda e: e.offset
+            )
+            # An index names only its own WARC file (no path is ever taken from an index line).
+            if any(entry.filename != layout.relative(warc) for entry in entries):
+                raise ValueError("it names another file")
+            return entries
         except (OSError, ValueError, TypeError, KeyError) as exc:
             logger.warning("the index %s is unreadable (%s); indexing %s again", sidecar, exc, warc)
     entries, damaged = index_warc(warc, layout)
