@@ -20,7 +20,7 @@ import pytest
 
 from scraper.daylist import MAX_UNUSABLE_SHARE, PagedList, judge
 from scraper.parsers.hf_daily_api import entries_to_daily_list
-from tests.conftest import FIXTURES, run_crawl, start_replay
+from tests.conftest import FIXTURES, assert_same_tables, run_crawl, run_rebuild, start_replay
 
 pytestmark = pytest.mark.crawl
 
@@ -370,6 +370,18 @@ def test_what_a_refresh_costs(tmp_path: Path) -> None:
     assert figures["refresh"]["hf_list"] == 1 + 15 + 3
     # Only the 6 papers new to the window reach arXiv's pages (HTML, then the abs fallback).
     assert figures["refresh"]["arxiv_html"] == figures["refresh"]["arxiv_abs"] == 6
+
+    # The archive of both crawls rebuilds their tables exactly: each day replayed crawl by crawl
+    # (undated, so as the latest day and its window), two ratings snapshots for the days listed in
+    # both, the unchanged lists and empty closing pages read through their revisit records, and the
+    # versioned pages the refresh took from the archive found in the first crawl's files.
+    revisits = [
+        line for p in (tmp_path / "data" / "raw").glob("*/*.cdxj") for line in p.read_text().splitlines()
+    ]
+    assert any('"type": "revisit"' in line for line in revisits)
+    rebuilt = run_rebuild("--data", str(tmp_path / "data"), "--out", str(tmp_path / "out"))
+    assert rebuilt.returncode == 0, rebuilt.stdout[-2000:] + rebuilt.stderr[-2000:]
+    assert_same_tables(tmp_path / "data", tmp_path / "out")
 
 
 # -- the listing page (source=html): one page holds the whole day; real captures of a day rising ---
