@@ -29,7 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-DEFAULT_DATA_DIR = "data"  # scraper/settings.py's HFPAPERS_DATA_DIR is this too
+DEFAULT_DATA_DIR = "data"  # the default of the HFPAPERS_DATA_DIR setting (scraper/settings.py)
 DATA_DIR_SETTING = "HFPAPERS_DATA_DIR"
 
 # The hive partition key: a table's rows of one listing day live in `<table>/date=YYYY-MM-DD/`.

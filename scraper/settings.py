@@ -2,6 +2,8 @@
 
 import os
 
+from scraper import layout
+
 BOT_NAME = "hfpapers"
 SPIDER_MODULES = ["scraper.spiders"]
 NEWSPIDER_MODULE = "scraper.spiders"
@@ -22,7 +24,7 @@ HFPAPERS_MAX_LIST_BYTES = 16 * 1024 * 1024  # per list answer; a real 100-entry 
 HFPAPERS_REFRESH_DAYS = 14
 
 # -- where to write (scraper/layout.py: every path in the data folder) ---------------------------
-HFPAPERS_DATA_DIR = "data"
+HFPAPERS_DATA_DIR = layout.DEFAULT_DATA_DIR  # read by scraper.layout.data_root() only
 # Keep every answer in the web archive under <data>/raw/ (scraper/archive/): the tables can then be
 # derived again offline (hfpapers-rebuild), and versioned arXiv pages are answered from it.
 HFPAPERS_ARCHIVE = True

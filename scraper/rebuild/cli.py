@@ -83,8 +83,9 @@ class Job:
                 previous = json.loads(job.read_text(encoding="utf-8"))
             except ValueError:
                 previous = None
-        if previous == identity:
-            for line in (self.folder / DONE_NAME).read_text(encoding="utf-8").splitlines():
+        done = self.folder / DONE_NAME
+        if previous == identity and done.exists():
+            for line in done.read_text(encoding="utf-8").splitlines():
                 try:
                     entry = json.loads(line)
                     self.done[entry["day"]] = entry
