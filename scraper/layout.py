@@ -224,13 +224,12 @@ class Layout:
     def stale_writes(self) -> Iterator[Path]:
         """Temporary files of partitions and archive files whose writer died (the PID in the name,
         `.<name>.<pid>.writing`, is not a live process). A live writer's file is left alone."""
-        patterns = (f"*/{PARTITION_KEY}=*/.*{TMP_SUFFIX}", f"{RAW}/{PARTITION_KEY}=*/.*{TMP_SUFFIX}")
-        for pattern in patterns:
-            for tmp in self.root.glob(pattern):
-                pid_text = tmp.name[: -len(TMP_SUFFIX)].rpartition(".")[2]
-                if pid_text.isdigit() and process_alive(int(pid_text)):
-                    continue
-                yield tmp
+        # `<table>/date=…/` and `raw/date=…/` alike
+        for tmp in self.root.glob(f"*/{PARTITION_KEY}=*/.*{TMP_SUFFIX}"):
+            pid_text = tmp.name[: -len(TMP_SUFFIX)].rpartition(".")[2]
+            if pid_text.isdigit() and process_alive(int(pid_text)):
+                continue
+            yield tmp
 
 
 def process_alive(pid: int) -> bool:
