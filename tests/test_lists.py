@@ -427,3 +427,7 @@ def test_three_real_captures_of_one_day_make_its_upvote_history(tmp_path: Path) 
     history = ratings(data, day)
     per_crawl = history.groupby("crawled_at")["upvotes"].agg(["size", "sum"])
     assert per_crawl.values.tolist() == [[28, 656], [28, 722]]
+    # The listing pages' archive (source=html, arXiv off) gives the same history again.
+    rebuilt = run_rebuild("--data", str(data), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert rebuilt.returncode == 0, rebuilt.stdout[-2000:] + rebuilt.stderr[-2000:]
+    assert_same_tables(data, tmp_path / "out")

@@ -58,6 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cores() -> int:
+    """The cores this process may run on (all of them, unless its affinity says fewer)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def _day(value: str | None, option: str, parser: argparse.ArgumentParser) -> date | None:
     if value is None:
         return None
