@@ -241,6 +241,10 @@ def test_a_bad_answer_leaves_a_good_day_byte_identical(tmp_path: Path, answer) -
     )
     rejects = pd.read_parquet(data / "rejects" / f"date={BIG_DAY}")
     assert "suspicious_list" in set(rejects["reason"])
+    # A rebuild judges the bad answer against what the good crawl left, as the crawl did.
+    rebuilt = run_rebuild("--data", str(data), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert rebuilt.returncode == 0, rebuilt.stdout[-2000:] + rebuilt.stderr[-2000:]
+    assert_same_tables(data, tmp_path / "out")
 
 
 def test_a_paper_that_leaves_the_list_leaves_the_day_but_keeps_its_ratings(tmp_path: Path) -> None:
