@@ -39,14 +39,12 @@ from scraper.crawl.identity import crawl_id
 from scraper.crawl.stats import DAYS_WRITTEN
 from scraper.files import fsync_dir
 from scraper.items import TableRow
-from scraper.layout import PART_NAME, TMP_SUFFIX, Layout, snapshot_name, tmp_path
+from scraper.layout import PART_NAME, Layout, snapshot_name, tmp_path
 from scraper.normalize import ARXIV_HTML_URL
 from scraper.schema.registry import APPEND_ONLY, JOIN_INTO, JOINED, KEYS, TABLES
 from scraper.signals import day_completed, day_failed
 
 logger = logging.getLogger(__name__)
-
-__all__ = ["PART_NAME", "TMP_SUFFIX", "ParquetWriterPipeline", "snapshot_name"]
 
 
 def partition_dir(root: Path, table: str, day: date) -> Path:

@@ -23,7 +23,7 @@ from typing import Any
 
 from scraper.crawl import stats
 from scraper.files import fsync_dir
-from scraper.layout import TMP_SUFFIX, Layout, snapshot_crawl_id
+from scraper.layout import Layout, snapshot_crawl_id
 from scraper.schema.registry import APPEND_ONLY, TABLES
 
 logger = logging.getLogger("hfpapers.rebuild")
@@ -193,6 +193,3 @@ def worker_main(
     reactor.callWhenRunning(loop)
     reactor.run()  # type: ignore[misc]
     shutil.rmtree(staging, ignore_errors=True)
-
-
-__all__ = ["TMP_SUFFIX", "publish", "replay_settings", "worker_main"]
