@@ -244,3 +244,22 @@ def test_the_answer_behind_a_row_can_be_opened(demo: Path) -> None:
         and shown.stdout == (ROOT / f"tests/fixtures/arxiv_html/{HTML_ID}v1.html").read_bytes()
     )
     assert DEMO_START < DEMO_END
+
+
+def test_without_the_archive_nothing_is_kept_and_nothing_is_cached(tmp_path: Path) -> None:
+    from tests.conftest import run_crawl, start_replay
+    from tests.tools.overlays import ARXIV_DAY, derive_arxiv_day
+
+    server, replay = start_replay(tmp_path, overlay=derive_arxiv_day(tmp_path / "overlay"))
+    off = {"HFPAPERS_ARCHIVE": "false"}
+    try:
+        first = run_crawl(replay, tmp_path / "data", f"date={ARXIV_DAY}", settings=off)
+        replay.log_path.unlink()
+        second = run_crawl(replay, tmp_path / "data", f"date={ARXIV_DAY}", settings=off)
+    finally:
+        server.shutdown()
+    assert first.returncode == second.returncode == 0, second.log[-3000:]
+    assert not (tmp_path / "data" / "raw").exists()
+    assert f"/arxiv/html/{HTML_ID}v1" in [r["path"] for r in replay.requests()]  # asked again
+    snapshot = pd.read_parquet(tmp_path / "data" / "ratings")
+    assert snapshot.groupby("crawled_at").size().tolist() == [5, 5]  # one time per snapshot still

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from scraper.archive.recorder import REQUEST_SETTINGS
 from scraper.archive.warc import ArchiveDamaged, decompress_member, parse_member
+from scraper.crawl.identity import CRAWL_ID
 from scraper.layout import Layout, snapshot_crawl_id
 from scraper.schema.registry import APPEND_ONLY
 
@@ -42,6 +43,8 @@ def read_unit(day: date, warc: Path) -> Unit:
     fields = info.fields()
     settings = {name: fields[f"setting-{name}"] for name in REQUEST_SETTINGS if f"setting-{name}" in fields}
     crawl_id = fields.get("crawl-id") or warc.name.split(".")[0]
+    if not CRAWL_ID.match(crawl_id):  # it names files: never a path
+        raise UnitError(f"{warc}: {crawl_id!r} is not a crawl id")
     return Unit(
         day,
         warc,

@@ -239,7 +239,8 @@ class HfPapersSpider(ArxivRoutes):
         """A day's complete list: judge it against what is written, then yield its rows and follow
         its papers to arXiv. Its rows carry the time of the answer that completed the list (one
         time for the whole list: its ratings snapshot)."""
-        url, listed_at = response.url, fetched_at(response)
+        # (without the archive, HFPAPERS_ARCHIVE=false, no fetch time is kept: the list's is now)
+        url, listed_at = response.url, fetched_at(response) or dt.datetime.now(dt.UTC)
         verdict = judge(daily, written_ids(self.days.data_dir, "papers", day))
         for arxiv_id, reason, raw in daily.rejects:
             logger.warning("%s: entry %r kept out of the dataset: %s", url, arxiv_id, reason)
