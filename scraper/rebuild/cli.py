@@ -46,8 +46,18 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(prog=PROG, description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=Path(DEFAULT_DATA_DIR), help="the data folder with raw/")
+    parser = _OneLineParser(
+        prog=PROG,
+        description="Derive every table again from the web archive (data/raw/), offline, on all cores.",
+        epilog=__doc__.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=Path(DEFAULT_DATA_DIR),
+        help=f"the data folder (default: {DEFAULT_DATA_DIR})",
+    )
     parser.add_argument("--out", type=Path, help="where the tables are written (default: --data, in place)")
     parser.add_argument("--start", help="first listing day, YYYY-MM-DD")
     parser.add_argument("--end", help="last listing day, YYYY-MM-DD")
