@@ -40,7 +40,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from scraper.archive.index import ArchiveIndex, Entry, write_sidecar
-from scraper.archive.warc import RecordMaker, payload_digest, record_id
+from scraper.archive.warc import DROPPED_HEADERS, RecordMaker, payload_digest, record_id
 from scraper.crawl.cache_policy import CACHEABLE, cache_key
 from scraper.crawl.failures import describe_failure, failure_reason
 from scraper.crawl.identity import crawl_id
@@ -89,7 +89,7 @@ def fetched_at(request_or_response: Request | Response) -> datetime | None:
 def _headers(headers) -> list[tuple[str, str]]:
     out = []
     for name, values in headers.items():
-        if name.lower() in (b"transfer-encoding",):
+        if name.lower() in DROPPED_HEADERS:
             continue
         for value in values:
             out.append((name.decode("latin-1"), value.decode("latin-1")))
