@@ -46,7 +46,7 @@ class NormalizePipeline:
         if isinstance(item, Reject):
             if self.stats:
                 self.stats.inc_value(stats.REJECTS + item.reason)
-            return reject_row(item, now)
+            return reject_row(item, item.crawled_at or now)
         if isinstance(item, TableRow) and item.table not in JOINED:
             cleaner = self.CLEANERS.get(item.table)
             if cleaner is not None:

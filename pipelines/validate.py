@@ -45,7 +45,7 @@ class ValidatePipeline:
                 item.record.get("arxiv_id"),
                 item.record,
             )
-            row = reject_row(reject, datetime.now(UTC))
+            row = reject_row(reject, item.record.get("crawled_at") or datetime.now(UTC))
             row.arrow = conform(row.record, TABLES["rejects"])
             return row
         return item

@@ -1,6 +1,6 @@
 """Parquet writer: rows are buffered per listing day, and when the spider says a day is complete its
 partitions are written — one file per table and day, `data/<table>/date=YYYY-MM-DD/part-0.parquet`
-(hive layout, zstd).
+(hive layout, zstd; scraper/layout.py names every path).
 
 Why this is crash-safe and idempotent: a partition is a single file, written beside its final name
 and moved over it with `os.replace`, which is atomic on one filesystem. A reader (or a crash) sees
@@ -36,28 +36,22 @@ from scrapy import signals
 
 from pipelines.normalize import reject_row
 from scraper.crawl import stats
+from scraper.crawl.identity import crawl_id
 from scraper.crawl.stats import DAYS_WRITTEN
 from scraper.files import fsync_dir
 from scraper.items import Reject, TableRow
+from scraper.layout import PART_NAME, Layout, snapshot_name, tmp_path
 from scraper.normalize import ARXIV_HTML_URL
-from scraper.schema import conform, partition_folder
+from scraper.schema import conform
 from scraper.schema.registry import APPEND_ONLY, JOIN_INTO, JOINED, KEYS, TABLES
 from scraper.signals import day_completed, day_failed
 
 logger = logging.getLogger(__name__)
 
-PART_NAME = "part-0.parquet"
-TMP_SUFFIX = ".writing"  # not *.parquet, and dot-prefixed: no reader or glob ever picks it up
-
 
 def partition_dir(root: Path, table: str, day: date) -> Path:
-    """The folder of one table's day. Only registered table names and real dates get here, so no
-    path can be built from fetched data."""
-    if not isinstance(table, str) or table not in TABLES:
-        raise ValueError(f"unknown table {table!r}")
-    if not isinstance(day, date) or isinstance(day, datetime):  # a datetime is a date too
-        raise TypeError(f"listing day must be a date, not {type(day).__name__}")
-    return root / table / partition_folder(day)
+    """The folder of one table's day (scraper.layout.Layout.partition_dir)."""
+    return Layout(root).partition_dir(table, day)
 
 
 def write_partition(
@@ -73,7 +67,7 @@ def write_partition(
     folder = partition_dir(root, table, day)
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / name
-    tmp = folder / f".{name}.{os.getpid()}{TMP_SUFFIX}"
+    tmp = tmp_path(final)
     pq.write_table(data, tmp, compression="zstd")
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
@@ -82,11 +76,6 @@ def write_partition(
     os.replace(tmp, final)
     fsync_dir(folder)
     return final
-
-
-def snapshot_name(run_id: str) -> str:
-    """The file one crawl adds to an append-only table's day folder (`part-<run id>.parquet`)."""
-    return f"part-{run_id}.parquet"
 
 
 def written_ids(root: Path, table: str, day: date) -> set[str]:
@@ -109,30 +98,13 @@ def remove_partition(root: Path, table: str, day: date) -> bool:
 
 
 def clean_stale_writes(root: Path) -> int:
-    """Remove temporary files a killed writer left behind (they were never visible to readers).
-    Only those of dead processes: the PID in the name (`.<part>.parquet.<pid>.writing`) says whose
-    it is, and a live writer's file (another crawl's into the same folder) is left alone."""
+    """Remove temporary files a killed writer left behind (they were never visible to readers):
+    partitions and archive files alike (scraper.layout.Layout.stale_writes says which)."""
     removed = 0
-    for tmp in root.glob(f"*/date=*/.*{TMP_SUFFIX}"):  # `.part-<name>.parquet.<pid>.writing`
-        pid_text = tmp.name[: -len(TMP_SUFFIX)].rpartition(".")[2]
-        if pid_text.isdigit() and process_alive(int(pid_text)):
-            continue
+    for tmp in Layout(root).stale_writes():
         tmp.unlink(missing_ok=True)
         removed += 1
     return removed
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process with this id exists (signal 0 checks without sending anything)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        return True
-    return True
 
 
 def assemble_joined(name: str, rows: list[pa.Table]) -> pa.Table:
@@ -211,11 +183,12 @@ def write_pause_hook(spec: str) -> Callable[[str, date], Callable[[Path], None] 
 
 
 class ParquetWriterPipeline:
-    def __init__(self, root: Path, stats=None, write_pause: str = "") -> None:
+    def __init__(self, root: Path, stats=None, write_pause: str = "", run_id: str = "") -> None:
         self.root = root
         self.stats = stats
-        # Names this crawl's files in append-only tables (`ratings`): one file per crawl and day.
-        self.run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        # Names this crawl's files in append-only tables (`ratings`): one file per crawl and day —
+        # the crawl id, which also names its archive files (a rebuild writes the same names).
+        self.run_id = run_id or crawl_id(None)
         self.buffers: dict[date, dict[str, list[pa.Table]]] = defaultdict(lambda: defaultdict(list))
         self._pause_before_replace = write_pause_hook(write_pause)
 
@@ -223,9 +196,10 @@ class ParquetWriterPipeline:
     def from_crawler(cls, crawler):
         settings = crawler.settings
         pipeline = cls(
-            Path(settings.get("HFPAPERS_DATA_DIR", "data")),
+            Layout.of(settings).root,
             crawler.stats,
             settings.get("HFPAPERS_TEST_WRITE_PAUSE") or "",
+            crawl_id(crawler),
         )
         crawler.signals.connect(pipeline.pack_day, signal=day_completed)
         crawler.signals.connect(pipeline.drop_day, signal=day_failed)
@@ -299,7 +273,7 @@ class ParquetWriterPipeline:
             logger.warning("%s: day failed (%s); its partitions were left as they were", day, reason)
         rows = tables.get("rejects", [])
         for reject in rejects:
-            row = reject_row(reject, datetime.now(UTC))
+            row = reject_row(reject, reject.crawled_at or datetime.now(UTC))
             rows.append(conform(row.record, TABLES["rejects"]))
         if rows:
             path = write_partition(self.root, "rejects", day, assemble("rejects", rows))

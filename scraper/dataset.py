@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from scraper.dates import parse_day
-from scraper.schema import PARTITION_KEY  # the writer names the day folders with it too
+from scraper.layout import DEFAULT_DATA_DIR, PARTITION_KEY, Layout
 from scraper.schema.registry import TABLES
 
 _NULLABLE_INTS = {
@@ -53,7 +53,7 @@ def load(
     table: str = "papers",
     start: date | str | None = None,
     end: date | str | None = None,
-    data_dir: str | Path = "data",
+    data_dir: str | Path = DEFAULT_DATA_DIR,
     columns: list[str] | None = None,
 ) -> pd.DataFrame:
     """Rows of `table` whose listing day is in [start, end] (both optional, both included).
@@ -73,7 +73,7 @@ def load(
     if unknown:
         raise ValueError(f"{table} has no column(s) {', '.join(unknown)}")
 
-    root = Path(data_dir) / table
+    root = Layout(Path(data_dir)).table_dir(table)
     span = f"between {first or 'the first day'} and {last or 'the last day'}"
     if not root.is_dir():
         raise NoDataError(f"no {table} data in {data_dir} (no folder {root})")

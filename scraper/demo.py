@@ -34,6 +34,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from scraper.layout import Layout
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 # The replay server and the derived responses are test tools of the clone (tests/tools/), not part
@@ -60,14 +62,13 @@ class DemoError(Exception):
         self.code = code
 
 
-def demo_settings(base: str, out: Path, cache: Path) -> dict[str, str]:
-    """The crawl's settings: pointed at the replay server, writing to `out`, with a private HTTP
-    cache, and no politeness delay — loopback is not arXiv. The per-domain DOWNLOAD_SLOTS are keyed by
-    the real host names, so 127.0.0.1 takes the default slot, i.e. DOWNLOAD_DELAY."""
+def demo_settings(base: str, out: Path) -> dict[str, str]:
+    """The crawl's settings: pointed at the replay server, writing to `out` (its web archive too, in
+    `out/raw/`), and no politeness delay — loopback is not arXiv. The per-domain DOWNLOAD_SLOTS are
+    keyed by the real host names, so 127.0.0.1 takes the default slot, i.e. DOWNLOAD_DELAY."""
     return {
         **replay_settings(base),
         "HFPAPERS_DATA_DIR": str(out),
-        "HTTPCACHE_DIR": str(cache),
         "DOWNLOAD_DELAY": "0",
         "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
         "LOG_LEVEL": "INFO",
@@ -144,16 +145,17 @@ def _crawl_env() -> dict[str, str]:
 
 
 def row_counts(out: Path) -> dict[str, int]:
-    counts = {}
-    for table in (t for t in TABLES if (out / t).is_dir()):
-        files = sorted((out / table).glob("date=*/*.parquet"))
+    layout, counts = Layout(out), {}
+    for table in (t for t in TABLES if layout.table_dir(t).is_dir()):
+        files = [f for day in layout.days(table) for f in layout.partition_files(table, day)]
         counts[table] = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
     return counts
 
 
 def fulltext_sources(out: Path) -> dict[str, int]:
+    layout = Layout(out)
     sources: dict[str, int] = {}
-    for path in sorted((out / "fulltext").glob("date=*/*.parquet")):
+    for path in (f for day in layout.days("fulltext") for f in layout.partition_files("fulltext", day)):
         for source in pq.read_table(path, columns=["fulltext_source"])["fulltext_source"].to_pylist():
             sources[str(source)] = sources.get(str(source), 0) + 1
     return sources
@@ -190,9 +192,7 @@ def run_demo(out: Path, fixtures: Path = FIXTURES) -> int:
         )
         try:
             # Absolute: the crawl runs in the clone, not in the caller's working directory.
-            code = run_crawl(
-                demo_settings(base, out.resolve(), Path(tmp) / "httpcache"), out / MARKER / "crawl.log"
-            )
+            code = run_crawl(demo_settings(base, out.resolve()), out / MARKER / "crawl.log")
         finally:
             server.shutdown()
             server.server_close()

@@ -16,7 +16,8 @@ class TableRow:
     listing_date: date
     source_url: str | None = None
     arrow: Any = field(default=None, repr=False)  # the row as a pyarrow.Table, set by validate
-    crawled_at: datetime | None = None  # when the rows of one snapshot share a time (else: now)
+    # When the answer the row came from was fetched (its WARC-Date in the archive); None: now.
+    crawled_at: datetime | None = None
 
 
 @dataclass
@@ -31,3 +32,4 @@ class Reject:
     table: str | None = None
     arxiv_id: str | None = None
     payload: Any = field(default=None, repr=False)
+    crawled_at: datetime | None = None  # when the answer (or the failure) behind it came; None: now

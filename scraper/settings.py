@@ -2,6 +2,8 @@
 
 import os
 
+from scraper import layout
+
 BOT_NAME = "hfpapers"
 SPIDER_MODULES = ["scraper.spiders"]
 NEWSPIDER_MODULE = "scraper.spiders"
@@ -21,8 +23,11 @@ HFPAPERS_MAX_LIST_BYTES = 16 * 1024 * 1024  # per list answer; a real 100-entry 
 # grow and upvotes climb for one to two weeks, and HF takes papers up to 14 days after their arXiv date.
 HFPAPERS_REFRESH_DAYS = 14
 
-# -- where to write ------------------------------------------------------------------------------
-HFPAPERS_DATA_DIR = "data"
+# -- where to write (scraper/layout.py: every path in the data folder) ---------------------------
+HFPAPERS_DATA_DIR = layout.DEFAULT_DATA_DIR  # read by scraper.layout.data_root() only
+# Keep every answer in the web archive under <data>/raw/ (scraper/archive/): the tables can then be
+# derived again offline (hfpapers-rebuild), and versioned arXiv pages are answered from it.
+HFPAPERS_ARCHIVE = True
 
 # -- politeness ----------------------------------------------------------------------------------
 # Identify the crawler; HFPAPERS_CONTACT (-s, or the environment variable of that name) adds a URL or
@@ -43,13 +48,12 @@ DOWNLOAD_SLOTS = {
 }
 HFPAPERS_MAX_CRAWL_DELAY = 60  # seconds; a larger robots.txt Crawl-delay is capped (logged)
 
-# -- cache what never changes: versioned arXiv pages (see scraper/crawl/cache_policy.py) ---------------
+# -- cache what never changes: versioned arXiv pages (see scraper/crawl/cache_policy.py), answered
+# from the web archive through its index (scraper/archive/cache.py): one store, not two ----------
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scraper.crawl.cache_policy.ImmutablePagesPolicy"
-HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
-HTTPCACHE_DIR = "httpcache"  # relative paths live under .scrapy/ in the project
+HTTPCACHE_STORAGE = "scraper.archive.cache.ArchiveCacheStorage"
 HTTPCACHE_EXPIRATION_SECS = 0
-HTTPCACHE_GZIP = True
 HFPAPERS_MISSING_HTML_TTL = 30 * 86400  # seconds a "no HTML for this version" answer is trusted
 
 # -- arXiv ---------------------------------------------------------------------------------------
@@ -71,6 +75,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.crawl.body_checks.BodyCheckMiddleware": 560,  # after decompression, before retries
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
     "scraper.crawl.cache_policy.RefreshingHttpCacheMiddleware": 900,
+    # Every answer as it came off the wire (before decompression, redirects, body checks and
+    # retries), each attempt once; cached answers are not archived again (scraper/archive/recorder.py).
+    "scraper.archive.recorder.ArchiveRecorder": 895,
 }
 
 # -- resume (-s JOBDIR=DIR): the spider's journal of finished days in DIR is the job's memory ------

@@ -77,7 +77,7 @@ class CrawlResult:
     data_dir: Path
 
     def report(self) -> dict:
-        runs = sorted((self.data_dir / "_runs").glob("*.json"))
+        runs = sorted((self.data_dir / "_runs").glob("*[0-9]Z.json"))  # crawl reports (not rebuilds)
         assert runs, f"no run report written; log:\n{self.log[-3000:]}"
         return json.loads(runs[-1].read_text())
 
@@ -174,7 +174,7 @@ def reference_backfill(tmp_path_factory) -> Iterator[Reference]:
             replay,
             tmp / "data",
             *DERIVED_BACKFILL,
-            settings={**FAST_RETRY_SETTINGS, "HTTPCACHE_DIR": str(tmp / "cache")},
+            settings=FAST_RETRY_SETTINGS,
         )
         requests = replay.requests()
     finally:
@@ -226,10 +226,9 @@ def release_data(tmp_path_factory) -> Path:
     only read by the tests that use it (test_release, test_load)."""
     tmp = tmp_path_factory.mktemp("release-data")
     server, replay = start_replay(tmp, overlay=overlays.derive_release_overlay(tmp / "overlay"))
-    settings = {"HTTPCACHE_DIR": str(tmp / "cache")}
     try:
         for args in ((f"date={overlays.ARXIV_DAY}",), ("start=2025-09-29", "end=2025-10-03")):
-            result = run_crawl(replay, tmp / "data", *args, settings=settings)
+            result = run_crawl(replay, tmp / "data", *args)
             assert result.returncode == 0, result.log[-4000:]
     finally:
         server.shutdown()
@@ -247,3 +246,32 @@ def run_demo(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(DEMO), *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=DEMO_ENV
     )
+
+
+# -- hfpapers-rebuild, as a user runs it (no network, no replay server) -----------------------------
+
+REBUILD = BIN / "hfpapers-rebuild"
+
+
+def run_rebuild(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(REBUILD), *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=CRAWL_ENV
+    )
+
+
+def table_files(data_dir: Path) -> dict[str, Path]:
+    """Every table partition file under `data_dir`, by its path relative to it."""
+    return {str(p.relative_to(data_dir)): p for p in sorted(data_dir.glob("*/date=*/*.parquet"))}
+
+
+def assert_same_tables(expected_dir: Path, got_dir: Path) -> None:
+    """Both folders hold the same table files, each with the same schema and the same rows (every
+    value, `crawled_at` included)."""
+    import pyarrow.parquet as pq
+
+    expected, got = table_files(expected_dir), table_files(got_dir)
+    assert list(got) == list(expected)
+    for name, path in expected.items():
+        a, b = pq.read_table(path), pq.read_table(got[name])
+        assert b.schema.equals(a.schema, check_metadata=True), f"{name}: schema differs"
+        assert b.equals(a), f"{name}: rows differ"

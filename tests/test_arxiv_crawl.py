@@ -3,6 +3,8 @@ fallback, metrics and claims — and a second run that sends no arXiv page reque
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -27,11 +29,13 @@ def derive_overlay(folder: Path) -> Path:
 def arxiv_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("arxiv")
     server, replay = start_replay(tmp, overlay=derive_overlay(tmp / "overlay"))
-    settings = {"HTTPCACHE_DIR": str(tmp / "cache")}
-    first = run_crawl(replay, tmp / "data", f"date={DAY}", settings=settings)
+    first = run_crawl(replay, tmp / "data", f"date={DAY}")
     first_requests = replay.requests()
+    # The second crawl goes into the same folder (its archive is the cache); keep the first's tables.
+    shutil.copytree(tmp / "data", tmp / "first", ignore=shutil.ignore_patterns("raw", "_runs"))
+    first = dataclasses.replace(first, data_dir=tmp / "first")
     replay.log_path.unlink()
-    second = run_crawl(replay, tmp / "data2", f"date={DAY}", settings=settings)
+    second = run_crawl(replay, tmp / "data", f"date={DAY}")
     second_requests = replay.requests()
     server.shutdown()
     assert first.returncode == 0, first.log[-4000:]
@@ -106,6 +110,9 @@ def test_second_run_sends_no_arxiv_page_request(arxiv_run) -> None:
         a = read(first, table).drop(columns="crawled_at")
         b = read(second, table).drop(columns="crawled_at")
         pd.testing.assert_frame_equal(a, b)
+    # Rows from archived pages carry the time the page was fetched, not the time of the re-crawl.
+    for table in ("fulltext", "metrics"):
+        assert read(first, table)["crawled_at"].equals(read(second, table)["crawled_at"])
 
 
 def test_robots_crawl_delay_is_honoured(tmp_path) -> None:

@@ -89,18 +89,18 @@ def test_a_real_page_at_an_unversioned_url_is_never_kept() -> None:
 def test_a_second_crawl_asks_no_unversioned_page_again_until_the_ttl_ends(tmp_path) -> None:
     # 2025-07-07 lists one paper the recorded arXiv API answers do not know: its HTML and abs pages
     # are fetched unversioned and the replay server answers 404 to both.
-    day, cache = "date=2025-07-07", str(tmp_path / "cache")
+    day = "date=2025-07-07"  # every run into one data folder: its archive is the cache
     server, replay = start_replay(tmp_path)
     try:
         pages_asked = []
-        for run, ttl in enumerate(("3600", "3600", "0")):
+        for ttl in ("3600", "3600", "0"):
             if replay.log_path.exists():
                 replay.log_path.unlink()
             result = run_crawl(
                 replay,
-                tmp_path / f"data{run}",
+                tmp_path / "data",
                 day,
-                settings={"HTTPCACHE_DIR": cache, "HFPAPERS_MISSING_HTML_TTL": ttl},
+                settings={"HFPAPERS_MISSING_HTML_TTL": ttl},
             )
             assert result.returncode == 0, result.log[-3000:]
             pages_asked.append(

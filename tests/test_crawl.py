@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from scraper.schema.registry import TABLES
-from tests.conftest import Replay, run_crawl, start_replay
+from tests.conftest import Replay, assert_same_tables, run_crawl, run_rebuild, start_replay
 
 pytestmark = pytest.mark.crawl
 
@@ -159,6 +159,11 @@ def test_rate_limited_for_good_fails_the_day_and_keeps_old_data(tmp_path) -> Non
     assert partitions(tmp_path / "data")["date=2025-07-07"].read_bytes() == old
     rejects = pd.read_parquet(tmp_path / "data" / "rejects")
     assert rejects["reason"].tolist() == ["fetch_failed"]
+    # The archive holds both crawls (the second one's three 429s included): a rebuild replays the
+    # good one, then the failed one, and ends where the crawls ended.
+    rebuilt = run_rebuild("--data", str(tmp_path / "data"), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert rebuilt.returncode == 0, rebuilt.stdout[-2000:] + rebuilt.stderr[-2000:]
+    assert_same_tables(tmp_path / "data", tmp_path / "out")
 
 
 def test_no_server_is_a_clear_failure(tmp_path) -> None:

@@ -8,15 +8,14 @@ the fault-free crawl of the same days (`reference_backfill`, crawl time aside).
 
 from __future__ import annotations
 
-import gzip
 import http.client
 import json
-from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from scraper.archive import open_response
 from scraper.crawl.body_checks import body_problem
 from scraper.crawl.retry_after import status_message
 from tests.conftest import (
@@ -24,8 +23,10 @@ from tests.conftest import (
     FAST_RETRY_SETTINGS,
     FIXTURES,
     Reference,
+    assert_same_tables,
     dataset_contents,
     run_crawl,
+    run_rebuild,
     start_replay,
 )
 from tests.tools.overlays import ARXIV_DAY as DAY
@@ -66,7 +67,7 @@ def faulty_run(request, reference_backfill: Reference, tmp_path_factory):
             replay,
             tmp / "data",
             *DERIVED_BACKFILL,
-            settings={**FAST_RETRY_SETTINGS, "HTTPCACHE_DIR": str(tmp / "cache")},
+            settings=FAST_RETRY_SETTINGS,
         )
         faults = replay.fault_report()
         requests = replay.requests()
@@ -105,6 +106,18 @@ def test_nothing_is_lost_under_faults(faulty_run, reference_backfill: Reference)
     rows = result.report()["summary"]["rows_by_table"]
     assert rows == reference_backfill.result.report()["summary"]["rows_by_table"]
     assert rows["papers"] == 30 + 50 + 5 + 39
+
+
+def test_the_archive_of_a_faulty_crawl_rebuilds_it_exactly(faulty_run, tmp_path) -> None:
+    # The archive holds every attempt (429s, cut bodies, timeouts as failure records) and the
+    # rebuild replays the one each request ended with: the same tables, crawl times included.
+    result, faults, requests = faulty_run
+    archived = sum(line.count("\n") for line in (p.read_text() for p in result.data_dir.glob("raw/*/*.cdxj")))
+    asked = sum(1 for r in requests if r["path"] != "/robots.txt")
+    assert archived >= asked - faults["injected"].get("slow", 0) - faults["injected"].get("reset", 0)
+    rebuilt = run_rebuild("--data", str(result.data_dir), "--out", str(tmp_path / "out"), "--jobs", "2")
+    assert rebuilt.returncode == 0, rebuilt.stdout[-2000:] + rebuilt.stderr[-2000:]
+    assert_same_tables(result.data_dir, tmp_path / "out")
 
 
 def test_no_partition_is_corrupted(faulty_run) -> None:
@@ -231,17 +244,11 @@ def test_no_html_stub_falls_back_to_the_abs_page(tmp_path) -> None:
     assert not (tmp_path / "data" / "rejects").exists()
 
 
-def _cached_body_file(cache: Path, url_part: str) -> Path:
-    for meta in cache.rglob("meta"):
-        if url_part in gzip.decompress(meta.read_bytes()).decode():
-            return meta.parent / "response_body"
-    raise AssertionError(f"{url_part} is not in the cache")
-
-
-def test_a_damaged_cache_entry_is_fetched_again_and_healed(tmp_path) -> None:
-    # First run: the page arrives cut short once; the cut copy the cache stored is replaced by the
-    # retry's whole one. Then the entry is damaged on disk (as a crawl killed while storing it would
-    # leave it); the next run notices, fetches the page again and stores it whole.
+def test_a_damaged_archive_record_is_fetched_again_and_healed(tmp_path) -> None:
+    # First run: the page arrives cut short once, then whole; the archive keeps both attempts and the
+    # cache answers with the last. Then that record is damaged on disk (as a failing disk would leave
+    # it); the next run cannot read it, fetches the page again and archives it whole; the run after
+    # that gets it from the archive again.
     page = (FIXTURES / "arxiv_html" / f"{HTML_ID}v1.html").read_bytes()
     half = {
         "status": 200,
@@ -250,26 +257,32 @@ def test_a_damaged_cache_entry_is_fetched_again_and_healed(tmp_path) -> None:
     }
     html_path = f"/arxiv/html/{HTML_ID}v1"
     overlay = derive_overlay(tmp_path / "overlay")
-    settings = {**FAST_RETRY_SETTINGS, "HTTPCACHE_DIR": str(tmp_path / "cache")}
+    data = tmp_path / "data"
     server, replay = start_replay(tmp_path, overlay=overlay, faults={html_path: [half]})
     try:
-        first = run_crawl(replay, tmp_path / "data1", f"date={DAY}", settings=settings)
-        body_file = _cached_body_file(tmp_path / "cache", html_path)
-        assert gzip.decompress(body_file.read_bytes()) == page
-        body_file.write_bytes(gzip.compress(page[:1000]))
+        first = run_crawl(replay, data, f"date={DAY}", settings=FAST_RETRY_SETTINGS)
+        before = {t: pd.read_parquet(data / t).drop(columns=["crawled_at"]) for t in ("fulltext", "metrics")}
+        good = open_response(data, f"{replay.base}{html_path}")
+        assert good.body == page and good.kind == "response"
+        with open(good.file, "r+b") as handle:  # spoil the middle of its gzip member
+            handle.seek(good.offset + 2000)
+            handle.write(b"\x00" * 64)
         replay.log_path.unlink()
-        second = run_crawl(replay, tmp_path / "data2", f"date={DAY}", settings=settings)
+        second = run_crawl(replay, data, f"date={DAY}", settings=FAST_RETRY_SETTINGS)
+        second_requests, stats = [r["path"] for r in replay.requests()], second.stats()
+        replay.log_path.unlink()
+        third = run_crawl(replay, data, f"date={DAY}", settings=FAST_RETRY_SETTINGS)
     finally:
         server.shutdown()
-    assert first.returncode == 0 and second.returncode == 0, second.log[-3000:]
-    assert "truncated_body: cached copy of" in second.log
-    assert [r["path"] for r in replay.requests()].count(html_path) == 1
-    assert gzip.decompress(body_file.read_bytes()) == page
-    assert second.stats()["httpcache/refresh"] == 1
-    for table in ("fulltext", "metrics"):
-        a = pd.read_parquet(tmp_path / "data1" / table).drop(columns=["crawled_at", "source_url"])
-        b = pd.read_parquet(tmp_path / "data2" / table).drop(columns=["crawled_at", "source_url"])
-        pd.testing.assert_frame_equal(a, b)
+    assert first.returncode == second.returncode == third.returncode == 0, second.log[-3000:]
+    assert second_requests.count(html_path) == 1
+    # The spoilt record either fails to read (a cache miss) or reads as a damaged page (the body
+    # check sends the request past the cache): either way the page is fetched once and archived whole.
+    assert stats.get("httpcache/retrieve_error", 0) + stats.get("httpcache/refresh", 0) == 1
+    assert open_response(data, f"{replay.base}{html_path}").body == page
+    assert html_path not in [r["path"] for r in replay.requests()]
+    for table, frame in before.items():
+        pd.testing.assert_frame_equal(pd.read_parquet(data / table).drop(columns=["crawled_at"]), frame)
 
 
 # -- the fault injector itself ---------------------------------------------------------------------

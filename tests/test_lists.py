@@ -20,7 +20,7 @@ import pytest
 
 from scraper.daylist import MAX_UNUSABLE_SHARE, PagedList, allowed_to_leave, judge
 from scraper.parsers.hf_daily_api import entries_to_daily_list
-from tests.conftest import FIXTURES, CrawlResult, run_crawl, start_replay
+from tests.conftest import FIXTURES, CrawlResult, assert_same_tables, run_crawl, run_rebuild, start_replay
 
 pytestmark = pytest.mark.crawl
 
@@ -258,6 +258,10 @@ def test_a_bad_answer_leaves_a_good_day_byte_identical(tmp_path: Path, answer) -
     )
     rejects = pd.read_parquet(data / "rejects" / f"date={BIG_DAY}")
     assert "suspicious_list" in set(rejects["reason"])
+    # A rebuild judges the bad answer against what the good crawl left, as the crawl did.
+    rebuilt = run_rebuild("--data", str(data), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert rebuilt.returncode == 0, rebuilt.stdout[-2000:] + rebuilt.stderr[-2000:]
+    assert_same_tables(data, tmp_path / "out")
 
 
 def test_a_list_that_really_shrank_is_accepted_when_the_maintainer_says_so(tmp_path: Path) -> None:
@@ -420,15 +424,15 @@ def test_what_a_refresh_costs(tmp_path: Path) -> None:
     day (tests/tools/overlays.py, served as 2026-07-30) and a derived day of 20 real entries (2026-07-28);
     between them both days grow. The second crawl fetches every list again, asks the arXiv API for
     the days' ids again, and fetches arXiv pages only for what it has not fetched before: the
-    versioned pages come from the HTTP cache. Prints the figures (pytest -s)."""
+    versioned pages come from the archive (the HTTP cache's store). Prints the figures (pytest -s)."""
     from tests.tools.overlays import ABS_ID, ARXIV_DAY, HTML_ID, derive_arxiv_day
 
-    overlay, cache = derive_arxiv_day(tmp_path / "overlay", FIXTURES), tmp_path / "cache"
+    overlay = derive_arxiv_day(tmp_path / "overlay", FIXTURES)
     arxiv_day = json.loads((overlay / "hf_daily_api" / f"{ARXIV_DAY}.json").read_text())
     extra = real_entries(26)
     serve_day(overlay, GROWING, extra[:20])
     server, replay = start_replay(tmp_path, overlay=overlay)
-    settings = {"HTTPCACHE_DIR": str(cache)}
+    settings: dict[str, str] = {}  # the versioned pages' cache is the data folder's archive
     try:
         cold = run_crawl(replay, tmp_path / "data", settings=settings)
         cold_requests, cold_stats = replay.requests(), cold.stats()
@@ -462,6 +466,18 @@ def test_what_a_refresh_costs(tmp_path: Path) -> None:
     assert figures["refresh"]["hf_list"] == 1 + 15 + 3
     # Only the 6 papers new to the window reach arXiv's pages (HTML, then the abs fallback).
     assert figures["refresh"]["arxiv_html"] == figures["refresh"]["arxiv_abs"] == 6
+
+    # The archive of both crawls rebuilds their tables exactly: each day replayed crawl by crawl
+    # (undated, so as the latest day and its window), two ratings snapshots for the days listed in
+    # both, the unchanged lists and empty closing pages read through their revisit records, and the
+    # versioned pages the refresh took from the archive found in the first crawl's files.
+    revisits = [
+        line for p in (tmp_path / "data" / "raw").glob("*/*.cdxj") for line in p.read_text().splitlines()
+    ]
+    assert any('"type": "revisit"' in line for line in revisits)
+    rebuilt = run_rebuild("--data", str(tmp_path / "data"), "--out", str(tmp_path / "out"))
+    assert rebuilt.returncode == 0, rebuilt.stdout[-2000:] + rebuilt.stderr[-2000:]
+    assert_same_tables(tmp_path / "data", tmp_path / "out")
 
 
 # -- the listing page (source=html): one page holds the whole day; real captures of a day rising ---
@@ -507,3 +523,7 @@ def test_three_real_captures_of_one_day_make_its_upvote_history(tmp_path: Path) 
     history = ratings(data, day)
     per_crawl = history.groupby("crawled_at")["upvotes"].agg(["size", "sum"])
     assert per_crawl.values.tolist() == [[28, 656], [28, 722]]
+    # The listing pages' archive (source=html, arXiv off) gives the same history again.
+    rebuilt = run_rebuild("--data", str(data), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert rebuilt.returncode == 0, rebuilt.stdout[-2000:] + rebuilt.stderr[-2000:]
+    assert_same_tables(data, tmp_path / "out")

@@ -347,9 +347,7 @@ def test_recrawled_day_changes_only_its_own_files(crawl: Path, tmp_path) -> None
     assert release_cli(str(first), "--data-dir", str(data)).returncode == 0
     server, replay = start_replay(tmp_path)
     try:  # new crawled_at for that day
-        result = run_crawl(
-            replay, data, "date=2025-09-30", settings={"HTTPCACHE_DIR": str(tmp_path / "cache")}
-        )
+        result = run_crawl(replay, data, "date=2025-09-30")
         assert result.returncode == 0, result.log[-3000:]
     finally:
         server.shutdown()

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from scraper.archive.warc import iter_members
 from scraper.crawl.journal import JOURNAL_NAME, DayJournal
 from tests.conftest import (
     ARXIV_DAY_AS,
@@ -93,7 +94,7 @@ def test_sigkill_mid_backfill_then_resume(reference_backfill: Reference, tmp_pat
         tmp_path, overlay=reference_backfill.overlay, fault_plan=FaultPlan(delay=0.02)
     )
     data, job = tmp_path / "data", tmp_path / "job"
-    settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job), "HTTPCACHE_DIR": str(tmp_path / "cache")}
+    settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job)}
     log = tmp_path / "first.log"
     try:
         proc = start_crawl(replay, data, log, *DERIVED_BACKFILL, settings=settings)
@@ -101,6 +102,14 @@ def test_sigkill_mid_backfill_then_resume(reference_backfill: Reference, tmp_pat
         kill_hard(proc)
         finished = journaled(job)
         assert finished == ALL_DAYS[: len(finished)] and len(finished) < 3, finished
+
+        # Its archive holds the finished days (and at most the day in progress, when the kill came
+        # between archiving it and writing its tables) — nothing of a later day, nothing half-written
+        # under a final name.
+        archived = sorted(p.parent.name.removeprefix("date=") for p in (data / "raw").glob("*/*.warc.gz"))
+        assert archived in (finished, ALL_DAYS[: len(finished) + 1]), archived
+        for warc in (data / "raw").glob("*/*.warc.gz"):
+            assert all(not isinstance(r, Exception) for _, _, r in iter_members(warc))
 
         # What the killed crawl wrote is whole, readable and final: exactly the reference's days.
         expected = dataset_contents(reference_backfill.result.data_dir)
@@ -145,7 +154,7 @@ def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
     victim = data / "papers" / f"date={ARXIV_DAY_AS}" / "part-0.parquet"
 
     server, replay = start_replay(tmp_path, overlay=reference_backfill.overlay)
-    settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job), "HTTPCACHE_DIR": str(tmp_path / "cache")}
+    settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job)}
     log = tmp_path / "first.log"
     try:
         proc = start_crawl(
@@ -175,7 +184,8 @@ def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
     paths = requested(replay)
     assert not any(f"date={day}" in p for p in paths for day in ALL_DAYS[:3])
     # The unfinished day's list and arXiv query are fetched again (never cached); its versioned
-    # arXiv pages come from the HTTP cache.
+    # arXiv pages come from the archive, where the killed crawl put them when it closed the day
+    # (before writing its tables).
     assert f"/hf/api/daily_papers?date={ARXIV_DAY_AS}&limit=100&p=0" in paths
     assert any(p.startswith("/export/api/query") and HTML_ID in p for p in paths)
     arxiv_day_papers = papers_of(reference_backfill, ARXIV_DAY_AS)
@@ -192,7 +202,7 @@ def test_graceful_stop_then_resume(reference_backfill: Reference, tmp_path: Path
         tmp_path, overlay=reference_backfill.overlay, fault_plan=FaultPlan(delay=0.02)
     )
     data, job = tmp_path / "data", tmp_path / "job"
-    settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job), "HTTPCACHE_DIR": str(tmp_path / "cache")}
+    settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job)}
     log = tmp_path / "first.log"
     try:
         proc = start_crawl(replay, data, log, *DERIVED_BACKFILL, settings=settings)

@@ -2,9 +2,8 @@
 fetched is ever evaluated or unpickled, XML from the network cannot pull in local files, and tokens
 come only from the environment and are never logged.
 
-Where pickles do exist (all written by Scrapy, none holding fetched content): the HTTP cache keeps
-each entry's metadata dict (URL, status, time) and the response's attributes other than its body
-pickled, the body itself raw. JOBDIR holds no pickle at all: the request queue stays in memory
+No pickle is written to disk: the HTTP cache's store is the web archive (WARC records and JSON
+index lines, scraper/archive/), and JOBDIR holds no pickle either: the request queue stays in memory
 (scraper.crawl.scheduler.MemoryQueueScheduler) and the pickled spider.state is switched off
 (settings.EXTENSIONS); resume reads only the JSON journal.
 """

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from scraper.dataset import NoDataError, load
+from scraper.layout import partition_folder
 from scraper.schema import (
     COMMON_FIELDS,
     PARTITION_KEY,
@@ -19,7 +20,6 @@ from scraper.schema import (
     column,
     conform,
     description_of,
-    partition_folder,
     source_of,
 )
 from scraper.schema.arxiv import ARXIV_JOINED

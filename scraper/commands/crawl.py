@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
@@ -29,6 +28,7 @@ from scraper.crawl.preflight import (
     user_agent,
 )
 from scraper.crawl.stats import DAYS_FAILED as FAILED_DAYS_STAT
+from scraper.layout import data_root
 from scraper.signals import day_failed
 
 
@@ -47,7 +47,7 @@ class Command(ScrapyCrawl):
                 if self.settings.getpriority("USER_AGENT") == self.settings.getpriority("BOT_NAME"):
                     # the project's own User-Agent (not one given with -s): add the contact
                     self.settings.set("USER_AGENT", user_agent(self.settings), priority="project")
-                data_dir = check_data_dir(Path(self.settings.get("HFPAPERS_DATA_DIR", "data")))
+                data_dir = check_data_dir(data_root(self.settings))
                 # Held until this process ends (the open file keeps the flock).
                 self.data_dir_lock = lock_data_dir(data_dir)
             except (ArgumentError, PreflightError) as exc:

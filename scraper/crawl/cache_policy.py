@@ -1,4 +1,5 @@
-"""HTTP cache policy: keep what never changes, never serve what does.
+"""HTTP cache policy: keep what never changes, never serve what does. The cache's store is the web
+archive (scraper/archive/cache.py): an answer the policy keeps is marked in the archive's index.
 
 A versioned arXiv page (`/html/<id>v2`, `/abs/<id>v2`) is immutable, so it is cached forever and a
 re-crawl of a day sends no request for it. The HF lists whose upvotes change all day and the arXiv
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 import time
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
@@ -44,6 +46,16 @@ def is_final(response: Response) -> bool:
         return False
     head = response.body[:20000]
     return not any(marker in head for marker in NOT_FINAL)
+
+
+CACHEABLE = "hfpapers_cacheable"  # request meta: the policy let this answer stand for its page
+
+
+def cache_key(url: str) -> str | None:
+    """What a cached page is filed under: `html/<id>v<N>` or `abs/<id>[v<N>]` — the arXiv page,
+    whatever the base URL it was fetched from (a changed HFPAPERS_ARXIV_BASE keeps the cache)."""
+    match = ARXIV_PAGE.search(urlsplit(url).path)
+    return match.group(0).strip("/") if match is not None else None
 
 
 def is_versioned(request: Request) -> bool:

@@ -24,7 +24,8 @@ from scraper.crawl.errors import fail_day_on_item_error
 from scraper.crawl.journal import JOURNAL_NAME, DayJournal
 from scraper.daylist import PagedList
 from scraper.items import Reject
-from scraper.signals import day_completed, day_failed
+from scraper.layout import Layout
+from scraper.signals import day_closing, day_completed, day_failed
 
 logger = logging.getLogger(__name__)
 
@@ -33,17 +34,19 @@ class DayBook:
     def __init__(self, plan: RunPlan, crawler: Crawler) -> None:
         self.plan = plan
         self.crawler = crawler
-        self.data_dir = Path(crawler.settings.get("HFPAPERS_DATA_DIR", "data")).resolve()
+        self.data_dir = Layout.of(crawler.settings).root.resolve()
         self.pending: list[dt.date | None] = list(plan.days or [None])  # None: "the latest day"
         self.current: dt.date | None = None  # the listing day in progress
         self.ok = False  # its list was read and judged sound
         self.failure: str | None = None  # why it could not be fetched or trusted
+        self.latest_requested = False  # its list was asked for undated (as the latest day)
         self.filed_under: dt.date | None = None  # where its rejects go (undated: the crawl's day)
         self.pages = PagedList()  # its list, page by page
         self.failure_rejects: list[Reject] = []  # why it failed, for failures no callback could yield
         self.days_done = 0  # of the plan, including days an earlier run of the job finished
         self.days_resumed = 0
         self.papers_so_far = 0
+        self.outcomes: dict[str, dict] = {}  # listing day -> how it ended (for the run report)
         self._started = time.monotonic()
         jobdir = job_dir(crawler.settings)
         self.journal = DayJournal(Path(jobdir) / JOURNAL_NAME) if jobdir else None
@@ -71,33 +74,35 @@ class DayBook:
 
     # -- the day in progress -----------------------------------------------------------------
 
-    def begin(self, day: dt.date | None) -> None:
+    def begin(self, day: dt.date | None, latest: bool = False) -> None:
         self.current, self.ok, self.failure, self.pages = day, False, None, PagedList()
         self.failure_rejects = []
+        self.latest_requested = latest  # the day's list was asked for undated (as the latest day)
 
     def begin_next(self) -> dt.date | None:
         """Start the next planned day (the caller checks `pending` first)."""
         day = self.pending.pop(0)
-        self.begin(day)
+        self.begin(day, latest=day is None)
         return day
 
     def refresh_before(self, latest: dt.date, window: int) -> None:
         """Crawl `latest` now and the `window` calendar days before it next."""
         refresh: list[dt.date | None] = [latest - dt.timedelta(days=n) for n in range(1, window + 1)]
         self.pending = refresh + self.pending
-        self.begin(latest)
+        self.begin(latest, latest=True)
 
     def mark_read(self) -> None:
         """The day's list was read and may be written (possibly as a day without a list)."""
         self.ok = True
 
-    def fail(self, day: dt.date | None, reason: str) -> dt.date:
+    def fail(self, day: dt.date | None, reason: str, at: dt.datetime | None = None) -> dt.date:
         """Mark the day failed; the writer is told when it closes. Returns the day its rejects are
-        filed under: a failed undated request (no listing day known) goes under the crawl's day."""
+        filed under: a failed undated request (no listing day known) goes under the day of `at`, the
+        time of the failed answer (a rebuild, reading it from the archive, files them alike)."""
         if self.failure is None:  # a day counts as failed once, whatever else goes wrong in it
             self.crawler.stats.inc_value(stats.DAYS_FAILED)
         self.current, self.ok, self.failure = day or self.current, False, self.failure or reason
-        self.filed_under = self.current or dt.datetime.now(dt.UTC).date()
+        self.filed_under = self.current or (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).date()
         return self.filed_under
 
     def fail_with(
@@ -122,6 +127,7 @@ class DayBook:
             return  # nothing began (the undated request that only named the latest day)
         day = self.current
         if self.failure is not None:
+            self._close(self.filed_under, "failed", self.failure)
             self.crawler.signals.send_catch_log(
                 day_failed,
                 listing_date=day,
@@ -129,11 +135,32 @@ class DayBook:
                 filed_under=self.filed_under,
                 rejects=self.failure_rejects,
             )
-        elif self.ok and day is not None:
+        elif self.ok and day is not None and self._close(day, "read"):
             self._complete(day)
         self.days_done += 1
         self._log_progress(day)
         self.begin(None)
+
+    def _close(self, day: dt.date | None, outcome: str, reason: str = "") -> bool:
+        """Tell the archive the day is over (it finishes the day's file); False when it could not."""
+        if day is None:
+            return True
+        requested = "latest" if self.latest_requested else "date"
+        results = self.crawler.signals.send_catch_log(
+            day_closing, listing_date=day, outcome=outcome, reason=reason, requested=requested
+        )
+        self.outcomes[day.isoformat()] = {"outcome": "failed" if reason else outcome}
+        failures = [result for _, result in results if isinstance(result, Failure)]
+        if failures and outcome != "failed":
+            logger.error(
+                "%s: the day's answers could not be archived (%s); it is not written and counts as failed",
+                day,
+                failures[0].getErrorMessage(),
+            )
+            self.crawler.stats.inc_value(stats.DAYS_FAILED)
+            self.outcomes[day.isoformat()] = {"outcome": "failed"}
+            return False
+        return True
 
     def _complete(self, day: dt.date) -> None:
         results = self.crawler.signals.send_catch_log(day_completed, listing_date=day)
@@ -146,15 +173,17 @@ class DayBook:
                 cause,
             )
             self.crawler.stats.inc_value(stats.DAYS_FAILED)
+            self.outcomes[day.isoformat()] = {"outcome": "failed"}
             reason = f"the day could not be written: {cause}"
             reject = Reject(day, None, "write_failed", reason, None)
             self.crawler.signals.send_catch_log(
                 day_failed, listing_date=day, reason=reason, filed_under=day, rejects=[reject]
             )
             return
+        rows = next((r for _, r in results if isinstance(r, dict)), {})
+        self.outcomes[day.isoformat()] = {"outcome": "written" if rows else "empty", "rows": rows}
         if self.journal is None:
             return
-        rows = next((r for _, r in results if isinstance(r, dict)), {})
         try:
             self.journal.record(day, self.plan.source, str(self.data_dir), rows)
         except OSError as exc:  # the day is written; a resumed job would only redo it

@@ -22,6 +22,16 @@ from twisted.python.failure import Failure
 from scraper.crawl.body_checks import BodyCheckFailed
 
 
+class ArchivedFailure(Exception):
+    """A request that fails in a rebuild as it failed in the crawl (its archived failure record), or
+    whose archived answer is missing or unreadable. `reason` and `description` are what the crawl's
+    reject said (or say what is wrong with the archive)."""
+
+    def __init__(self, reason: str, description: str) -> None:
+        super().__init__("archived failure")  # neutral: no retry or connection rule matches it
+        self.reason, self.description = reason, description
+
+
 def connection_failure_label(exc: BaseException) -> str | None:
     """What kind of "could not talk to the host at all" `exc` is (DNS, refused, TLS, timeout,
     no route), or None when the host did answer (e.g. a response cut short)."""
@@ -58,12 +68,14 @@ def failure_reason(failure: Failure) -> str:
     """The reject reason of a request that failed for good: what was wrong with the body when it
     kept coming back cut short or malformed, else `fetch_failed`."""
     exc = failure.value
-    return exc.reason if isinstance(exc, BodyCheckFailed) else "fetch_failed"
+    return exc.reason if isinstance(exc, (BodyCheckFailed, ArchivedFailure)) else "fetch_failed"
 
 
 def describe_failure(failure: Failure) -> str:
     """One human line for why a request failed for good (after retries)."""
     exc = failure.value
+    if isinstance(exc, ArchivedFailure):
+        return exc.description
     if isinstance(exc, BodyCheckFailed):
         return str(exc)
     if isinstance(exc, HttpError):

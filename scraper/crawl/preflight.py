@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 from scrapy.settings import BaseSettings
 
 from scraper import settings as project_settings
+from scraper.crawl.identity import CRAWL_ID
+from scraper.layout import LOCK_NAME
 
 TRUE_WORDS = ("true", "1", "yes")
 FALSE_WORDS = ("false", "0", "no")
-LOCK_NAME = ".hfpapers.lock"  # in the data folder; held (flock) for the whole crawl
 
 
 class PreflightError(ValueError):
@@ -100,6 +101,13 @@ def _write_pause(name: str, value: Any) -> str:
     return text
 
 
+def _crawl_id(name: str, value: Any) -> str:
+    text = str(value or "").strip()
+    if text and not CRAWL_ID.match(text):
+        raise PreflightError(f"-s {name}={value!r} is not a crawl id (letters, digits, _ and -)")
+    return text
+
+
 # Checks by setting name; a setting of scraper/settings.py not named here is checked by the type of
 # its default (bool, int ≥ 0, float ≥ 0, non-empty text).
 _CHECKS: dict[str, Callable[[str, Any], Any]] = {
@@ -115,6 +123,7 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "HFPAPERS_MAX_CRAWL_DELAY": _number(float, 0, 3600),
     "HFPAPERS_MISSING_HTML_TTL": _number(int, 0, 10 * 365 * 86400),
     "HFPAPERS_TEST_WRITE_PAUSE": _write_pause,
+    "HFPAPERS_CRAWL_ID": _crawl_id,  # set by hfpapers-rebuild: the archived crawl it replays
     # HF serves at most 100 per page; pages × page size stays within `listing_rank` (int16), so no
     # rank can ever break the schema: a longer day fails loudly instead.
     "HFPAPERS_LIST_PAGE_SIZE": _number(int, 1, 100),

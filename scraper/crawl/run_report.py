@@ -7,12 +7,14 @@ import json
 import logging
 import os
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 
 from scraper.crawl import stats
+from scraper.crawl.identity import crawl_id
+from scraper.layout import Layout, tmp_path
+from scraper.provenance import parser_revision
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ class RunReport:
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
-        self.root = Path(crawler.settings.get("HFPAPERS_DATA_DIR", "data")) / "_runs"
+        self.layout = Layout.of(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -77,16 +79,22 @@ class RunReport:
 
     def spider_closed(self, spider, reason: str) -> None:
         collected = self.crawler.stats.get_stats()
+        days = getattr(getattr(spider, "days", None), "outcomes", {})
+        revision = parser_revision()
         report = {
+            "kind": "crawl",
+            "crawl_id": crawl_id(self.crawler),
+            "parser_revision": revision,
+            # Provenance: what became of each listing day, and which parser revision derived it.
+            "days": {day: {**info, "parser_revision": revision} for day, info in sorted(days.items())},
             "summary": self.summary(collected, reason),
             "stats": collected,
             "spider_args": {k: getattr(spider, "plan", None) and str(spider.plan) for k in ("plan",)},
         }
         logger.info("run report: %s", json.dumps(report["summary"], default=_jsonable))
-        self.root.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        path = self.root / f"{stamp}.json"
-        tmp = self.root / f".{stamp}.json.writing"  # whole or absent, like the partitions
+        path = self.layout.run_report(datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = tmp_path(path)  # whole or absent, like the partitions
         tmp.write_text(json.dumps(report, indent=2, default=_jsonable, sort_keys=True))
         os.replace(tmp, path)
         logger.info("run report written to %s", path)

@@ -32,7 +32,7 @@ from scraper.digest.render_atom import render_atom
 from scraper.digest.render_html import render_html
 from scraper.digest.render_md import render_md
 from scraper.digest.select import select
-from scraper.settings import HFPAPERS_DATA_DIR  # where a crawl writes unless told otherwise
+from scraper.layout import DEFAULT_DATA_DIR  # where a crawl writes unless told otherwise
 
 PROG = "hfpapers-digest"
 FORMATS = ("atom", "html", "md")
@@ -68,8 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data",
         type=Path,
-        default=Path(HFPAPERS_DATA_DIR),
-        help=f"the crawl's data folder (default: {HFPAPERS_DATA_DIR})",
+        default=Path(DEFAULT_DATA_DIR),
+        help=f"the crawl's data folder (default: {DEFAULT_DATA_DIR})",
     )
     parser.add_argument("--out", type=Path, help="write here instead of stdout")
     parser.add_argument("--format", choices=FORMATS, help="md (default), html or atom (--screenshot: html)")

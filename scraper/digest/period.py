@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scraper import dates
 from scraper.dataset import NoDataError
+from scraper.layout import Layout
 
 
 class PeriodError(ValueError):
@@ -49,13 +50,8 @@ def parse_week(value: str) -> Period:
 
 def latest_listing_day(data_dir: Path) -> date | None:
     """The newest `date=` folder of `papers` — read from folder names, no file is opened."""
-    days = []
-    for folder in (data_dir / "papers").glob("date=*"):
-        try:
-            days.append(date.fromisoformat(folder.name.removeprefix("date=")))
-        except ValueError:
-            continue  # not a partition folder of ours
-    return max(days, default=None)
+    days = Layout(data_dir).days("papers")
+    return days[-1] if days else None
 
 
 def choose_period(

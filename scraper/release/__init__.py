@@ -27,13 +27,14 @@ Modules, each importing only those above it (this file imports none of them):
 
 from __future__ import annotations
 
-#: Tables published, in card order (`rejects` and the `_runs` reports stay local).
+#: Tables published, in card order (`rejects`, the `_runs` reports and the `raw/` web archive stay
+#: local: the archived pages are under many licences; docs/archive.md says how to publish them).
 RELEASED_TABLES: tuple[str, ...] = ("papers", "fulltext", "metrics", "claims", "ratings")
 #: What a release owns inside OUT_DIR; anything else there is left alone and never uploaded.
 MANAGED_DIRS: tuple[str, ...] = ("data", "assets")
 MANAGED_FILES: tuple[str, ...] = ("README.md", "LICENSE.md")
 FIGURE_PATH = "assets/overview.png"
-PART_NAME = "part-0.parquet"
+PART_NAME = "part-0.parquet"  # the release's one file per table and day (the crawl's: scraper/layout.py)
 
 
 class ReleaseError(Exception):

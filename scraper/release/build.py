@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from scraper.layout import partition_folder
 from scraper.release import FIGURE_PATH, MANAGED_DIRS, MANAGED_FILES, PART_NAME, RELEASED_TABLES, ReleaseError
 from scraper.release.card import LICENSE_TEXT, render_card
 from scraper.release.figure import draw_overview
@@ -96,7 +97,7 @@ def _write_tables(
             elif table in ("metrics", "claims"):  # they follow the licence of the day's full text
                 filter_rows = filter_metrics if table == "metrics" else filter_claims
                 data = filter_rows(data, flags_by_day.get(day, {}), counts)
-            relative = f"data/{table}/date={day.isoformat()}/{PART_NAME}"
+            relative = f"data/{table}/{partition_folder(day)}/{PART_NAME}"
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             pq.write_table(data, target, **_parquet_options(table))

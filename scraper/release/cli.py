@@ -12,6 +12,7 @@ from pathlib import Path
 from huggingface_hub import HfApi, get_token
 from huggingface_hub.utils import disable_progress_bars
 
+from scraper.layout import DEFAULT_DATA_DIR
 from scraper.release import ReleaseError
 from scraper.release.build import build_release
 from scraper.release.partitions import parse_day
@@ -26,7 +27,12 @@ def _parser() -> argparse.ArgumentParser:
         "crawl's data/ and optionally push it.",
     )
     parser.add_argument("out_dir", type=Path, help="release folder to (re)build")
-    parser.add_argument("--data-dir", type=Path, default=Path("data"), help="crawl output (default: data)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(DEFAULT_DATA_DIR),
+        help=f"crawl output (default: {DEFAULT_DATA_DIR})",
+    )
     parser.add_argument("--start", help="first listing day to release, YYYY-MM-DD")
     parser.add_argument("--end", help="last listing day to release, YYYY-MM-DD")
     parser.add_argument(

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scraper import dates
+from scraper.layout import Layout
 from scraper.release import ReleaseError
 from scraper.schema.registry import TABLES
 
@@ -25,20 +26,13 @@ def table_partitions(
     data_dir: Path, table: str, start: date | None = None, end: date | None = None
 ) -> dict[date, list[Path]]:
     """The Parquet files of each listing day of `table` within [start, end], by day, in order."""
+    layout = Layout(data_dir)
+    foreign = [p for p in layout.foreign_entries(table) if p.is_dir()]
+    if foreign:  # writer temp files and readers' metadata files are not partitions; folders are
+        raise ReleaseError(f"{foreign[0]} is not a date=YYYY-MM-DD partition folder")
     days: dict[date, list[Path]] = {}
-    root = data_dir / table
-    if not root.is_dir():
-        return days
-    for folder in sorted(root.iterdir()):
-        if folder.name.startswith((".", "_")) or not folder.is_dir():
-            continue  # writer temp files and readers' metadata files are not partitions
-        key, _, value = folder.name.partition("=")
-        if key != "date":
-            raise ReleaseError(f"{folder} is not a date=YYYY-MM-DD partition folder")
-        day = parse_day(value, f"{folder}: date")
-        if (start and day < start) or (end and day > end):
-            continue
-        files = sorted(p for p in folder.glob("*.parquet") if not p.name.startswith("."))
+    for day in layout.days(table, start, end):
+        files = layout.partition_files(table, day)
         if files:
             days[day] = files
     return days

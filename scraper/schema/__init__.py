@@ -13,10 +13,11 @@ broke it; the validate pipeline and the tests both use it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 
 import pyarrow as pa
+
+from scraper.layout import PARTITION_KEY  # the `date=` folders (scraper/layout.py)
 
 # 2: `ratings` table; `metrics` range/label columns (2026-11).
 # 3: `papers.invalid_values`; `metrics.table_kind`, `spread_plus`, `spread_minus`, `total`;
@@ -55,16 +56,6 @@ def _which_column(record: dict, schema: pa.Schema, exc: Exception) -> str:
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError) as err:
             return f"column {field.name!r} ({field.type}): {err}"
     return str(exc)
-
-
-# The hive partition key: a table's rows of one listing day live in `data/<table>/date=YYYY-MM-DD/`.
-# The writer names the folders with it and the loader reads it back (scraper.dataset).
-PARTITION_KEY = "date"
-
-
-def partition_folder(day: date) -> str:
-    """The folder name of one listing day's partition, e.g. `date=2025-09-30`."""
-    return f"{PARTITION_KEY}={day.isoformat()}"
 
 
 # Where values come from: the short names the README and the dataset card print as a column's source.

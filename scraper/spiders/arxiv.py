@@ -14,6 +14,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from scraper.archive.recorder import PURPOSE, fetched_at
 from scraper.crawl import stats
 from scraper.crawl.body_checks import BODY_KIND
 from scraper.crawl.failures import describe_failure, failed_request, failure_reason
@@ -58,6 +59,7 @@ class ArxivRoutes(scrapy.Spider):
                 meta={
                     "listing_date": day,
                     "arxiv_ids": chunk,
+                    PURPOSE: "api",
                     "handle_httpstatus_list": [400],
                     BODY_KIND: "atom",
                 },
@@ -67,20 +69,21 @@ class ArxivRoutes(scrapy.Spider):
     def parse_arxiv_api(self, response: Response) -> Iterator[Any]:
         day: dt.date = response.meta["listing_date"]
         asked: list[str] = response.meta["arxiv_ids"]
+        at = fetched_at(response)
         self._count_response(response, "arxiv_api")
         versions: dict[str, int | None] = {}
         try:
             feed = parse_atom(response.body, response.url)
         except ParseError as exc:
             logger.error("arXiv API response %s could not be parsed: %s", response.url, exc)
-            yield Reject(day, response.url, exc.reason, exc.detail, "arxiv_api")
+            yield Reject(day, response.url, exc.reason, exc.detail, "arxiv_api", crawled_at=at)
         else:
             for message in feed.errors:
                 logger.error("arXiv API error (HTTP %d) for %s: %s", response.status, response.url, message)
             for entry in feed.entries:
                 if entry["arxiv_id"] in asked and entry["arxiv_id"] not in versions:
                     versions[entry["arxiv_id"]] = entry.get("arxiv_version")
-                    yield TableRow("arxiv", entry, day, response.url)
+                    yield TableRow("arxiv", entry, day, response.url, crawled_at=at)
         missing = [i for i in asked if i not in versions]
         if missing:
             logger.warning(
@@ -97,13 +100,13 @@ class ArxivRoutes(scrapy.Spider):
 
     def arxiv_api_failed(self, failure: Failure) -> Iterator[scrapy.Request | Reject]:
         request = failed_request(failure)
-        day = request.meta["listing_date"]
+        day, at = request.meta["listing_date"], fetched_at(request)
         cause = describe_failure(failure)
         self._count_failed(request.url, cause)
         logger.error(
             "%s: arXiv API request failed (%s): %s; fetching full texts unversioned", day, request.url, cause
         )
-        yield Reject(day, request.url, failure_reason(failure), cause, "arxiv_api")
+        yield Reject(day, request.url, failure_reason(failure), cause, "arxiv_api", crawled_at=at)
         for arxiv_id in request.meta["arxiv_ids"]:
             yield self._html_request(day, arxiv_id, None)
 
@@ -120,6 +123,7 @@ class ArxivRoutes(scrapy.Spider):
                 "listing_date": day,
                 "arxiv_id": arxiv_id,
                 "version": version,
+                PURPOSE: "html",
                 "handle_httpstatus_list": [404],
                 BODY_KIND: "html",
             },
@@ -136,6 +140,7 @@ class ArxivRoutes(scrapy.Spider):
                 "arxiv_id": arxiv_id,
                 "version": version,
                 "fulltext_status": status,
+                PURPOSE: "abs",
                 "handle_httpstatus_list": [404],
                 BODY_KIND: "html",
             },
@@ -144,6 +149,7 @@ class ArxivRoutes(scrapy.Spider):
 
     def parse_arxiv_html(self, response: Response) -> Iterator[Any]:
         day, arxiv_id, version = (response.meta[k] for k in ("listing_date", "arxiv_id", "version"))
+        at = fetched_at(response)
         self._count_response(response, "arxiv_html")
         if response.status == 404:
             logger.info("%s has no HTML version (404); using its abs page", arxiv_id)
@@ -153,7 +159,7 @@ class ArxivRoutes(scrapy.Spider):
             row = parse_html(response.body, response.url)
         except ParseError as exc:
             logger.error("arXiv HTML %s could not be parsed: %s", response.url, exc)
-            yield Reject(day, response.url, exc.reason, exc.detail, "fulltext", arxiv_id)
+            yield Reject(day, response.url, exc.reason, exc.detail, "fulltext", arxiv_id, crawled_at=at)
             yield self._abs_request(day, arxiv_id, version, "fetch_error")
             return
         status = row["fulltext_status"]
@@ -164,45 +170,52 @@ class ArxivRoutes(scrapy.Spider):
         row["arxiv_id"] = arxiv_id  # the id we asked for is the join key, whatever the page says
         row["version"] = row.get("version") or version
         self.crawler.stats.inc_value(stats.FULLTEXT + status)
-        yield TableRow("fulltext", row, day, response.url)
+        yield TableRow("fulltext", row, day, response.url, crawled_at=at)
         metrics, claims = fulltext_derived(row)
         for metric in metrics:
-            yield TableRow("metrics", metric, day, response.url)
+            yield TableRow("metrics", metric, day, response.url, crawled_at=at)
         for claim in claims:
-            yield TableRow("claims", claim, day, response.url)
+            yield TableRow("claims", claim, day, response.url, crawled_at=at)
 
     def parse_arxiv_abs(self, response: Response) -> Iterator[Any]:
         day, arxiv_id, version, status = (
             response.meta[k] for k in ("listing_date", "arxiv_id", "version", "fulltext_status")
         )
+        at = fetched_at(response)
         self._count_response(response, "arxiv_abs")
         if response.status == 404:
             logger.warning("%s: no abs page either (404); no full text", arxiv_id)
-            yield TableRow("fulltext", no_fulltext(arxiv_id, version, status), day, response.url)
+            yield TableRow(
+                "fulltext", no_fulltext(arxiv_id, version, status), day, response.url, crawled_at=at
+            )
             return
         try:
             row = fulltext_from_abs(parse_abs(response.body, response.url), status)
         except ParseError as exc:
             logger.error("arXiv abs page %s could not be parsed: %s", response.url, exc)
-            yield Reject(day, response.url, exc.reason, exc.detail, "fulltext", arxiv_id)
-            yield TableRow("fulltext", no_fulltext(arxiv_id, version, status), day, response.url)
+            yield Reject(day, response.url, exc.reason, exc.detail, "fulltext", arxiv_id, crawled_at=at)
+            yield TableRow(
+                "fulltext", no_fulltext(arxiv_id, version, status), day, response.url, crawled_at=at
+            )
             return
         row["arxiv_id"] = arxiv_id
         self.crawler.stats.inc_value(f"{stats.FULLTEXT}abs_{status}")
-        yield TableRow("fulltext", row, day, response.url)
+        yield TableRow("fulltext", row, day, response.url, crawled_at=at)
 
     def arxiv_page_failed(self, failure: Failure) -> Iterator[Any]:
         request = failed_request(failure)
-        meta = request.meta
+        meta, at = request.meta, fetched_at(request)
         cause = describe_failure(failure)
         self._count_failed(request.url, cause)
         logger.error("%s: %s failed for good: %s", meta["arxiv_id"], request.url, cause)
         day, arxiv_id, version = meta["listing_date"], meta["arxiv_id"], meta["version"]
-        yield Reject(day, request.url, failure_reason(failure), cause, "fulltext", arxiv_id)
+        yield Reject(day, request.url, failure_reason(failure), cause, "fulltext", arxiv_id, crawled_at=at)
         if "fulltext_status" not in meta:  # the HTML failed: the abs page may still answer
             yield self._abs_request(day, arxiv_id, version, "fetch_error")
         else:
-            yield TableRow("fulltext", no_fulltext(arxiv_id, version, "fetch_error"), day, request.url)
+            yield TableRow(
+                "fulltext", no_fulltext(arxiv_id, version, "fetch_error"), day, request.url, crawled_at=at
+            )
 
 
 def no_fulltext(arxiv_id: str, version: int | None, status: str) -> dict:

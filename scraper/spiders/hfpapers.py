@@ -30,6 +30,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from pipelines.write import written_ids
+from scraper.archive.recorder import PURPOSE, fetched_at
 from scraper.args import RunPlan, plan_run
 from scraper.crawl import stats
 from scraper.crawl.body_checks import BODY_KIND
@@ -119,6 +120,7 @@ class HfPapersSpider(ArxivRoutes):
             meta={
                 "listing_date": day,
                 "page": page,
+                PURPOSE: "list",
                 BODY_KIND: body,
                 "download_maxsize": settings.getint("HFPAPERS_MAX_LIST_BYTES"),
             },
@@ -155,13 +157,20 @@ class HfPapersSpider(ArxivRoutes):
                     f"({len(self.days.pages.page_url)} papers so far); not trusted",
                 )
                 logger.error("%s: %s (%s)", asked, self.days.failure, response.url)
-                yield Reject(asked, response.url, "list_too_long", self.days.failure or "", "papers")
+                yield Reject(
+                    asked,
+                    response.url,
+                    "list_too_long",
+                    self.days.failure or "",
+                    "papers",
+                    crawled_at=fetched_at(response),
+                )
                 return
             yield self._list_request(asked, page + 1)
             return
         if self.days.pages.repeated:
             self.crawler.stats.inc_value(stats.LIST_ENTRIES_REPEATED, self.days.pages.repeated)
-        yield from self._route_list(asked, self.days.pages.daily_list(asked), response.url)
+        yield from self._route_list(asked, self.days.pages.daily_list(asked), response)
 
     def parse_listing_html(self, response: Response) -> Iterator[Any]:
         asked: dt.date | None = response.meta["listing_date"]
@@ -173,7 +182,7 @@ class HfPapersSpider(ArxivRoutes):
             and (final.path.rstrip("/").endswith("/papers") and not final.query)
         ):
             # HF redirects a date without a list to the undated /papers page.
-            yield from self._route_list(asked, DailyList(asked), response.url, "redirected to /papers")
+            yield from self._route_list(asked, DailyList(asked), response, "redirected to /papers")
             return
         try:
             daily = parse_listing_html(response.body, response.url, asked)
@@ -183,11 +192,11 @@ class HfPapersSpider(ArxivRoutes):
         if asked is None:
             yield from self._latest_day_learned(None, response.url, daily.listing_date)
             return
-        yield from self._route_list(asked, daily, response.url)
+        yield from self._route_list(asked, daily, response)
 
     def _unparseable_list(self, day: dt.date | None, response: Response, exc: ParseError) -> Iterator[Reject]:
         logger.error("listing %s could not be parsed: %s", response.url, exc)
-        day = self.days.fail(day, f"{exc.reason}")
+        day = self.days.fail(day, f"{exc.reason}", fetched_at(response))
         yield Reject(
             day,
             response.url,
@@ -195,6 +204,7 @@ class HfPapersSpider(ArxivRoutes):
             exc.detail,
             exc.kind,
             payload=response.text[:65536] if isinstance(response, TextResponse) else None,
+            crawled_at=fetched_at(response),
         )
 
     def _latest_day_learned(
@@ -227,15 +237,27 @@ class HfPapersSpider(ArxivRoutes):
         yield self._list_request(latest, 0)
 
     def _route_list(
-        self, day: dt.date, daily: DailyList, url: str, empty_why: str = "empty list"
+        self, day: dt.date, daily: DailyList, response: Response, empty_why: str = "empty list"
     ) -> Iterator[Any]:
         """A day's complete list: judge it against what is written, then yield its rows and follow
-        its papers to arXiv."""
+        its papers to arXiv. Its rows carry the time of the answer that completed the list (one
+        time for the whole list: its ratings snapshot)."""
+        # (without the archive, HFPAPERS_ARCHIVE=false, no fetch time is kept: the list's is now)
+        url, listed_at = response.url, fetched_at(response) or dt.datetime.now(dt.UTC)
         verdict = judge(daily, written_ids(self.days.data_dir, "papers", day), self.plan.accept_shrunk)
         for entry in daily.rejects:
             page = self.days.pages.url_of(entry.raw) or url  # the page the entry was on
             logger.warning("%s: entry %r kept out of the dataset: %s", page, entry.arxiv_id, entry.reason)
-            yield Reject(day, page, entry.reason, entry.detail, "papers", entry.arxiv_id or None, entry.raw)
+            yield Reject(
+                day,
+                page,
+                entry.reason,
+                entry.detail,
+                "papers",
+                entry.arxiv_id or None,
+                entry.raw,
+                crawled_at=listed_at,
+            )
         if not verdict.ok:
             logger.error(
                 "%s: %s — the day's partitions are kept as they were and the day counts as failed (%s)",
@@ -244,7 +266,7 @@ class HfPapersSpider(ArxivRoutes):
                 url,
             )
             self.days.fail(day, verdict.problem or "")
-            yield Reject(day, url, "suspicious_list", verdict.problem or "", "papers")
+            yield Reject(day, url, "suspicious_list", verdict.problem or "", "papers", crawled_at=listed_at)
             return
         self.days.mark_read()
         if not daily.records:
@@ -263,16 +285,15 @@ class HfPapersSpider(ArxivRoutes):
         logger.info("%s: %d papers listed (%s%s)", day, len(daily.records), url, pages)
         self.days.papers_so_far += len(daily.records)
         self.crawler.stats.inc_value(stats.PAPERS_LISTED, len(daily.records))
-        listed_at = dt.datetime.now(dt.UTC)  # one time for the whole list: its ratings snapshot
         for record in daily.records:
             page = self.days.pages.page_url.get(record["arxiv_id"]) or url  # the page it was on
-            yield from invalid_value_rejects(day, page, record)
+            yield from invalid_value_rejects(day, page, record, listed_at)
             claims = abstract_claims(record)
-            yield TableRow("papers", record, day, page)
+            yield TableRow("papers", record, day, page, crawled_at=listed_at)
             rating = {column: record[column] for column in RATED_COLUMNS}
             yield TableRow("ratings", rating, day, page, crawled_at=listed_at)
             for claim in claims:
-                yield TableRow("claims", claim, day, page)
+                yield TableRow("claims", claim, day, page, crawled_at=listed_at)
         if self.crawler.settings.getbool("HFPAPERS_ARXIV"):
             yield from self._arxiv_api_requests(day, [r["arxiv_id"] for r in daily.records])
 
@@ -286,11 +307,13 @@ class HfPapersSpider(ArxivRoutes):
             request.url,
             cause,
         )
-        filed = self.days.fail(day, cause)
-        yield Reject(filed, request.url, failure_reason(failure), cause, "papers")
+        filed = self.days.fail(day, cause, fetched_at(request))
+        yield Reject(
+            filed, request.url, failure_reason(failure), cause, "papers", crawled_at=fetched_at(request)
+        )
 
 
-def invalid_value_rejects(day: dt.date, url: str, record: dict) -> Iterator[Reject]:
+def invalid_value_rejects(day: dt.date, url: str, record: dict, at: dt.datetime | None) -> Iterator[Reject]:
     """One `rejects` row per value of an entry that could not be typed (the row keeps it raw too)."""
     if not record.get("invalid_values"):
         return
@@ -299,4 +322,5 @@ def invalid_value_rejects(day: dt.date, url: str, record: dict) -> Iterator[Reje
             "%s: %s of %s is %r: %s", url, where, record["arxiv_id"], found["raw"], found["reason"]
         )
         detail = f"{where}: {found['reason']}"
-        yield Reject(day, url, "invalid_value", detail, "papers", record["arxiv_id"], {where: found["raw"]})
+        raw = {where: found["raw"]}
+        yield Reject(day, url, "invalid_value", detail, "papers", record["arxiv_id"], raw, crawled_at=at)

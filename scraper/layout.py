@@ -1,0 +1,245 @@
+"""The data folder, in one place: where every table, partition, archive file, run report and lock
+lives. The writer, the crawl, the archive, the rebuild, the release, the digest and `load()` all ask
+this module, so the layout changes here and nowhere else.
+
+    data/
+      <table>/date=YYYY-MM-DD/part-0.parquet         one file per table and listing day (replaced)
+      ratings/date=YYYY-MM-DD/part-<crawl id>.parquet  append-only tables: one file per crawl and day
+      raw/date=YYYY-MM-DD/<crawl id>.warc.gz         every answer of one crawl for one listing day
+      raw/date=YYYY-MM-DD/<crawl id>.cdxj            its index (URL -> offset), derived from the WARC
+      _runs/<UTC time>.json                          one run report (manifest) per crawl or rebuild
+      _rebuild/                                      a rebuild's job state and staging (while it runs)
+      .hfpapers.lock                                 held (flock) by the crawl or rebuild writing here
+
+Temporary files are dot-prefixed and end in `.writing` (`.<name>.<pid>.writing`), beside their final
+name: no reader or glob of `*.parquet` / `*.warc.gz` ever picks one up, and `os.replace` makes the
+final name appear whole or not at all.
+
+The folder itself: the HFPAPERS_DATA_DIR setting (`-s HFPAPERS_DATA_DIR=…`), default `data`, read in
+`data_root()` only; the command-line tools take `--data` with the same default.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATA_DIR = "data"  # the default of the HFPAPERS_DATA_DIR setting (scraper/settings.py)
+DATA_DIR_SETTING = "HFPAPERS_DATA_DIR"
+
+# The hive partition key: a table's rows of one listing day live in `<table>/date=YYYY-MM-DD/`.
+PARTITION_KEY = "date"
+PART_NAME = "part-0.parquet"  # the one file of a replaced table's day
+TMP_SUFFIX = ".writing"  # not *.parquet / *.warc.gz, and dot-prefixed: never read as data
+RAW = "raw"  # the web archive
+RUNS = "_runs"  # run reports
+REBUILD = "_rebuild"  # a rebuild's job state and staging folders
+LOCK_NAME = ".hfpapers.lock"
+WARC_SUFFIX = ".warc.gz"
+CDXJ_SUFFIX = ".cdxj"
+
+_PARTITION = re.compile(rf"^{PARTITION_KEY}=(\d{{4}}-\d{{2}}-\d{{2}})$")
+
+
+def data_root(settings: Any = None) -> Path:
+    """The data folder: the HFPAPERS_DATA_DIR setting of a crawl (any object with `.get`), else the
+    default. The one place the setting is read."""
+    value = settings.get(DATA_DIR_SETTING) if settings is not None else None
+    return Path(value or DEFAULT_DATA_DIR)
+
+
+def partition_folder(day: date) -> str:
+    """The folder name of one listing day's partition, e.g. `date=2025-09-30`."""
+    return f"{PARTITION_KEY}={day.isoformat()}"
+
+
+def folder_day(name: str) -> date | None:
+    """The day a `date=YYYY-MM-DD` folder name stands for (None: not a partition folder)."""
+    match = _PARTITION.match(name)
+    if match is None:
+        return None
+    try:
+        return date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+
+
+def snapshot_name(crawl_id: str) -> str:
+    """The file one crawl adds to an append-only table's day folder (`part-<crawl id>.parquet`)."""
+    return f"part-{crawl_id}.parquet"
+
+
+def snapshot_crawl_id(name: str) -> str | None:
+    """The crawl id in an append-only table's file name (None for `part-0.parquet` or others)."""
+    if name.startswith("part-") and name.endswith(".parquet") and name != PART_NAME:
+        return name[len("part-") : -len(".parquet")]
+    return None
+
+
+def tmp_path(final: Path) -> Path:
+    """Where `final` is written before it is moved into place (same folder, so the move is atomic)."""
+    return final.parent / f".{final.name}.{os.getpid()}{TMP_SUFFIX}"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The data folder at `root`, and every path in it."""
+
+    root: Path
+
+    @classmethod
+    def of(cls, settings: Any = None) -> Layout:
+        return cls(data_root(settings))
+
+    # -- tables -----------------------------------------------------------------------------------
+
+    def table_dir(self, table: str) -> Path:
+        from scraper.schema.registry import TABLES  # (the schema names its folders from here)
+
+        if not isinstance(table, str) or table not in TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        return self.root / table
+
+    def partition_dir(self, table: str, day: date) -> Path:
+        """The folder of one table's day. Only registered table names and real dates get here, so
+        no path can be built from fetched data."""
+        if not isinstance(day, date) or isinstance(day, datetime):  # a datetime is a date too
+            raise TypeError(f"listing day must be a date, not {type(day).__name__}")
+        return self.table_dir(table) / partition_folder(day)
+
+    def part_file(self, table: str, day: date, crawl_id: str | None = None) -> Path:
+        """The file a crawl writes for `table` and `day`: `part-0.parquet`, or for an append-only
+        table the crawl's own `part-<crawl id>.parquet`."""
+        from scraper.schema.registry import APPEND_ONLY
+
+        if table in APPEND_ONLY:
+            if not crawl_id:
+                raise ValueError(f"{table} is append-only: its file is named after the crawl")
+            return self.partition_dir(table, day) / snapshot_name(crawl_id)
+        return self.partition_dir(table, day) / PART_NAME
+
+    def partition_files(self, table: str, day: date) -> list[Path]:
+        """The Parquet files of one table's day, in name order (temporary files left out)."""
+        folder = self.partition_dir(table, day)
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith("."))
+
+    def days(self, table: str, start: date | None = None, end: date | None = None) -> list[date]:
+        """The listing days `table` has a partition folder for, in [start, end], oldest first. Read
+        from folder names: no file is opened."""
+        root = self.table_dir(table)
+        if not root.is_dir():
+            return []
+        found = []
+        for folder in root.iterdir():
+            day = folder_day(folder.name) if folder.is_dir() else None
+            if day is not None and not (start and day < start) and not (end and day > end):
+                found.append(day)
+        return sorted(found)
+
+    def foreign_entries(self, table: str) -> list[Path]:
+        """Entries of a table folder that are not `date=` partitions (temporary and dot/underscore
+        files aside): a folder a reader must not mistake for data."""
+        root = self.table_dir(table)
+        if not root.is_dir():
+            return []
+        return [
+            p
+            for p in sorted(root.iterdir())
+            if not p.name.startswith((".", "_")) and (not p.is_dir() or folder_day(p.name) is None)
+        ]
+
+    # -- the web archive --------------------------------------------------------------------------
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.root / RAW
+
+    def archive_day_dir(self, day: date) -> Path:
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise TypeError(f"listing day must be a date, not {type(day).__name__}")
+        return self.raw_dir / partition_folder(day)
+
+    def warc_file(self, day: date, crawl_id: str) -> Path:
+        return self.archive_day_dir(day) / f"{crawl_id}{WARC_SUFFIX}"
+
+    @staticmethod
+    def cdxj_file(warc: Path) -> Path:
+        """The index beside a WARC file (`<crawl id>.cdxj`)."""
+        return warc.with_name(warc.name[: -len(WARC_SUFFIX)] + CDXJ_SUFFIX)
+
+    def warc_files(self, start: date | None = None, end: date | None = None) -> Iterator[tuple[date, Path]]:
+        """Every finished WARC file (day, path), oldest day first, files of a day in name (= crawl)
+        order. Files still being written (`.….writing`) are not listed."""
+        raw = self.raw_dir
+        if not raw.is_dir():
+            return
+        for folder in sorted(raw.iterdir()):
+            day = folder_day(folder.name)
+            if day is None or (start and day < start) or (end and day > end):
+                continue
+            for path in sorted(folder.glob(f"*{WARC_SUFFIX}")):
+                if not path.name.startswith("."):
+                    yield day, path
+
+    def relative(self, path: Path) -> str:
+        """`path` relative to the data folder, as the index and the rejects name archive files."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    # -- run reports, rebuild state, lock ---------------------------------------------------------
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.root / RUNS
+
+    def run_report(self, stamp: str, kind: str = "") -> Path:
+        """A run report's path: `_runs/<stamp>.json`, or `_runs/<stamp>-<kind>.json` (rebuilds)."""
+        return self.runs_dir / (f"{stamp}-{kind}.json" if kind else f"{stamp}.json")
+
+    def run_reports(self) -> list[Path]:
+        """Every run report, oldest first (the names start with the UTC time)."""
+        if not self.runs_dir.is_dir():
+            return []
+        return sorted(p for p in self.runs_dir.glob("*.json") if not p.name.startswith("."))
+
+    @property
+    def rebuild_dir(self) -> Path:
+        return self.root / REBUILD
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / LOCK_NAME
+
+    # -- temporary files of killed writers --------------------------------------------------------
+
+    def stale_writes(self) -> Iterator[Path]:
+        """Temporary files of partitions and archive files whose writer died (the PID in the name,
+        `.<name>.<pid>.writing`, is not a live process). A live writer's file is left alone."""
+        # `<table>/date=…/` and `raw/date=…/` alike
+        for tmp in self.root.glob(f"*/{PARTITION_KEY}=*/.*{TMP_SUFFIX}"):
+            pid_text = tmp.name[: -len(TMP_SUFFIX)].rpartition(".")[2]
+            if pid_text.isdigit() and process_alive(int(pid_text)):
+                continue
+            yield tmp
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (signal 0 checks without sending anything)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
