@@ -293,3 +293,33 @@ def top_level(nodes: list[LexborNode], cls: str) -> list[LexborNode]:
         if not nested:
             out.append(n)
     return out
+
+
+# LaTeXML leaves the arguments of a colour command it could not run as plain text right after its
+# ltx_ERROR span: "\cellcolor" + "[HTML]E19898 30.3". The colour is no content: its model and
+# spec are dropped with the span (an HTML hex code, numbers for rgb/gray/cmyk, or a name with its
+# "!20" mixes). A command that takes content after the colour (\textcolor, \colorbox) keeps it.
+_COLOUR_COMMANDS = frozenset(
+    {"\\cellcolor", "\\rowcolor", "\\columncolor", "\\color", "\\textcolor", "\\colorbox", "\\arrayrulecolor"}
+)
+_COLOUR_ARG = re.compile(
+    r"\s*(?:\[\s*HTML\s*\]\s*[0-9A-Fa-f]{6}(?![0-9A-Fa-f])"
+    r"|\[\s*[A-Za-z]{1,5}\s*\]\s*\d*\.?\d+(?:\s*,\s*\d*\.?\d+)*"
+    r"|[A-Za-z]+(?:!\d+(?:\.\d+)?(?:![A-Za-z]+)?)*(?![A-Za-z]))"
+)
+
+
+def drop_errors(errors: list[LexborNode]) -> None:
+    """Take LaTeXML's conversion-error spans (``span.ltx_ERROR``: an undefined macro's name such as
+    ``\\cellcolor``) out of the tree, with the colour argument a colour command leaves behind in
+    the text right after it (see _COLOUR_ARG): neither is text the paper shows. (Decomposing a
+    node inside a subtree already taken out, a removed note, is a no-op.)"""
+    for e in errors:
+        if e.text_lexbor().strip() in _COLOUR_COMMANDS:
+            after = e.next
+            if after is not None and after.is_text_node:
+                text = after.text_lexbor()
+                m = _COLOUR_ARG.match(text)
+                if m is not None and m.end() > 0:
+                    after.replace_with(text[m.end() :] or " ")
+        e.decompose()

@@ -41,7 +41,8 @@ class CellItem(NamedTuple):
 
 
 # A leading en dash is a minus sign ("–0.3"); between two numbers it separates a range.
-_UNUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+"
+# A number: "1,024", "0.5", ".5", "23." (a trailing dot), "1.2e12".
+_UNUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|\.(?![\d.]))?(?:[eE][+-]?\d+)?|\.\d+"
 _NUM = rf"[+\-–]?(?:{_UNUM})"
 _MARKS = r"[*†‡§¶#↑↓]"
 # Range separators between two numbers: en dash (LaTeX "--"), "~", " to ", a hyphen with no
@@ -58,7 +59,11 @@ _ITEM = re.compile(
     rf"(?:\s*±\s*(?P<spread>{_NUM})(?:\s*(?P<sunit>{_U}))?(?![A-Za-z0-9])"
     rf"|\s*{ASYM_UP}(?P<plus>{_UNUM}){ASYM_DOWN}(?P<minus>{_UNUM})(?:\s*(?P<aunit>{_U})(?![A-Za-z0-9]))?)?"
 )
-_SEPARATORS = re.compile(rf"^[\s/|()\[\],;~{_MARKS[1:-1]}]*$")
+# What may stand between and around the items of a cell: separators, marks and qualifiers
+# ("≥ 411", "~5–15", "<0.01": the number is the item, the qualifier stays in the cell's text).
+_SEPARATORS = re.compile(rf"^[\s/|()\[\],;~≈≥≤<>{_MARKS[1:-1]}]*$")
+# Citation marks after a value: "10^{96} [6]", "10^{97} [4][5]", "[3, 7]" (see _drop_citations)
+_CITATION = re.compile(r"\s*\[\s*(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\s*\]")
 _PLAIN_INT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 # Words a cell of results may hold outside TeX commands: unit words and their parts ("tok" of
 # "tok/s"), "to" of a range, "e" of an exponent. Any other word ("1A", "N/A") makes the cell text.
@@ -112,6 +117,8 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     s = normalize_cell_text(text)
     if not s or not has_digit(s):
         return ()
+    if "[" in s:
+        s = _drop_citations(s)
     out: list[CellItem] = []
     gaps: list[str] = []
     plain: list[bool] = []  # the item is a bare whole number (a count's part)
@@ -161,6 +168,29 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     if len(out) == 2 and all(plain) and gaps[1].strip() == "/" and 0 <= out[0].value <= out[1].value:
         return (CellItem(out[0].value, total=out[1].value),)  # a count k/n
     return tuple(out)
+
+
+def _drop_citations(s: str) -> str:
+    """Bracketed whole numbers after a value are citation marks, not values ("10^{96} [6],
+    10^{97} [4][5]"): one number, three or more, or two that do not enclose the value before them
+    (``85.3 [83, 87]`` is a value and its interval)."""
+    out: list[str] = []
+    pos = 0
+    for m in _CITATION.finditer(s):
+        before = s[: m.start()].rstrip()
+        if not before or not (before[-1].isdigit() or before[-1] in "]%.") or before[-1] == ",":
+            continue  # a cell that starts with "[2, 5]": an interval
+        numbers = [float(x) for x in re.findall(r"\d+", m.group(1))]
+        if len(numbers) == 2 and "," in m.group(1):
+            last = re.search(r"(\d+(?:\.\d+)?)(?:e[+-]?\d+)?\s*%?$", before)
+            if last and numbers[0] <= float(last.group(1)) <= numbers[1]:
+                continue
+        out.append(s[pos : m.start()])
+        pos = m.end()
+    if not out:
+        return s
+    out.append(s[pos:])
+    return " ".join(out)
 
 
 def parse_cell_numbers(text: str) -> list[tuple[float, str | None, float | None]]:

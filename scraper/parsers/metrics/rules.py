@@ -55,22 +55,34 @@ def header_block(grid: Grid) -> Header:
 
     1. the rows the table parser flagged (``thead``, rows of ``th``, rows above the first
        full-width rule), minus what LaTeXML's header guess gets wrong: a group row, or below a
-       real header row a row with its own label and values;
+       real header row a row with its own label and values — unless that row sits above the
+       table's first full-width horizontal rule (`header_rule`) and its values name the columns
+       (`_keys_row`: ``n | 8 | 9 | 10``, ``Model | 2 | 4 | 6`` under ``Workflow length k``);
+       rows above that rule whose values name the columns join the header however they were
+       flagged;
     2. when none is flagged, the leading rows without values in a data column;
     3. then each following row that continues the header: a units row (``km/s | kpc``); a row
        whose first cell is empty or covered by a header cell spanning rows, holding no values
-       (or values under a header cell spanning columns: ``0 | 1 | 64`` under ``k-shot``); or a
-       row of sub-labels above the first row of values (no values anywhere, two or more cells
-       naming something beyond the first column: ``MASK | SAME | RND | MNLI | NER``).
+       (or values that name the columns under a header cell spanning them: ``0 | 1 | 64`` under
+       ``k-shot``); or a row of sub-labels above the first row of values (no values anywhere,
+       two or more cells naming something beyond the first column: ``MASK | SAME | RND | NER``).
     Group rows never join the header.
     """
     n = grid.n_rows
+    rule = header_rule(grid)
     header = {r for r, row in enumerate(grid.rows) if row.get("is_header")}
+    if rule:
+        header |= {r for r in range(rule) if not grid.has_values(r, 1) or _keys_row(grid, r)}
     for r in sorted(header):
         below_real_header = any(not grid.is_group_row(h) for h in header if h < r)  # not just a title
         if r > 0 and (
             grid.is_group_row(r)
-            or (below_real_header and _owns_first_cell(grid, r) and grid.has_values(r, 1))
+            or (
+                below_real_header
+                and _owns_first_cell(grid, r)
+                and grid.has_values(r, 1)
+                and not (rule and r < rule and _keys_row(grid, r))
+            )
         ):
             header = {h for h in header if h < r}
             break
@@ -98,6 +110,78 @@ def header_block(grid: Grid) -> Header:
     return Header(rows, units)
 
 
+# How far down the first full-width rule may close the header (as the table parser looks).
+_RULE_ROWS = 4
+
+
+def _ruled_between(grid: Grid, k: int) -> bool:
+    """A horizontal rule runs between rows k-1 and k across every column."""
+    above, below = grid.slots[k - 1], grid.slots[k]
+    for c in range(grid.n_cols):
+        cell = below[c]
+        if cell is not None and cell[0] == k and "t" in (cell[2].get("borders") or ""):
+            continue
+        cell = above[c]
+        if cell is not None and cell is not below[c] and "b" in (cell[2].get("borders") or ""):
+            continue
+        return False
+    return True
+
+
+def header_rule(grid: Grid) -> int:
+    """k when the first full-width horizontal rule below the first row runs above row k (k <= 4)
+    and rows of values follow it; 0 when there is none."""
+    for k in range(1, min(_RULE_ROWS, grid.n_rows - 1) + 1):
+        if _ruled_between(grid, k):
+            return k if any(grid.has_values(r, 1) for r in range(k, grid.n_rows)) else 0
+    return 0
+
+
+def _keys_row(grid: Grid, r: int) -> bool:
+    """Row r's values name the columns rather than report results: plain numbers (no spread,
+    range, count, unit or emphasis), one per cell, in two or more columns."""
+    cols = grid.value_columns(r)
+    if len([c for c in cols if c > 0]) < 2:
+        return False
+    for c in cols:
+        items = grid.items(r, c)
+        if len(items) != 1:
+            return False
+        it = items[0]
+        if it.unit not in (None, "K", "M", "B") or it.spread is not None or it.high is not None:
+            return False
+        if it.spread_plus is not None or it.total is not None:
+            return False
+        cell = grid.cell(r, c) or {}
+        if cell.get("bold") or cell.get("underline"):
+            return False
+    return True
+
+
+def _decorative(text: str) -> bool:
+    """A header cell with nothing to read: no letter or digit (a lone arrow ``→``)."""
+    return _WORDY.search(text) is None
+
+
+def _under_spanning_headers(grid: Grid, k: int, header: set[int]) -> bool:
+    """Over each value column of row k, the nearest header cell above with something to read
+    (a lone arrow is looked past) spans several columns: ``k-shot`` over ``0 | 1 | 64``."""
+    for c in grid.value_columns(k):
+        if c == 0:
+            continue
+        for r in range(k - 1, -1, -1):
+            if r not in header:
+                return False
+            t = grid.label(r, c)
+            if t and not _decorative(t):
+                if grid.colspan(r, c) < 2:
+                    return False
+                break
+        else:
+            return False
+    return True
+
+
 def _continues_header(grid: Grid, k: int, header: set[int]) -> bool:
     if grid.is_group_row(k) or grid.is_empty(k):
         return False
@@ -106,10 +190,7 @@ def _continues_header(grid: Grid, k: int, header: set[int]) -> bool:
     first = grid.slots[k][0]
     first_free = not grid.text(k, 0) or (first is not None and first[0] in header and first[0] < k)
     if first_free:
-        spans_above = any(
-            grid.is_origin(k - 1, c) and grid.colspan(k - 1, c) > 1 for c in range(1, grid.n_cols)
-        )
-        return not grid.has_values(k, 1) or spans_above
+        return not grid.has_values(k, 1) or (_keys_row(grid, k) and _under_spanning_headers(grid, k, header))
     # a row of sub-labels: nothing in it is a value, it names two or more things past the first
     # column, and a row of values comes later
     if grid.has_values(k):

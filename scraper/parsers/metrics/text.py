@@ -73,13 +73,83 @@ def _symbol(m: re.Match) -> str:
     return TEX_SYMBOLS.get(m.group(0), m.group(0))
 
 
+# Labels show a symbol as it is rendered (``\sim`` -> ``∼``, ``\varnothing`` -> ``∅``), where a
+# value cell reads it for its meaning (``\sim 5`` -> ``~5``, an approximate value).
+LABEL_SYMBOLS = {
+    **TEX_SYMBOLS,
+    r"\sim": "∼",
+    r"\approx": "≈",
+    r"\simeq": "≃",
+    r"\star": "⋆",
+    r"\bigstar": "★",
+    r"\varnothing": "∅",
+    r"\emptyset": "∅",
+    r"\in": "∈",
+    r"\notin": "∉",
+    r"\subset": "⊂",
+    r"\subseteq": "⊆",
+    r"\cup": "∪",
+    r"\cap": "∩",
+    r"\oplus": "⊕",
+    r"\otimes": "⊗",
+    r"\div": "÷",
+    r"\mid": "|",
+    r"\vert": "|",
+    r"\|": "‖",
+    r"\langle": "⟨",
+    r"\rangle": "⟩",
+    r"\bullet": "•",
+    r"\diamond": "⋄",
+    r"\triangle": "△",
+    r"\square": "□",
+    r"\blacksquare": "■",
+    r"\circledast": "⊛",
+    r"\Rightarrow": "⇒",
+    r"\Leftarrow": "⇐",
+    r"\leftrightarrow": "↔",
+    r"\Leftrightarrow": "⇔",
+    r"\mapsto": "↦",
+    r"\nearrow": "↗",
+    r"\searrow": "↘",
+    r"\propto": "∝",
+    r"\perp": "⊥",
+    r"\parallel": "∥",
+    r"\equiv": "≡",
+    r"\ll": "≪",
+    r"\gg": "≫",
+    r"\neg": "¬",
+    r"\wedge": "∧",
+    r"\vee": "∨",
+    r"\forall": "∀",
+    r"\exists": "∃",
+    r"\hbar": "ℏ",
+    r"\sum": "∑",
+    r"\prod": "∏",
+    r"\int": "∫",
+    r"\dag": "†",
+    r"\ddag": "‡",
+    r"\P": "¶",
+    r"\lfloor": "⌊",
+    r"\rfloor": "⌋",
+    r"\lceil": "⌈",
+    r"\rceil": "⌉",
+    r"\xmark": "✗",
+    r"\cmark": "✓",
+}
+_LABEL_SYMBOL_RE = re.compile(r"\\(?:[%$#&_,;:! |]|[A-Za-z]+)")
+
+
+def _label_symbol(m: re.Match) -> str:
+    return LABEL_SYMBOLS.get(m.group(0), m.group(0))
+
+
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?")
 # "2.3\cdot 10^{19}", "1.2\times10^{5}" (after the symbols above became × / ·)
 _SCI_TEX = re.compile(r"(\d)\s*[×·]\s*10\s*\^?\s*\{?\s*([-+−–]?\d+)\s*\}?")
 _POW10 = re.compile(r"(?<![\d.])10\s*\^\s*\{?\s*([-+−–]?\d+)\s*\}?")
 # An asymmetric error "9.9^{+0.3}_{-0.2}" (or "_{-0.2}^{+0.3}"): kept as one marked token,
 # "9.9 ⁺0.3⁻0.2", that the cell grammar reads as one item (cells.py).
-_E = r"(\d+(?:\.\d+)?|\.\d+)"
+_E = r"(\d+(?:\.\d*)?|\.\d+)"  # "0.3", ".3", "5." (a trailing dot: "23._{-6.}^{+15.}")
 _ASYM_UP_DOWN = re.compile(
     rf"\^\s*\{{?\s*\+\s*{_E}\s*\}}?\s*_\s*\{{?\s*[-−–]\s*{_E}\s*\}}?"
 )  # fmt: skip
@@ -87,6 +157,56 @@ _ASYM_DOWN_UP = re.compile(
     rf"_\s*\{{?\s*[-−–]\s*{_E}\s*\}}?\s*\^\s*\{{?\s*\+\s*{_E}\s*\}}?"
 )  # fmt: skip
 ASYM_UP, ASYM_DOWN = "⁺", "⁻"
+# A power of ten written after the errors scales them with the value (the errors sit on the
+# mantissa): "1.2^{+1.3}_{-0.5}\times 10^{12}" -> 1.2e12 ⁺1.3e12⁻0.5e12; "(1.2 \pm 0.3)\times
+# 10^{5}" -> 1.2e5 ± 0.3e5. Errors written on the exponent stay as written (they are in dex):
+# "1.8\times 10^{18^{+0.8}_{-2.1}}" -> 1.8e18 ⁺0.8⁻2.1.
+_N = r"(\d+(?:\.\d*)?|\.\d+)"
+_TIMES10 = r"\s*\\(?:times|cdot)\s*10\s*\^\s*\{?\s*([-+−–]?\d+)\s*\}?"
+_UP = r"\^\s*\{\s*\+\s*" + _N + r"\s*\}"
+_DOWN = r"_\s*\{\s*[-−–]\s*" + _N + r"\s*\}"
+_MANTISSA_UP_DOWN = re.compile(_N + r"\s*" + _UP + r"\s*" + _DOWN + _TIMES10)
+_MANTISSA_DOWN_UP = re.compile(_N + r"\s*" + _DOWN + r"\s*" + _UP + _TIMES10)
+_MANTISSA_PM = re.compile(
+    r"(?:\\left)?\(\s*([-−–]?\d+(?:\.\d*)?)\s*\\pm\s*" + _N + r"\s*(?:\\right)?\)" + _TIMES10
+)
+_EXPONENT_ERRORS = re.compile(
+    r"(?:" + _N + r"\s*\\(?:times|cdot)\s*)?10\s*\^\s*\{\s*\{?\s*([-+−–]?\d+)\s*\}?\s*"
+    r"(?:" + _UP + r"\s*" + _DOWN + r"|" + _DOWN + r"\s*" + _UP + r")\s*\}"
+)
+
+
+def _exp_errors(m: re.Match) -> str:
+    mantissa, power = m.group(1) or "1", _exp(m.group(2))
+    plus, minus = (m.group(3), m.group(4)) if m.group(3) is not None else (m.group(6), m.group(5))
+    return f" {mantissa}e{power} {ASYM_UP}{plus}{ASYM_DOWN}{minus} "
+
+
+def _scaled_tex_numbers(s: str) -> str:
+    """The forms above, in TeX, rewritten as e-notation numbers the cell grammar reads."""
+    if "10" not in s:
+        return s
+    if "^" in s:
+        s = _EXPONENT_ERRORS.sub(_exp_errors, s)
+        s = _MANTISSA_UP_DOWN.sub(
+            lambda m: (
+                f" {m.group(1)}e{_exp(m.group(4))} {ASYM_UP}{m.group(2)}e{_exp(m.group(4))}"
+                f"{ASYM_DOWN}{m.group(3)}e{_exp(m.group(4))} "
+            ),
+            s,
+        )
+        s = _MANTISSA_DOWN_UP.sub(
+            lambda m: (
+                f" {m.group(1)}e{_exp(m.group(4))} {ASYM_UP}{m.group(3)}e{_exp(m.group(4))}"
+                f"{ASYM_DOWN}{m.group(2)}e{_exp(m.group(4))} "
+            ),
+            s,
+        )
+    if "\\pm" in s:
+        s = _MANTISSA_PM.sub(
+            lambda m: f" {m.group(1)}e{_exp(m.group(3))} ± {m.group(2)}e{_exp(m.group(3))} ", s
+        )
+    return s
 
 _SPACES = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
@@ -106,6 +226,8 @@ def normalize_cell_text(text: str) -> str:
     commands and braces dropped, unicode minus -> ``-``, em dash -> en dash (kept: it separates the
     ends of a range), whitespace squashed."""
     s = _TEX_DROP_ARG.sub("", text)
+    if "\\" in s:
+        s = _scaled_tex_numbers(s)
     if "^" in s or "_" in s:
         s = _ASYM_UP_DOWN.sub(rf" {ASYM_UP}\1{ASYM_DOWN}\2 ", s)
         s = _ASYM_DOWN_UP.sub(rf" {ASYM_UP}\2{ASYM_DOWN}\1 ", s)
@@ -196,9 +318,9 @@ def normalize_label(text: str) -> str:
         s = _TEX_FRAC.sub(r"\1/\2", s)
         s = _TEX_SQRT.sub("√", s)
         s = _LABEL_WRAPPERS.sub("", s)
-        s = _TEX_SYMBOL_RE.sub(_symbol, s)
+        s = _LABEL_SYMBOL_RE.sub(_label_symbol, s)
         s = _LABEL_COMMAND.sub(_command, s)
-    s = s.replace("−", "-").replace("\u2009", " ").replace("∼", "~")
+    s = s.replace("−", "-").replace("\u2009", " ")
     s = _MATH_DOLLARS.sub(r" \1 ", s)
     s = s.replace("\xa0", " ").replace("\u200b", "")
     if "^" in s or "_" in s:
