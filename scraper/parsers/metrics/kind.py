@@ -17,7 +17,9 @@ How it is decided, first match wins:
    "execution time", …): then outcome evidence in the table (3), or more words of results than
    of the other kind, says `results`. Between configuration and data, the more words win (a tie
    goes to configuration).
-2. A table without any value -> ``other`` (text, prompts, ✓/× lists, notation).
+2. A table without any value -> ``other`` (text, prompts, ✓/× lists, notation); but when most
+   of its body cells are empty (what it showed were colours or images: a heat map of scores)
+   and its caption speaks of results (two words or more), ``results``.
 3. Outcome evidence in the table — a header naming a metric (Acc, F1, BLEU, PPL, WER, latency,
    throughput, speed-up, score, win rate, ↑/↓, …), bold/underlined numbers (best results),
    ``±`` spreads — or a caption speaking of results (1) -> ``results``.
@@ -148,6 +150,7 @@ def table_kind(
     has_values: bool,
     has_best: bool,
     has_spread: bool,
+    blank_body: bool = False,
 ) -> str:
     """The kind of one table (see the module docstring): its caption, the texts of its header
     cells, the texts of its first label column (asked for only when needed), and what its cells
@@ -177,7 +180,9 @@ def table_kind(
         return "data"
     cap_results = results > 0
     if not has_values:
-        return "other"
+        # A body of mostly empty cells showed its content as colours or images (a heat map of
+        # scores): the caption says what it was. Text, ✓/× marks and prompts are `other`.
+        return "results" if blank_body and results >= 2 else "other"
     if outcome or cap_results:
         return "results"
     first_column = row_texts()

@@ -69,6 +69,10 @@ def _kind_of(grid: Grid, header: rules.Header, caption: str | None) -> str:
                 i.spread is not None or i.spread_plus is not None for i in grid.items(r, c)
             ):
                 has_spread = True
+    blank = False
+    if not has_values and body and grid.n_cols > 1:
+        filled = sum(1 for r in body for c, _ in grid.texts(r) if c > 0)
+        blank = 2 * filled < len(body) * (grid.n_cols - 1)
     return table_kind(
         caption,
         header_texts,
@@ -76,6 +80,7 @@ def _kind_of(grid: Grid, header: rules.Header, caption: str | None) -> str:
         has_values=has_values,
         has_best=has_best,
         has_spread=has_spread,
+        blank_body=blank,
     )
 
 

@@ -203,14 +203,21 @@ def _continues_header(grid: Grid, k: int, header: set[int]) -> bool:
 
 
 def column_paths(grid: Grid, header: Header) -> list[list[str]]:
-    """Each column's header texts, top level first, repeats collapsed; units rows left out."""
+    """Each column's header texts, top level first; a header cell spanning rows counts once
+    (two cells with the same text both count); units rows left out."""
     rows = [r for r in header.rows if r not in header.units]
     paths: list[list[str]] = []
+    slots = grid.slots
     for c in range(grid.n_cols):
         parts: list[str] = []
+        last = None
         for r in rows:
+            placed = slots[r][c]
+            if placed is None or placed is last:
+                continue
+            last = placed
             t = grid.label(r, c)
-            if t and (not parts or parts[-1] != t):
+            if t:
                 parts.append(t)
         paths.append(parts)
     return paths
@@ -523,6 +530,14 @@ def _is_identifier_column(path: list[str], facts: _Facts, c: int) -> bool:
 _SUMMARY = re.compile(r"^(?:mean|avg\.?|average|overall|total|all)\b(?!-)", re.I)
 
 
+# A label cell that says "nothing here" is skipped like an empty one ("GPT-4o", not "GPT-4o / -").
+_NULL_LABELS = frozenset({"-", "–", "—", "--", "---", "n/a", "N/A", "NA", "na"})
+
+
+def is_null_label(text: str) -> bool:
+    return text in _NULL_LABELS
+
+
 def is_summary_label(text: str) -> bool:
     return _SUMMARY.match(text) is not None
 
@@ -546,7 +561,9 @@ def _is_heading_row(grid: Grid, r: int, following: list[int], labels: list[int])
 
 def row_labels(grid: Grid, body: list[int], labels: list[int]) -> dict[int, str | None]:
     """Each body row's label: the texts of its label columns left to right, joined with `` / ``
-    (empty ones skipped, repeated identical consecutive parts collapsed), after its group.
+    (empty cells and cells that only say "nothing" — ``-``, ``–``, ``N/A`` — skipped; a cell
+    spanning several label columns counted once, while two cells of equal text both count:
+    ``80% / 10% / 10%``), after its group.
 
     A group row (a row whose only text is its first cell: ``Qwen3 family``, ``MMLU``; or a bold or
     italic first cell with at most one value, over plain rows with more) prefixes the labels of
@@ -568,9 +585,14 @@ def row_labels(grid: Grid, body: list[int], labels: list[int]) -> dict[int, str 
             group = out[r] = grid.label(r, 0) or None
             continue
         parts: list[str] = []
+        last = None
         for c in labels:
+            placed = grid.slots[r][c]
+            if placed is None or placed is last:
+                continue  # a label cell spanning label columns counts once
+            last = placed
             t = grid.label(r, c)
-            if t and (not parts or parts[-1] != t):
+            if t and not is_null_label(t):
                 parts.append(t)
         if parts and is_summary_label(parts[0]):
             group = None
