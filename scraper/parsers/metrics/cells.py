@@ -44,7 +44,7 @@ class CellItem(NamedTuple):
 # A number: "1,024", "0.5", ".5", "23." (a trailing dot), "1.2e12".
 _UNUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|\.(?![\d.]))?(?:[eE][+-]?\d+)?|\.\d+"
 _NUM = rf"[+\-–]?(?:{_UNUM})"
-_MARKS = r"[*†‡§¶#↑↓]"
+_MARKS = r"[*†‡§¶#↑↓+¹²³⁰⁴⁵⁶⁷⁸⁹]"  # footnote marks, arrows, a trailing "+" ("10,000+")
 # Range separators between two numbers: en dash (LaTeX "--"), "~", " to ", a hyphen with no
 # space or a space on both sides ("5-15", "5 - 15"; "0.97 -0.09" is two numbers).
 _RANGE_SEP = r"(?:\s*[–~]\s*|-|\s+-\s+|\s+to\s+)"
@@ -56,7 +56,7 @@ _ITEM = re.compile(
     rf"|(?P<cur>\$)?\s*(?P<num>{_NUM})(?:\s*(?P<unit>{_U}))?(?![A-Za-z0-9])"
     rf"(?:{_RANGE_SEP}(?P<high>{_UNUM})(?:\s*(?P<hunit>{_U}))?(?![A-Za-z0-9]))?"
     rf"(?:\s*{_MARKS})*"
-    rf"(?:\s*±\s*(?P<spread>{_NUM})(?:\s*(?P<sunit>{_U}))?(?![A-Za-z0-9])"
+    rf"(?:\s*\(?\s*±\s*(?P<spread>{_NUM})(?:\s*(?P<sunit>{_U}))?(?![A-Za-z0-9])(?:\s*\))?"
     rf"|\s*{ASYM_UP}(?P<plus>{_UNUM}){ASYM_DOWN}(?P<minus>{_UNUM})(?:\s*(?P<aunit>{_U})(?![A-Za-z0-9]))?)?"
 )
 # What may stand between and around the items of a cell: separators, marks and qualifiers
@@ -64,10 +64,12 @@ _ITEM = re.compile(
 _SEPARATORS = re.compile(rf"^[\s/|()\[\],;~≈≥≤<>{_MARKS[1:-1]}]*$")
 # Citation marks after a value: "10^{96} [6]", "10^{97} [4][5]", "[3, 7]" (see _drop_citations)
 _CITATION = re.compile(r"\s*\[\s*(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\s*\]")
+_GLUED = frozenset("0123456789.,")
 _PLAIN_INT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 # Words a cell of results may hold outside TeX commands: unit words and their parts ("tok" of
 # "tok/s"), "to" of a range, "e" of an exponent. Any other word ("1A", "N/A") makes the cell text.
-_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]+")
+# not a command, nor an option ("[rgb]"), nor a superscript mark ("85.3^{a}")
+_WORD = re.compile(r"(?<![\\A-Za-z\[^])(?<!\^\{)[A-Za-z]+")
 _UNIT_WORDS = frozenset(p for u in UNITS for p in re.findall(r"[A-Za-z]+", u)) | {"to", "pp", "e", "E"}
 # "160\times 120", "1280x720": a size, two whole numbers
 _SIZE = re.compile(r"(\d+)\s*(?:\\times|×|x)\s*(\d+)")
@@ -82,6 +84,9 @@ _PM_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)\s*\\pm\s*(\d+(?:\.\d+)?)")
 # A cell that is one plain number, with an optional percent sign (TeX or not): read at once.
 _PLAIN_NUMBER = re.compile(r"(-?(?:[1-9]\d{0,10}|0)(?:\.\d+)?)\s*(\\?%)?")
 IDENTIFIER_DIGITS = 12  # a whole number this long is an identifier (catalogue source ids), not a result
+
+
+_COLOUR_ARG = re.compile(r"\\(?:textcolor|colorbox|color|cellcolor|rowcolor)\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}")
 
 
 def _to_float(num: str) -> float:
@@ -101,6 +106,8 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
         assignment = _ASSIGNMENT.fullmatch(text)
         if assignment:  # "(\\chi^{2}=12.66)", "r = 0.95": the value is the right-hand side
             return parse_cell_items(assignment.group("rhs"))
+    if "olor" in text:  # "\textcolor{green}{(+1.2)}": the colour is no word of the cell
+        text = _COLOUR_ARG.sub("", text)
     if any(w not in _UNIT_WORDS for w in _WORD.findall(text)):
         return ()  # a word that is no unit ("Fake triggers, 10% data"): text, not worth normalising
     if "\\" in text or "x" in text or "×" in text:
@@ -128,8 +135,8 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
         gap = s[pos:first]
         if not _SEPARATORS.match(gap):
             return ()
-        if out and not gap and m.group("ilo") is None:  # "1.2.3": numbers must be separated
-            return ()
+        if out and not gap and m.group("ilo") is None and s[pos - 1 : pos] in _GLUED:
+            return ()  # "1.2.3": numbers must be separated (a mark may separate them: "85.3↑2.1")
         pos = m.end()
         if m.group("ilo") is not None:
             low, top = _to_float(m.group("ilo")), _to_float(m.group("ihi"))

@@ -7,10 +7,12 @@ from __future__ import annotations
 import functools
 import re
 
-# Commands whose argument is layout, not content: dropped with it.
+# Commands whose (first) argument is layout, not content: dropped with it. The content of
+# \textcolor{red}{+2.1} or \raisebox{1ex}{85.3} stays; \phantom's is invisible.
 _TEX_DROP_ARG = re.compile(
-    r"\\(?:cellcolor|rowcolor|columncolor|color|hspace|vspace|phantom|hphantom|vphantom|rule|"
-    r"raisebox|setlength|adjustbox)(?:\[[^\]]*\])?\{[^{}]*\}(?:\{[^{}]*\})?"
+    r"\\(?:cellcolor|rowcolor|columncolor|color|textcolor|colorbox|arrayrulecolor|hspace|vspace|"
+    r"hphantom|vphantom|phantom|raisebox|adjustbox)\*?\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}(?:\s*\[[^\]]*\])*"
+    r"|\\(?:rule|setlength|fcolorbox)\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}\s*\{[^{}]*\}"
 )
 # Symbols read as characters (cells and labels alike).
 TEX_SYMBOLS = {
@@ -213,7 +215,27 @@ _DIGIT = re.compile(r"\d")
 # "$…$" left in text (math LaTeXML did not convert) is a delimiter pair; a lone "$" is a dollar.
 _MATH_DOLLARS = re.compile(r"\$([^$]*)\$")
 # "5\mathrm{e}{-6}" once the command is gone: "5 e -6" style exponents
-_TEX_E_NOTATION = re.compile(r"(?<=\d)\s*\be\s*([-+]?\d+)\b")
+_TEX_E_NOTATION = re.compile(r"(?<=\d)\s*\b[eE]\s*([-+]?)\s*(\d+)\b")
+# "2\,048", "12 345" (a thin space between groups of three digits): one number
+_THIN_GROUPS = re.compile(r"(?<![\d.])\d{1,3}(?:(?:\\[,;: ]|\u2009|\u202f)\d{3})+(?![\d])")
+_THIN = re.compile(r"\\[,;: ]|\u2009|\u202f")
+# "\frac{1}{2}": a number
+_NUM_FRAC = re.compile(r"\\[dt]?frac\s*\{\s*(\d+(?:\.\d+)?)\s*\}\s*\{\s*(\d+(?:\.\d+)?)\s*\}")
+# A superscript after a number: "2^{10}" is a power; "85.3^{a}", "85.3^{1}", "7^{b}" a footnote
+# mark (a letter, or digits on a number that is not a base of ten or two), dropped.
+_SUPERSCRIPT = re.compile(
+    r"(\d+(?:\.\d*)?)(\}?)\s*\^\s*(?:\{\s*(?:\\text[a-z]*\s*\{\s*)?([A-Za-z]|\d{1,2})\s*\}?\s*\}|([A-Za-z]|\d))"
+)
+
+
+def _superscript(m: re.Match) -> str:
+    base, script = m.group(1), m.group(3) or m.group(4)
+    if script.isdigit():
+        if base == "10":
+            return m.group(0)  # a power of ten, read later
+        if base == "2":
+            return str(2 ** int(script))
+    return base + m.group(2)
 
 
 def _exp(sign_digits: str) -> str:
@@ -228,9 +250,15 @@ def normalize_cell_text(text: str) -> str:
     s = _TEX_DROP_ARG.sub("", text)
     if "\\" in s:
         s = _scaled_tex_numbers(s)
+        if "frac" in s:
+            s = _NUM_FRAC.sub(lambda m: f"{float(m.group(1)) / float(m.group(2)):g}", s)
+    if "\\" in s or "\u2009" in s or "\u202f" in s:
+        s = _THIN_GROUPS.sub(lambda m: _THIN.sub("", m.group(0)), s)
     if "^" in s or "_" in s:
         s = _ASYM_UP_DOWN.sub(rf" {ASYM_UP}\1{ASYM_DOWN}\2 ", s)
         s = _ASYM_DOWN_UP.sub(rf" {ASYM_UP}\2{ASYM_DOWN}\1 ", s)
+        if "^" in s:
+            s = _SUPERSCRIPT.sub(_superscript, s)
     if "\\" in s:
         s = _TEX_SYMBOL_RE.sub(_symbol, s)
         s = _TEX_COMMAND.sub(" ", s)
@@ -239,7 +267,7 @@ def normalize_cell_text(text: str) -> str:
     s = _SCI_TEX.sub(lambda m: f"{m.group(1)}e{_exp(m.group(2))}", s)
     s = _POW10.sub(lambda m: f"1e{_exp(m.group(1))}", s)
     s = s.replace("{", "").replace("}", "").replace("_", " ").replace("^", " ")
-    s = _TEX_E_NOTATION.sub(r"e\1", s)
+    s = _TEX_E_NOTATION.sub(r"e\1\2", s)
     return _SPACES.sub(" ", s).strip()
 
 
