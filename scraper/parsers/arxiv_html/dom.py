@@ -323,3 +323,27 @@ def drop_errors(errors: list[LexborNode]) -> None:
                 if m is not None and m.end() > 0:
                     after.replace_with(text[m.end() :] or " ")
         e.decompose()
+
+
+_SUPERSCRIPTS = str.maketrans(
+    "0123456789abcdefghijklmnoprstuvwxyz+-=()",
+    "⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ⁺⁻⁼⁽⁾",
+)
+
+
+def superscript(mark: str) -> str:
+    """A footnote mark as the superscript a reader sees ("1" -> "¹", "a" -> "ᵃ", "†" stays)."""
+    return mark.translate(_SUPERSCRIPTS)
+
+
+def in_table_cell(node: LexborNode) -> bool:
+    """The node sits inside a table cell (td/th) of the page."""
+    p = node.parent
+    while p is not None:
+        tag_id = p.tag_id
+        if tag_id == TD or tag_id == TH:
+            return True
+        if tag_id == FIGURE or tag_id == SECTION:
+            return False
+        p = p.parent
+    return False

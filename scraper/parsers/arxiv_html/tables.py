@@ -55,6 +55,7 @@ from .dom import (
     top_level,
 )
 from .figures import caption_of
+from .references import pull_notes
 
 MAX_SPAN = 1000  # HTML itself caps colspan at 1000 and rowspan at 65534; no real table comes near
 
@@ -448,5 +449,8 @@ def extract_tables(body: bytes) -> list[dict]:
     root = tree.css_first("article.ltx_document") or tree.body or tree.root
     if root is None:
         return []
-    drop_errors(root.css(".ltx_ERROR"))  # as parse_html does before it reads the tables
+    # as parse_html does before it reads the tables: notes leave the tree (a table cell keeps
+    # the mark), error macros too
+    pull_notes(root.css(".ltx_note"))
+    drop_errors(root.css(".ltx_ERROR"))
     return read_tables(root)

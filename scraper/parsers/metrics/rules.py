@@ -138,11 +138,13 @@ def header_rule(grid: Grid) -> int:
 
 
 def _keys_row(grid: Grid, r: int) -> bool:
-    """Row r's values name the columns rather than report results: plain numbers (no spread,
-    range, count, unit or emphasis), one per cell, in two or more columns."""
-    cols = grid.value_columns(r)
-    if len([c for c in cols if c > 0]) < 2:
+    """Row r's values name the columns rather than report results: whole numbers in order (each
+    at least the one before: ``2 | 4 | 8``, ``8 | 9 | 10 | 10``), one per cell, in two or more
+    columns, with no spread, range, count, unit but K/M/B, or emphasis."""
+    cols = [c for c in grid.value_columns(r) if c > 0]
+    if len(cols) < 2:
         return False
+    last = None
     for c in cols:
         items = grid.items(r, c)
         if len(items) != 1:
@@ -150,8 +152,11 @@ def _keys_row(grid: Grid, r: int) -> bool:
         it = items[0]
         if it.unit not in (None, "K", "M", "B") or it.spread is not None or it.high is not None:
             return False
-        if it.spread_plus is not None or it.total is not None:
+        if it.spread_plus is not None or it.total is not None or it.value != int(it.value):
             return False
+        if last is not None and it.value < last:
+            return False
+        last = it.value
         cell = grid.cell(r, c) or {}
         if cell.get("bold") or cell.get("underline"):
             return False
