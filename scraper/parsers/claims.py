@@ -51,18 +51,31 @@ def normalize_text(text: str) -> str:
 _TIMES = re.compile(r"(\d)\s*(?:times\b|-fold\b|fold\b)")
 
 
-_ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|et al|vs|Fig|Figs|Eq|Sec|approx|cf|resp|etc|No))\.$")
+# An abbreviation ending a part does not end its sentence; matched on the part's last characters
+# (anchored at the start of that tail: a search for "…\.$" would try every position of the part).
+_ABBREV = re.compile(r"(?:.*\W)?(?:e\.g|i\.e|et al|vs|Fig|Figs|Eq|Sec|approx|cf|resp|etc|No)\.")
+_ABBREV_TAIL = 8  # len("approx.") + the character before it
+# A sentence ends at . ! ? then whitespace before a capital, a digit, a quote or a bracket; the
+# pattern starts with the end mark so that the regex engine skips to candidates.
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z0-9\"'(\[~])")
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of normalized text (abbreviations such as ``e.g.``/``et al.`` do not end one)."""
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[~])", text)
     out: list[str] = []
-    for p in parts:
-        if out and _ABBREV.search(out[-1]):
-            out[-1] = f"{out[-1]} {p}"
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        part = text[start : m.start() + 1]
+        start = m.end()
+        if out and _ABBREV.fullmatch(out[-1][-_ABBREV_TAIL:]):
+            out[-1] = f"{out[-1]} {part}"
         else:
-            out.append(p)
+            out.append(part)
+    part = text[start:]
+    if out and _ABBREV.fullmatch(out[-1][-_ABBREV_TAIL:]):
+        out[-1] = f"{out[-1]} {part}"
+    else:
+        out.append(part)
     return [s.strip() for s in out if s.strip()]
 
 
@@ -244,15 +257,21 @@ _SHARE_OF = re.compile(
 )
 
 
+_CLAUSE_BEFORE = re.compile(r".*(?:[,;:(]|\bwhile\b|\bwith\b)", re.S)
+_CLAUSE_AFTER = re.compile(r"[,;:)]|\band\b|\bwhile\b")
+
+
 def _before(sentence: str, start: int, width: int = 90) -> str:
     """Text before `start` in the same clause (cut at , ; : ( and at most `width` chars)."""
     chunk = sentence[max(0, start - width) : start]
-    return re.split(r"[,;:(]|\bwhile\b|\bwith\b", chunk)[-1]
+    cut = _CLAUSE_BEFORE.match(chunk)  # up to the last clause mark
+    return chunk[cut.end() :] if cut else chunk
 
 
 def _after(sentence: str, end: int, width: int = 30) -> str:
     chunk = sentence[end : end + width]
-    return re.split(r"[,;:)]|\band\b|\bwhile\b", chunk)[0]
+    cut = _CLAUSE_AFTER.search(chunk)
+    return chunk[: cut.start()] if cut else chunk
 
 
 def _kind(sentence: str, start: int, end: int, unit: str | None) -> str:
@@ -499,6 +518,12 @@ RULES: tuple[Rule, ...] = (
     Rule("by", _P_BY, _by, ("by",)),  # "improves … by 12"
 )
 _DIGIT = re.compile(r"\d")
+_LAST_DIGIT = re.compile(r".*\d", re.S)
+# How far a match may start before the first digit of its sentence ("improves … (60 chars) … by
+# 12", "from approximately 1.2") and end after the last ("12.5 percentage points", "0.3 MB
+# chunks"), with room to spare: the window must never cut a match.
+_BEFORE_DIGIT = 120
+_AFTER_DIGIT = 60
 _WORDS = re.compile(r"[a-z]+")
 
 
@@ -508,18 +533,30 @@ def _sentence_claims(sentence: str) -> list[Claim]:
     taken: list[tuple[int, int]] = []
     found: list[Claim] = []
     lower = sentence.lower()
-    digits = _DIGIT.search(sentence) is not None
+    first = _DIGIT.search(sentence)
+    # A rule that reads a number written in digits matches near one: its search is kept to the
+    # stretch from _BEFORE_DIGIT characters before the first digit to _AFTER_DIGIT after the
+    # last (the engine still sees the text before the stretch, for lookbehinds and \b).
+    lo = hi = 0
+    if first is not None:
+        lo = max(0, first.start() - _BEFORE_DIGIT)
+        hi = min(len(sentence), _LAST_DIGIT.match(sentence).end() + _AFTER_DIGIT)  # type: ignore[union-attr]
     words: set[str] | None = None
     for rule in RULES:
-        if not rule.whole_words and not digits:
+        if not rule.whole_words and first is None:
             continue  # the rule reads a number written in digits
-        if rule.words and not any(w in lower for w in rule.words):
-            continue
+        if rule.words:
+            for w in rule.words:  # substring tests (a regex alternation scans far slower)
+                if w in lower:
+                    break
+            else:
+                continue
         if rule.whole_words:
             words = set(_WORDS.findall(lower)) if words is None else words
             if rule.whole_words.isdisjoint(words):
                 continue
-        for m in rule.pattern.finditer(sentence):
+        span = (0, len(sentence)) if rule.whole_words else (lo, hi)
+        for m in rule.pattern.finditer(sentence, *span):
             claims = rule.handle(sentence, m)
             if not claims or not all(all(c.end <= a or c.start >= b for a, b in taken) for c in claims):
                 continue

@@ -81,6 +81,10 @@ _ASSIGNMENT = re.compile(
 # Two common TeX numbers, read at once: "2.3\cdot 10^{19}", "27.3\pm 0.2"
 _SCI_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)\s*\\(?:cdot|times)\s*10\^\{(-?\d+)\}")
 _PM_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)\s*\\pm\s*(\d+(?:\.\d+)?)")
+# A number and a unit token ("1B", "12.5 GB", "4.2x"), and a cell of digits and separators only
+# ("0.95 / 0.12", "1008 (17.07%)"): no TeX to read, the grammar reads it as it is.
+_NUMBER_UNIT = re.compile(r"(-?(?:[1-9]\d{0,10}|0)(?:\.\d+)?) ?([A-Za-z]{1,6}|%|×)")
+_SIMPLE_CHARS = re.compile(r"[\d.,/|()%+\-–± ]+")
 # A cell that is one plain number, with an optional percent sign (TeX or not): read at once.
 _PLAIN_NUMBER = re.compile(r"(-?(?:[1-9]\d{0,10}|0)(?:\.\d+)?)\s*(\\?%)?")
 IDENTIFIER_DIGITS = 12  # a whole number this long is an identifier (catalogue source ids), not a result
@@ -102,14 +106,20 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     simple = _PLAIN_NUMBER.fullmatch(text)
     if simple:  # most value cells ("25.8", "84.2\\%"): no TeX to read
         return (CellItem(float(simple.group(1)), "%" if simple.group(2) else None),)
-    if "=" in text:
+    simple = _NUMBER_UNIT.fullmatch(text)
+    if simple and simple.group(2) in UNITS:  # "1B", "12.5 GB", "120 ms", "4.2x"
+        return (CellItem(float(simple.group(1)), UNITS[simple.group(2)]),)
+    if _SIMPLE_CHARS.fullmatch(text):  # "0.95 / 0.12", "1008 (17.07%)", "54.4–73": nothing to read
+        return _items(text)
+    if "=" in text and len(text) < 80:
         assignment = _ASSIGNMENT.fullmatch(text)
         if assignment:  # "(\\chi^{2}=12.66)", "r = 0.95": the value is the right-hand side
             return parse_cell_items(assignment.group("rhs"))
     if "olor" in text:  # "\textcolor{green}{(+1.2)}": the colour is no word of the cell
         text = _COLOUR_ARG.sub("", text)
-    if any(w not in _UNIT_WORDS for w in _WORD.findall(text)):
-        return ()  # a word that is no unit ("Fake triggers, 10% data"): text, not worth normalising
+    for w in _WORD.finditer(text):
+        if w.group() not in _UNIT_WORDS:
+            return ()  # a word that is no unit ("Fake triggers, 10% data"): text, not worth normalising
     if "\\" in text or "x" in text or "×" in text:
         size = _SIZE.fullmatch(text)
         if size:  # a size "160\\times120": two numbers (width, height)
@@ -126,6 +136,11 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
         return ()
     if "[" in s:
         s = _drop_citations(s)
+    return _items(s)
+
+
+def _items(s: str) -> tuple[CellItem, ...]:
+    """The items of a cell's plain text (see `normalize_cell_text`), or () when it is no result."""
     out: list[CellItem] = []
     gaps: list[str] = []
     plain: list[bool] = []  # the item is a bare whole number (a count's part)
