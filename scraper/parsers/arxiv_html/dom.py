@@ -20,11 +20,9 @@ _MATH_CLOSE = b"</math>"
 _MATH_NAME_END = (b" ", b">", b"\n", b"\t", b"\r", b"/")
 _ALTTEXT = re.compile(rb"""\balttext\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DISPLAY_BLOCK = re.compile(rb"""\bdisplay\s*=\s*["']block["']""")
-_TAG_END = re.compile(rb"""(?:[^>"']|"[^"]*"|'[^']*')*>""")
-# The end of a start tag whose attributes are all double-quoted (every LaTeXML tag, whatever the
-# order of its attributes): the same end as _TAG_END, found a run of bytes at a time instead of
-# one alternation per byte (~4x faster on a LaTeXML math tag).
-_TAG_END_DQ = re.compile(rb"""(?:\s+[^\s=>"'/]+="[^"]*")*\s*>""")
+# The end of a start tag: the first '>' outside quotes (the loop unrolled: runs of other bytes
+# are taken at once, ~1.3x fewer instructions than one alternation per byte).
+_TAG_END = re.compile(rb"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
 # The usual LaTeXML start tag, <math alttext="…" class=… display=… id=…>: alttext first, only
 # double quotes. One match gives the TeX and the end of the tag.
 _MATH_START = re.compile(rb"""<math alttext="([^"]*)"[^>"']*(?:"[^"]*"[^>"']*)*>""")
@@ -68,7 +66,7 @@ def _strip_math(body: bytes) -> tuple[bytes, int, bool]:
                 leftover = True
                 i = find(_MATH_OPEN, i + 5)
                 continue
-            m = _TAG_END_DQ.match(body, i + 5) or _TAG_END.match(body, i + 5)
+            m = _TAG_END.match(body, i + 5)
             end = m.end() if m is not None else -1
             tex = None
         j = find(_MATH_CLOSE, i)
@@ -245,6 +243,7 @@ SECTION, DIV, SPAN, SUP, BR, IMG, LI, A = tag_ids("section", "div", "span", "sup
 ROW_GROUP_IDS = frozenset(tag_ids("thead", "tbody", "tfoot"))
 HEADING_IDS = frozenset(tag_ids("h1", "h2", "h3", "h4", "h5", "h6"))
 UL, OL, DL, PRE, CITE, P = tag_ids("ul", "ol", "dl", "pre", "cite", "p")
+BASE, HEADER = tag_ids("base", "header")
 LIST_IDS = frozenset((UL, OL, DL))
 # the class attributes _strip_math gives its math spans
 TEX_CLASSES = frozenset(tag[13:-2].decode() for tag in _TEX_SPANS.values())

@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.arxiv_id import ID as ID_GRAMMAR
 from scraper.parsers.errors import ParseError
 
-from .dom import DIV, node_text, space_breaks
+from .dom import A, BASE, DIV, HEADER, classes_of, node_text, space_breaks
 
 KIND = "arxiv_html"
 
@@ -214,8 +214,9 @@ class Page:
 
 def read_page(tree: LexborHTMLParser, body: bytes, url: str) -> Page:
     """Identity, generator and licence of a parsed arXiv HTML page (`body`: its original bytes)."""
-    license_rows, infoboxes = _licence_boxes(tree)
-    arxiv_id, version, watermark = _served_version(tree, body, url)
+    chrome = _chrome(tree)
+    license_rows, infoboxes = chrome.license_rows, chrome.infoboxes
+    arxiv_id, version, watermark = _served_version(chrome, body, url)
     primary = watermark.group(3).decode("utf-8", "replace").strip() if watermark else None
     return Page(
         arxiv_id,
@@ -234,35 +235,64 @@ def _generator(body: bytes) -> str | None:
     return f"LaTeXML{' oxide' if found.group(1) else ''} {found.group(2).decode()}"
 
 
-def _licence_boxes(tree: LexborHTMLParser) -> tuple[list[LexborNode], list[LexborNode]]:
-    """(``#license-tr`` rows (A pages), ``div#infobox`` boxes (B pages)), in document order."""
-    license_rows: list[LexborNode] = []
-    infoboxes: list[LexborNode] = []
+# Everything read_page looks for, in one query: each css() call walks the whole page.
+_PAGE_SEL = f"{_CHROME_SEL}, base[href], {_BACK_LINKS}"
+_BACK_LINK_HOLDERS = ("arxiv-html-header", "ltx_page_header")
+
+
+@dataclass(slots=True)
+class _Chrome:
+    license_rows: list[LexborNode]  # ``#license-tr`` rows (A pages), in document order
+    infoboxes: list[LexborNode]  # ``div#infobox`` boxes (B pages)
+    base: LexborNode | None  # the first ``<base href>``
+    back_links: list[LexborNode]  # links of the page header, where "Back to Abstract" is
+
+
+def _chrome(tree: LexborHTMLParser) -> _Chrome:
+    """The page's chrome nodes (see _Chrome), from one query of the whole page."""
+    chrome = _Chrome([], [], None, [])
     last = 0
-    for n in tree.css(_CHROME_SEL):
+    for n in tree.css(_PAGE_SEL):
         nid = n.mem_id
         if nid == last:  # reported once per matching selector
             continue
         last = nid
-        node_id = n.attributes.get("id")
+        attrs = n.attributes
+        node_id = attrs.get("id")
         if node_id == "license-tr":
-            license_rows.append(n)
-        if node_id == "infobox" and n.tag_id == DIV:
-            infoboxes.append(n)
-    return license_rows, infoboxes
+            chrome.license_rows.append(n)
+        tag_id = n.tag_id
+        if node_id == "infobox" and tag_id == DIV:
+            chrome.infoboxes.append(n)
+        if tag_id == BASE:
+            if chrome.base is None and "href" in attrs:
+                chrome.base = n
+        elif tag_id == A and (node_id not in ("license-tr", "infobox") or _in_page_header(n)):
+            chrome.back_links.append(n)
+    return chrome
+
+
+def _in_page_header(node: LexborNode) -> bool:
+    p = node.parent
+    while p is not None:
+        cls = classes_of(p)
+        if ("arxiv-html-header" in cls and p.tag_id == HEADER) or "ltx_page_header" in cls:
+            return True
+        p = p.parent
+    return False
 
 
 def _served_version(
-    tree: LexborHTMLParser, body: bytes, url: str
+    chrome: _Chrome, body: bytes, url: str
 ) -> tuple[str | None, int | None, re.Match[bytes] | None]:
     """(arxiv id, version, watermark match) of the version served: from ``<base href>`` (A pages),
     the Back-to-Abstract link or the watermark (B pages), else the URL."""
     url_id = id_version(url)[0]
-    base = tree.css_first("base[href]")
+    base = chrome.base
     base_href = base.attributes.get("href") if base is not None else None
     back = None
     if id_version(base_href)[0] is None:  # the link only counts when <base> has no id
-        for a in tree.css(_BACK_LINKS):
+        for a in chrome.back_links:
             space_breaks(a.css("br"))  # a second space before a <br> changes no test here
             if "abstract" in a.text_lexbor().lower():
                 back = a.attributes.get("href")

@@ -247,8 +247,9 @@ def normalize_cell_text(text: str) -> str:
     ``2.3\\cdot 10^{19}`` -> ``2.3e19``, ``9.9^{+0.3}_{-0.2}`` -> ``9.9 ⁺0.3⁻0.2``, formatting
     commands and braces dropped, unicode minus -> ``-``, em dash -> en dash (kept: it separates the
     ends of a range), whitespace squashed."""
-    s = _TEX_DROP_ARG.sub("", text)
+    s = text
     if "\\" in s:
+        s = _TEX_DROP_ARG.sub("", s)
         s = _scaled_tex_numbers(s)
         if "frac" in s:
             s = _NUM_FRAC.sub(lambda m: f"{float(m.group(1)) / float(m.group(2)):g}", s)
@@ -262,12 +263,20 @@ def normalize_cell_text(text: str) -> str:
     if "\\" in s:
         s = _TEX_SYMBOL_RE.sub(_symbol, s)
         s = _TEX_COMMAND.sub(" ", s)
-    s = s.replace("−", "-").replace("—", "–").replace("\u2009", " ").replace("∼", "~")
-    s = _MATH_DOLLARS.sub(r" \1 ", s).replace("\xa0", " ").replace("\u200b", "")
-    s = _SCI_TEX.sub(lambda m: f"{m.group(1)}e{_exp(m.group(2))}", s)
-    s = _POW10.sub(lambda m: f"1e{_exp(m.group(1))}", s)
-    s = s.replace("{", "").replace("}", "").replace("_", " ").replace("^", " ")
-    s = _TEX_E_NOTATION.sub(r"e\1\2", s)
+    if not s.isascii():
+        s = s.replace("−", "-").replace("—", "–").replace("\u2009", " ").replace("∼", "~")
+        s = s.replace("\xa0", " ").replace("\u200b", "")
+    if "$" in s:
+        s = _MATH_DOLLARS.sub(r" \1 ", s)
+    if "10" in s:
+        if "×" in s or "·" in s:
+            s = _SCI_TEX.sub(lambda m: f"{m.group(1)}e{_exp(m.group(2))}", s)
+        if "^" in s:
+            s = _POW10.sub(lambda m: f"1e{_exp(m.group(1))}", s)
+    if "{" in s or "}" in s or "_" in s or "^" in s:
+        s = s.replace("{", "").replace("}", "").replace("_", " ").replace("^", " ")
+    if "e" in s or "E" in s:
+        s = _TEX_E_NOTATION.sub(r"e\1\2", s)
     return _SPACES.sub(" ", s).strip()
 
 
