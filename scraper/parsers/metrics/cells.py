@@ -48,7 +48,9 @@ _MARKS = r"[*†‡§¶#↑↓+¹²³⁰⁴⁵⁶⁷⁸⁹]"  # footnote marks, 
 # Range separators between two numbers: en dash (LaTeX "--"), "~", " to ", a hyphen with no
 # space or a space on both sides ("5-15", "5 - 15"; "0.97 -0.09" is two numbers).
 _RANGE_SEP = r"(?:\s*[–~]\s*|-|\s+-\s+|\s+to\s+)"
-_U = CELL_UNIT_RE
+# A unit token, tried only where one can start: the lookahead spares the regex engine the ~100
+# alternatives of CELL_UNIT_RE after most numbers (followed by a space, a bracket or the end).
+_U = rf"(?=[{re.escape(''.join(sorted({u[0] for u in UNITS})))}])(?:{CELL_UNIT_RE})"
 _ITEM = re.compile(
     # an interval: "[0.208, 0.324]", "(-0.01, 0.2)"
     rf"[\[(]\s*(?P<ilo>{_NUM})\s*(?P<iu1>%)?\s*[,;]\s*(?P<ihi>{_NUM})\s*(?P<iu2>{_U})?\s*[\])]"
@@ -192,6 +194,10 @@ def _items(s: str) -> tuple[CellItem, ...]:
     return tuple(out)
 
 
+_DIGITS = re.compile(r"\d+")
+_LAST_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:e[+-]?\d+)?\s*%?$")
+
+
 def _drop_citations(s: str) -> str:
     """Bracketed whole numbers after a value are citation marks, not values ("10^{96} [6],
     10^{97} [4][5]"): one number, three or more, or two that do not enclose the value before them
@@ -202,9 +208,9 @@ def _drop_citations(s: str) -> str:
         before = s[: m.start()].rstrip()
         if not before or not (before[-1].isdigit() or before[-1] in "]%.") or before[-1] == ",":
             continue  # a cell that starts with "[2, 5]": an interval
-        numbers = [float(x) for x in re.findall(r"\d+", m.group(1))]
+        numbers = [float(x) for x in _DIGITS.findall(m.group(1))]
         if len(numbers) == 2 and "," in m.group(1):
-            last = re.search(r"(\d+(?:\.\d+)?)(?:e[+-]?\d+)?\s*%?$", before)
+            last = _LAST_NUMBER.search(before)
             if last and numbers[0] <= float(last.group(1)) <= numbers[1]:
                 continue
         out.append(s[pos : m.start()])

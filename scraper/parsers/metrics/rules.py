@@ -374,12 +374,16 @@ class _Facts:
         return found
 
 
+_TRAILING_PARENS = re.compile(r"\s*\([^)]*\)\s*$")
+_TRAILING_BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*$")
+
+
 def _is_setting_header(label: str) -> int:
     """2: the header names a setting; 1: it is a bare letter that may; 0: it does not."""
     if not label:
         return 0
     lowest = label.split(LABEL_SEP)[-1].strip()
-    bare = re.sub(r"\s*\([^)]*\)\s*$", "", lowest).strip()
+    bare = _TRAILING_PARENS.sub("", lowest).strip()
     if _OUTCOME_WORDS.search(lowest) and not _SETTING_WORDS.search(lowest):
         return 0
     if _SETTING_WORDS.search(lowest):
@@ -523,7 +527,7 @@ def _is_identifier_column(path: list[str], facts: _Facts, c: int) -> bool:
     """An identifier or coordinate column: its header names one (``Source ID``, ``RA``, ``Dec``,
     ``α``, ``δ``), and its body holds something."""
     lowest = path[-1] if path else ""
-    bare = re.sub(r"\s*[(\[][^)\]]*[)\]]\s*$", "", lowest).strip()
+    bare = _TRAILING_BRACKETS.sub("", lowest).strip()
     if not bare or (_ID_HEADER.match(bare) is None and _COORD_SYMBOL.match(bare) is None):
         return False
     return facts[c].values + facts[c].texts > 0

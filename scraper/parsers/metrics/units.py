@@ -247,13 +247,17 @@ _PER_TIME = re.compile(r"/\s*(?:s|yr|Myr|Gyr|h|min|d)$")
 _UNIT_FACTOR = re.compile(r"([^\s/·^]+)(?:\^\{?[-−]?\d\}?)?")
 
 
+_FACTOR_SEP = re.compile(r"[\s/·]+")
+_WHITE = re.compile(r"\s+")
+
+
 def compound_unit(text: str) -> str | None:
     """A unit made of base units with powers (``km s^-1 Mpc^-1``, ``erg/s``, ``M_⊙``), as written;
     None for anything else."""
     t = text.strip()
     if not t or len(t) > 32:
         return None
-    factors = [f for f in re.split(r"[\s/·]+", t) if f]
+    factors = [f for f in _FACTOR_SEP.split(t) if f]
     if not factors or len(factors) > 5:
         return None
     for f in factors:
@@ -310,7 +314,7 @@ _CAPTION_SCOPE = re.compile(
 
 
 def _caption_token(token: str) -> str | None:
-    return unit_token(re.sub(r"\s+", " ", token)) or unit_token(re.sub(r"\s+", "", token))
+    return unit_token(_WHITE.sub(" ", token)) or unit_token(_WHITE.sub("", token))
 
 
 @functools.lru_cache(maxsize=1024)
