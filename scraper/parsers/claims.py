@@ -520,9 +520,15 @@ RULES: tuple[Rule, ...] = (
     Rule("bare_to", _P_BARE_TO, _from_to, ("to", "→", "->"), reach=0),  # "39.33% to 61.48%"
     Rule("instead_of", _P_INSTEAD, _instead, ("instead",), reach=0),  # "384 instead of 9,000"
     Rule(
-        "versus", _P_VERSUS, _versus, ("compared", "relative", "versus", "vs", "against", "baseline"), reach=90
+        "versus",
+        _P_VERSUS,
+        _versus,
+        ("compared", "relative", "versus", "vs", "against", "baseline"),
+        reach=90,
     ),
-    Rule("setting", _P_SETTING, _setting, _SETTING_NOUNS, reach=0),  # "0.3 MB chunks": an input size, no claim
+    Rule(
+        "setting", _P_SETTING, _setting, _SETTING_NOUNS, reach=0
+    ),  # "0.3 MB chunks": an input size, no claim
     Rule("range", _P_RANGE, _range, reach=30),  # "8% -- 30%", "2.9--5.5 ms": one claim
     Rule("correlation", _P_CORR, _correlation, ("=",)),  # "r=0.954"
     Rule("list_unit", _P_LIST_UNIT, _list_unit, (" and ", " or ")),  # "by 3.84 and 1.91 dB": two claims
@@ -551,6 +557,8 @@ def _near_numbers(numbers: list[tuple[int, int]], reach: int, length: int) -> li
         else:
             out.append((a, b))
     return out
+
+
 _WORDS = re.compile(r"[a-z]+")
 
 

@@ -344,9 +344,9 @@ def in_table_cell(node: LexborNode) -> bool:
     p = node.parent
     while p is not None:
         tag_id = p.tag_id
-        if tag_id == TD or tag_id == TH:
+        if tag_id in (TD, TH):
             return True
-        if tag_id == FIGURE or tag_id == SECTION:
+        if tag_id in (FIGURE, SECTION):
             return False
         p = p.parent
     return False

@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.arxiv_id import ID as ID_GRAMMAR
 from scraper.parsers.errors import ParseError
 
-from .dom import A, BASE, DIV, HEADER, classes_of, node_text, space_breaks
+from .dom import BASE, DIV, HEADER, A, classes_of, node_text, space_breaks
 
 KIND = "arxiv_html"
 

@@ -141,6 +141,25 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     return _items(s)
 
 
+# The groups of _ITEM, read with one call per match
+_GROUPS = (
+    "cur",
+    "num",
+    "ilo",
+    "ihi",
+    "iu1",
+    "iu2",
+    "unit",
+    "high",
+    "hunit",
+    "spread",
+    "sunit",
+    "plus",
+    "minus",
+    "aunit",
+)
+
+
 def _items(s: str) -> tuple[CellItem, ...]:
     """The items of a cell's plain text (see `normalize_cell_text`), or () when it is no result."""
     out: list[CellItem] = []
@@ -148,16 +167,17 @@ def _items(s: str) -> tuple[CellItem, ...]:
     plain: list[bool] = []  # the item is a bare whole number (a count's part)
     pos = 0
     for m in _ITEM.finditer(s):
-        first = m.start("cur") if m.group("cur") else (m.start("num") if m.group("num") else m.start())
+        cur, num, ilo, ihi, iu1, iu2, unit, high, hunit, spread, sunit, plus, minus, aunit = m.group(*_GROUPS)
+        first = m.start("cur") if cur else (m.start("num") if num else m.start())
         gap = s[pos:first]
-        if not _SEPARATORS.match(gap):
+        if gap and not _SEPARATORS.match(gap):
             return ()
-        if out and not gap and m.group("ilo") is None and s[pos - 1 : pos] in _GLUED:
+        if out and not gap and ilo is None and s[pos - 1 : pos] in _GLUED:
             return ()  # "1.2.3": numbers must be separated (a mark may separate them: "85.3↑2.1")
         pos = m.end()
-        if m.group("ilo") is not None:
-            low, top = _to_float(m.group("ilo")), _to_float(m.group("ihi"))
-            unit = m.group("iu2") or m.group("iu1")
+        if ilo is not None:
+            low, top = _to_float(ilo), _to_float(ihi)
+            unit = iu2 or iu1
             if top < low:  # "(12, 5)": two numbers, not an interval
                 out += [CellItem(low), CellItem(top, UNITS[unit] if unit else None)]
                 gaps += [gap, ","]
@@ -167,25 +187,25 @@ def _items(s: str) -> tuple[CellItem, ...]:
             gaps.append(gap)
             plain.append(False)
             continue
-        unit = m.group("unit") or m.group("hunit") or m.group("sunit") or m.group("aunit")
-        if m.group("cur"):
-            unit = "$"
-        value = _to_float(m.group("num"))
-        high = _to_float(m.group("high")) if m.group("high") else None
-        if high is not None and high < value:
+        unit = "$" if cur else (unit or hunit or sunit or aunit)
+        value = _to_float(num)
+        high_value = _to_float(high) if high else None
+        if high_value is not None and high_value < value:
             return ()
-        spread = abs(_to_float(m.group("spread"))) if m.group("spread") else None
-        plus = _to_float(m.group("plus")) if m.group("plus") else spread
-        minus = _to_float(m.group("minus")) if m.group("minus") else spread
-        out.append(CellItem(value, UNITS[unit] if unit else None, spread, high, plus, minus))
+        spread_value = abs(_to_float(spread)) if spread else None
+        plus_value = _to_float(plus) if plus else spread_value
+        minus_value = _to_float(minus) if minus else spread_value
+        out.append(
+            CellItem(value, UNITS[unit] if unit else None, spread_value, high_value, plus_value, minus_value)
+        )
         gaps.append(gap)
         plain.append(
             unit is None
-            and high is None
-            and plus is None
-            and _PLAIN_INT.fullmatch(m.group("num")) is not None
+            and high_value is None
+            and plus_value is None
+            and _PLAIN_INT.fullmatch(num) is not None
         )
-    if not out or not _SEPARATORS.match(s[pos:]):
+    if not out or (pos < len(s) and not _SEPARATORS.match(s[pos:])):
         return ()
     if len(out) == 1 and plain[0] and len(str(int(out[0].value))) >= IDENTIFIER_DIGITS:
         return ()  # an identifier (a 19-digit source id), not a number

@@ -210,6 +210,7 @@ def _scaled_tex_numbers(s: str) -> str:
         )
     return s
 
+
 _SPACES = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
 # "$…$" left in text (math LaTeXML did not convert) is a delimiter pair; a lone "$" is a dollar.
