@@ -335,15 +335,17 @@ class _ColumnFacts(NamedTuple):
 def _facts(grid: Grid, body: list[int], c: int) -> _ColumnFacts:
     values = texts = blanks = 0
     precise = marked = False
+    slots = grid.slots
     for r in body:
-        if not grid.is_origin(r, c):
-            continue
-        items: tuple[CellItem, ...] = grid.items(r, c)
+        placed = slots[r][c]
+        if placed is None or placed[0] != r or placed[1] != c:
+            continue  # no cell starts here (see Grid.is_origin)
+        items: tuple[CellItem, ...] = placed[4]
         if items:
             values += 1
-            cell = grid.cell(r, c) or {}
             if marked and precise:
                 continue
+            cell = placed[2]
             if len(items) > 1 or cell.get("bold") or cell.get("underline"):
                 marked = True
             for it in items:
@@ -401,14 +403,16 @@ def _rules_after(grid: Grid, body: list[int]) -> list[bool]:
     n = grid.n_cols
     counts = [0] * n
     for r in body:
-        for c in range(n):
-            cell = grid.cell(r, c)
-            borders = cell.get("borders") if cell else None
+        line = grid.slots[r]
+        for c, placed in enumerate(line):
+            if placed is None:
+                continue
+            borders = placed[2].get("borders")
             if not borders:
                 continue
-            if "r" in borders and (c + 1 == n or not grid.same_cell(r, c, c + 1)):
+            if "r" in borders and (c + 1 == n or line[c + 1] is not placed):
                 counts[c] += 1
-            if "l" in borders and c > 0 and not grid.same_cell(r, c, c - 1):
+            if "l" in borders and c > 0 and line[c - 1] is not placed:
                 counts[c - 1] += 1
     half = max(1, (len(body) + 1) // 2)
     return [k >= half for k in counts]

@@ -194,7 +194,14 @@ def label_unit(label: str | None, bare_percent: bool = True) -> str | None:
     return None
 
 
+# A character a unit may be written with: a letter or one of these symbols.
+_UNIT_CHAR = re.compile(r"[^\W\d_]|[%×$°]")
+
+
+@functools.lru_cache(maxsize=4096)  # the parts of row labels repeat ("64", "0.1", "Ours")
 def _part_unit(part: str, bare_percent: bool) -> str | None:
+    if _UNIT_CHAR.search(part) is None:
+        return None  # "512", "0.1", "(A)"-less numbers: no unit can be written without a letter
     bracketed = "(" in part or "[" in part
     for m in _BRACKETED.finditer(part) if bracketed else ():
         inner = m.group(1).strip()
