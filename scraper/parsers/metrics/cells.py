@@ -86,6 +86,7 @@ _PM_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)\s*\\pm\s*(\d+(?:\.\d+)?)")
 # A number and a unit token ("1B", "12.5 GB", "4.2x"), and a cell of digits and separators only
 # ("0.95 / 0.12", "1008 (17.07%)"): no TeX to read, the grammar reads it as it is.
 _NUMBER_UNIT = re.compile(r"(-?(?:[1-9]\d{0,10}|0)(?:\.\d+)?) ?([A-Za-z]{1,6}|%|×)")
+_SPACED_THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+")
 _SIMPLE_CHARS = re.compile(r"[\d.,/|()%+\-–± ]+")
 # A cell that is one plain number, with an optional percent sign (TeX or not): read at once.
 _PLAIN_NUMBER = re.compile(r"(-?(?:[1-9]\d{0,10}|0)(?:\.\d+)?)\s*(\\?%)?")
@@ -111,6 +112,8 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     simple = _NUMBER_UNIT.fullmatch(text)
     if simple and simple.group(2) in UNITS:  # "1B", "12.5 GB", "120 ms", "4.2x"
         return (CellItem(float(simple.group(1)), UNITS[simple.group(2)]),)
+    if _SPACED_THOUSANDS.fullmatch(text):  # "12 345": digits grouped by (thin) spaces, one number
+        return (CellItem(float(text.replace(" ", ""))),)
     if _SIMPLE_CHARS.fullmatch(text):  # "0.95 / 0.12", "1008 (17.07%)", "54.4–73": nothing to read
         return _items(text)
     if "=" in text and len(text) < 80:

@@ -138,11 +138,16 @@ LABEL_SYMBOLS = {
     r"\xmark": "✗",
     r"\cmark": "✓",
 }
-_LABEL_SYMBOL_RE = re.compile(r"\\(?:[%$#&_,;:! |]|[A-Za-z]+)")
+# A control word ends at the space after it, which TeX never shows: "\\geq 2" -> "≥2".
+_LABEL_SYMBOL_RE = re.compile(r"\\(?:[%$#&_,;:! |]|([A-Za-z]+) ?)")
 
 
 def _label_symbol(m: re.Match) -> str:
-    return LABEL_SYMBOLS.get(m.group(0), m.group(0))
+    word = m.group(1)
+    found = LABEL_SYMBOLS.get(f"\\{word}" if word else m.group(0))
+    if found is None:  # not a symbol: kept as written for the next steps (a name, a wrapper)
+        return m.group(0)
+    return found
 
 
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?")
@@ -225,7 +230,7 @@ _NUM_FRAC = re.compile(r"\\[dt]?frac\s*\{\s*(\d+(?:\.\d+)?)\s*\}\s*\{\s*(\d+(?:\
 # A superscript after a number: "2^{10}" is a power; "85.3^{a}", "85.3^{1}", "7^{b}" a footnote
 # mark (a letter, or digits on a number that is not a base of ten or two), dropped.
 _SUPERSCRIPT = re.compile(
-    r"(\d+(?:\.\d*)?)(\}?)\s*\^\s*(?:\{\s*(?:\\text[a-z]*\s*\{\s*)?([A-Za-z]|\d{1,2})\s*\}?\s*\}|([A-Za-z]|\d))"
+    r"(\d+(?:\.\d*)?)(\}?(?:\{\})?)\s*\^\s*(?:\{\s*(?:\\text[a-z]*\s*\{\s*)?([A-Za-z]|\d{1,2})\s*\}?\s*\}|([A-Za-z]|\d))"
 )
 
 
@@ -297,7 +302,7 @@ _GREEK = {
     "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ",
     "Psi": "Ψ", "Omega": "Ω",
 }  # fmt: skip
-_GREEK_RE = re.compile(r"\\(" + "|".join(sorted(_GREEK, key=len, reverse=True)) + r")(?![A-Za-z])")
+_GREEK_RE = re.compile(r"\\(" + "|".join(sorted(_GREEK, key=len, reverse=True)) + r")(?![A-Za-z]) ?")
 _MARK_SCRIPT = re.compile(r"\^\s*\{?\s*([*†‡§¶#]+)\s*\}?")
 # Commands that only set the layout or the font of what follows: dropped from labels. Any other
 # command is a name written in math (\tanh, \log, \max, \mathrm-less operators): kept as its name.
