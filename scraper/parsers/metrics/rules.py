@@ -58,8 +58,8 @@ def header_block(grid: Grid) -> Header:
        real header row a row with its own label and values — unless that row sits above the
        table's first full-width horizontal rule (`header_rule`) and its values name the columns
        (`_keys_row`: ``n | 8 | 9 | 10``, ``Model | 2 | 4 | 6`` under ``Workflow length k``);
-       rows above that rule whose values name the columns join the header however they were
-       flagged;
+       when every row above that rule is without values or names the columns, those rows are the
+       header however they were flagged;
     2. when none is flagged, the leading rows without values in a data column;
     3. then each following row that continues the header: a units row (``km/s | kpc``); a row
        whose first cell is empty or covered by a header cell spanning rows, holding no values
@@ -71,8 +71,8 @@ def header_block(grid: Grid) -> Header:
     n = grid.n_rows
     rule = header_rule(grid)
     header = {r for r, row in enumerate(grid.rows) if row.get("is_header")}
-    if rule:
-        header |= {r for r in range(rule) if not grid.has_values(r, 1) or _keys_row(grid, r)}
+    if rule and all(not grid.has_values(r, 1) or _keys_row(grid, r) for r in range(rule)):
+        header |= set(range(rule))  # the block above the rule holds no results
     for r in sorted(header):
         below_real_header = any(not grid.is_group_row(h) for h in header if h < r)  # not just a title
         if r > 0 and (
