@@ -139,12 +139,13 @@ def header_rule(grid: Grid) -> int:
 
 def _keys_row(grid: Grid, r: int) -> bool:
     """Row r's values name the columns rather than report results: whole numbers in order (each
-    at least the one before: ``2 | 4 | 8``, ``8 | 9 | 10 | 10``), one per cell, in two or more
-    columns, with no spread, range, count, unit but K/M/B, or emphasis."""
+    at least the one before, ``2 | 4 | 8``, ``8 | 9 | 10 | 10``, or each at most: ``32 | 16 | 8``),
+    one per cell, in two or more columns, with no spread, range, count, unit but K/M/B, or
+    emphasis."""
     cols = [c for c in grid.value_columns(r) if c > 0]
     if len(cols) < 2:
         return False
-    last = None
+    values: list[float] = []
     for c in cols:
         items = grid.items(r, c)
         if len(items) != 1:
@@ -154,13 +155,12 @@ def _keys_row(grid: Grid, r: int) -> bool:
             return False
         if it.spread_plus is not None or it.total is not None or it.value != int(it.value):
             return False
-        if last is not None and it.value < last:
-            return False
-        last = it.value
         cell = grid.cell(r, c) or {}
         if cell.get("bold") or cell.get("underline"):
             return False
-    return True
+        values.append(it.value)
+    pairs = list(zip(values, values[1:], strict=False))
+    return all(a <= b for a, b in pairs) or all(a >= b for a, b in pairs)
 
 
 def _decorative(text: str) -> bool:
@@ -544,7 +544,7 @@ _SUMMARY = re.compile(r"^(?:mean|avg\.?|average|overall|total|all)\b(?!-)", re.I
 
 
 # A label cell that says "nothing here" is skipped like an empty one ("GPT-4o", not "GPT-4o / -").
-_NULL_LABELS = frozenset({"-", "–", "—", "--", "---", "n/a", "N/A", "NA", "na"})
+_NULL_LABELS = frozenset({"-", "–", "—", "--", "---", "n/a", "N/A"})
 
 
 def is_null_label(text: str) -> bool:
