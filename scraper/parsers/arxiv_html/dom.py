@@ -243,7 +243,7 @@ SECTION, DIV, SPAN, SUP, BR, IMG, LI, A = tag_ids("section", "div", "span", "sup
 ROW_GROUP_IDS = frozenset(tag_ids("thead", "tbody", "tfoot"))
 HEADING_IDS = frozenset(tag_ids("h1", "h2", "h3", "h4", "h5", "h6"))
 UL, OL, DL, PRE, CITE, P = tag_ids("ul", "ol", "dl", "pre", "cite", "p")
-BASE, HEADER = tag_ids("base", "header")
+BASE = tag_ids("base")[0]
 LIST_IDS = frozenset((UL, OL, DL))
 # the class attributes _strip_math gives its math spans
 TEX_CLASSES = frozenset(tag[13:-2].decode() for tag in _TEX_SPANS.values())

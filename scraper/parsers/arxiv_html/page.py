@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.arxiv_id import ID as ID_GRAMMAR
 from scraper.parsers.errors import ParseError
 
-from .dom import BASE, DIV, HEADER, A, classes_of, node_text, space_breaks
+from .dom import BASE, DIV, node_text, space_breaks
 
 KIND = "arxiv_html"
 
@@ -216,7 +216,7 @@ def read_page(tree: LexborHTMLParser, body: bytes, url: str) -> Page:
     """Identity, generator and licence of a parsed arXiv HTML page (`body`: its original bytes)."""
     chrome = _chrome(tree)
     license_rows, infoboxes = chrome.license_rows, chrome.infoboxes
-    arxiv_id, version, watermark = _served_version(chrome, body, url)
+    arxiv_id, version, watermark = _served_version(tree, chrome, body, url)
     primary = watermark.group(3).decode("utf-8", "replace").strip() if watermark else None
     return Page(
         arxiv_id,
@@ -235,9 +235,10 @@ def _generator(body: bytes) -> str | None:
     return f"LaTeXML{' oxide' if found.group(1) else ''} {found.group(2).decode()}"
 
 
-# Everything read_page looks for, in one query: each css() call walks the whole page.
-_PAGE_SEL = f"{_CHROME_SEL}, base[href], {_BACK_LINKS}"
-_BACK_LINK_HOLDERS = ("arxiv-html-header", "ltx_page_header")
+# The licence boxes and <base> in one query (each css() call walks the whole page); the links of the
+# page header only when <base> names no paper (B pages): matching "header … a[href]" tests the
+# ancestors of every link of the page, a dear selector on a page of many references.
+_PAGE_SEL = f"{_CHROME_SEL}, base[href]"
 
 
 @dataclass(slots=True)
@@ -245,12 +246,11 @@ class _Chrome:
     license_rows: list[LexborNode]  # ``#license-tr`` rows (A pages), in document order
     infoboxes: list[LexborNode]  # ``div#infobox`` boxes (B pages)
     base: LexborNode | None  # the first ``<base href>``
-    back_links: list[LexborNode]  # links of the page header, where "Back to Abstract" is
 
 
 def _chrome(tree: LexborHTMLParser) -> _Chrome:
-    """The page's chrome nodes (see _Chrome), from one query of the whole page."""
-    chrome = _Chrome([], [], None, [])
+    """The page's licence boxes and ``<base href>`` (see _Chrome), from one query of the page."""
+    chrome = _Chrome([], [], None)
     last = 0
     for n in tree.css(_PAGE_SEL):
         nid = n.mem_id
@@ -264,26 +264,13 @@ def _chrome(tree: LexborHTMLParser) -> _Chrome:
         tag_id = n.tag_id
         if node_id == "infobox" and tag_id == DIV:
             chrome.infoboxes.append(n)
-        if tag_id == BASE:
-            if chrome.base is None and "href" in attrs:
-                chrome.base = n
-        elif tag_id == A and (node_id not in ("license-tr", "infobox") or _in_page_header(n)):
-            chrome.back_links.append(n)
+        if tag_id == BASE and chrome.base is None and "href" in attrs:
+            chrome.base = n
     return chrome
 
 
-def _in_page_header(node: LexborNode) -> bool:
-    p = node.parent
-    while p is not None:
-        cls = classes_of(p)
-        if ("arxiv-html-header" in cls and p.tag_id == HEADER) or "ltx_page_header" in cls:
-            return True
-        p = p.parent
-    return False
-
-
 def _served_version(
-    chrome: _Chrome, body: bytes, url: str
+    tree: LexborHTMLParser, chrome: _Chrome, body: bytes, url: str
 ) -> tuple[str | None, int | None, re.Match[bytes] | None]:
     """(arxiv id, version, watermark match) of the version served: from ``<base href>`` (A pages),
     the Back-to-Abstract link or the watermark (B pages), else the URL."""
@@ -292,7 +279,7 @@ def _served_version(
     base_href = base.attributes.get("href") if base is not None else None
     back = None
     if id_version(base_href)[0] is None:  # the link only counts when <base> has no id
-        for a in chrome.back_links:
+        for a in tree.css(_BACK_LINKS):
             space_breaks(a.css("br"))  # a second space before a <br> changes no test here
             if "abstract" in a.text_lexbor().lower():
                 back = a.attributes.get("href")
