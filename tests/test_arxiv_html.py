@@ -407,6 +407,7 @@ def test_colour_arguments_of_every_model_leave_with_their_error_span():
     leaves, in the HTML, rgb and named forms, goes with the error span; content after it stays."""
     cells = (
         ("\\cellcolor", "[HTML]E19898 30.3", "30.3"),
+        ("\\cellcolor[HTML]", "FEF3D0 81.2", "81.2"),  # the model inside the error span
         ("\\cellcolor", "[rgb]0.9,0.5,0.5 40.2", "40.2"),
         ("\\rowcolor", "gray!20 Ours", "Ours"),
         ("\\textcolor", "red+2.1", "+2.1"),

@@ -302,14 +302,20 @@ def top_level(nodes: list[LexborNode], cls: str) -> list[LexborNode]:
 # ltx_ERROR span: "\cellcolor" + "[HTML]E19898 30.3". The colour is no content: its model and
 # spec are dropped with the span (an HTML hex code, numbers for rgb/gray/cmyk, or a name with its
 # "!20" mixes). A command that takes content after the colour (\textcolor, \colorbox) keeps it.
-_COLOUR_COMMANDS = frozenset(
-    {"\\cellcolor", "\\rowcolor", "\\columncolor", "\\color", "\\textcolor", "\\colorbox", "\\arrayrulecolor"}
+# The error span holds the macro's name, sometimes with its colour model ("\cellcolor[HTML]").
+_COLOUR_ERROR = re.compile(
+    r"\\(?:cellcolor|rowcolor|columncolor|color|textcolor|colorbox|arrayrulecolor)\s*(\[\s*([A-Za-z]{1,5})\s*\])?"
 )
 _COLOUR_ARG = re.compile(
     r"\s*(?:\[\s*HTML\s*\]\s*[0-9A-Fa-f]{6}(?![0-9A-Fa-f])"
     r"|\[\s*[A-Za-z]{1,5}\s*\]\s*\d*\.?\d+(?:\s*,\s*\d*\.?\d+)*"
     r"|[A-Za-z]+(?:!\d+(?:\.\d+)?(?:![A-Za-z]+)?)*(?![A-Za-z]))"
 )
+# what is left when the model was inside the error span: the spec alone
+_COLOUR_SPEC = {
+    "HTML": re.compile(r"\s*[0-9A-Fa-f]{6}(?![0-9A-Fa-f])"),
+    "other": re.compile(r"\s*\d*\.?\d+(?:\s*,\s*\d*\.?\d+)*"),
+}
 
 
 def drop_errors(errors: list[LexborNode]) -> None:
@@ -318,11 +324,16 @@ def drop_errors(errors: list[LexborNode]) -> None:
     the text right after it (see _COLOUR_ARG): neither is text the paper shows. (Decomposing a
     node inside a subtree already taken out, a removed note, is a no-op.)"""
     for e in errors:
-        if e.text_lexbor().strip() in _COLOUR_COMMANDS:
+        colour = _COLOUR_ERROR.fullmatch(e.text_lexbor().strip())
+        if colour is not None:
             after = e.next
             if after is not None and after.is_text_node:
                 text = after.text_lexbor()
-                m = _COLOUR_ARG.match(text)
+                model = colour.group(2)
+                if model is None:
+                    m = _COLOUR_ARG.match(text)
+                else:
+                    m = _COLOUR_SPEC["HTML" if model == "HTML" else "other"].match(text)
                 if m is not None and m.end() > 0:
                     after.replace_with(text[m.end() :] or " ")
         e.decompose()
