@@ -29,6 +29,11 @@ pages given), measured in the same interleaved way against a bare Lexbor parse p
 the document (what any reader of the page pays at least): extraction alone (``parse_html``) <=
 3.5x, and extraction + `metrics` rows + conclusion `claims` (``parse_html`` then
 ``scraper.derive.fulltext_derived``, as the crawl does) <= 5x.
+These ratios move by ±10 % between runs on a shared machine, and they depend on the allocator's
+state: the pages are measured after the contenders above ran on the big page, and a bare Lexbor
+parse then takes about half the time it takes in a fresh process (far fewer page faults), while
+the extraction, mostly Python, gains ~10 %. docs/results.md gives the figures of several runs, an
+instruction count (valgrind callgrind) for a deterministic comparison, and where the time goes.
 Also reports peak traced Python memory (tracemalloc) and the RSS growth while one parsed tree is
 alive (tracemalloc cannot see Lexbor's or libxml2's C allocations). Always exits 0.
 

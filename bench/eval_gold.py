@@ -261,6 +261,7 @@ def eval_real(split: str | None = None) -> dict:
 #   %K <kind>
 #   %G <row> <col>[.<vi>] | <row label> | <column label> | <value>[..<high>] [u=U] [pm=S]
 #      [up=A dn=B] [tot=N] [best]
+# (a space inside the unit U is written "~": u=erg~cm^-3)
 _TAG = re.compile(r"\\caption\{\[(L\d+)\]")
 
 
@@ -298,7 +299,7 @@ def load_latexml_gold() -> tuple[list[dict], dict[tuple[str, str], str]]:
                         "value_index": int(vi or 0),
                         "value": float(low),
                         "value_high": float(high) if high else None,
-                        "unit": opts.get("u"),
+                        "unit": opts["u"].replace("~", " ") if "u" in opts else None,  # "erg~cm^-3"
                         "spread": spread,
                         "spread_plus": float(opts["up"]) if "up" in opts else spread,
                         "spread_minus": float(opts["dn"]) if "dn" in opts else spread,

@@ -387,3 +387,69 @@ def test_a_tabular_whose_rows_have_no_cells():
     )
     (table,) = extract_tables(page)
     assert [r["is_header"] for r in table["rows"]] == [False, False]
+
+
+def test_conversion_errors_and_invisible_text_leave_table_cells():
+    """Issue 18 round 2 (GOLD_SPEC v2.1, amendment 3), on the real 2604.15597 tables (LaTeXML
+    0.8.8): the ``\\cellcolor`` error spans and the colour they leave (``[HTML]E19898``), and the
+    white rule residue ``width 7pt``, are no text of a cell."""
+    page = PAGE.with_name("2604.15597v1_tables-only.html").read_bytes()
+    assert page.count(b'class="ltx_ERROR undefined">\\cellcolor</span>[HTML]') > 1000
+    tables = {t["id"]: t for t in extract_tables(page)}
+    texts = [c["text"] for t in tables.values() for r in t["rows"] for c in r["cells"]]
+    assert not [t for t in texts if "cellcolor" in t or "[HTML]" in t or "width 7pt" in t]
+    first = tables["S4.T1"]["rows"][4]["cells"]
+    assert [c["text"] for c in first[:3]] == ["GPT 5 Nano", "30.3", "17.4"]
+
+
+def test_colour_arguments_of_every_model_leave_with_their_error_span():
+    """Derived here from the 2604.15597 cell layout: the colour argument a failed colour command
+    leaves, in the HTML, rgb and named forms, goes with the error span; content after it stays."""
+    cells = (
+        ("\\cellcolor", "[HTML]E19898 30.3", "30.3"),
+        ("\\cellcolor[HTML]", "FEF3D0 81.2", "81.2"),  # the model inside the error span
+        ("\\cellcolor", "[rgb]0.9,0.5,0.5 40.2", "40.2"),
+        ("\\rowcolor", "gray!20 Ours", "Ours"),
+        ("\\textcolor", "red+2.1", "+2.1"),
+        ("\\makecell", "85.3", "85.3"),  # not a colour command: only the macro name goes
+    )
+    tds = "".join(
+        f'<td class="ltx_td"><span class="ltx_ERROR undefined">{macro}</span>{rest}</td>'
+        for macro, rest, _ in cells
+    )
+    page = (
+        '<html><body><article class="ltx_document"><figure class="ltx_table" id="S1.T1">'
+        f'<table class="ltx_tabular"><tr class="ltx_tr">{tds}</tr></table></figure></article></body></html>'
+    ).encode()
+    (table,) = extract_tables(page)
+    assert [c["text"] for c in table["rows"][0]["cells"]] == [want for _, _, want in cells]
+
+
+def test_white_text_and_footnotes_in_cells():
+    """White text with no background under it is invisible (padding digits); a footnote in a cell
+    leaves its mark as a superscript, in parse_html and extract_tables alike (LaTeXML corpus L92,
+    L93, converted by LaTeXML 0.8.7)."""
+    gold = Path(__file__).parent / "gold" / "latexml" / "tables_i.noguess.html"
+    tables = {t["caption"][:5]: t for t in extract_tables(gold.read_bytes())}
+    assert [c["text"] for c in tables["[L92]"]["rows"][1]["cells"]] == ["Baseline", "8.4", "31.2"]
+    assert [c["text"] for c in tables["[L93]"]["rows"][1]["cells"]] == ["Closed-A¹", "81.0", "2.4²"]
+    # the same figures inside a page with a title and a section, read by parse_html
+    html = gold.read_bytes()
+    figures = b"".join(
+        html[html.rfind(b"<figure", 0, html.find(tag)) : html.find(b"</figure>", html.find(tag)) + 9]
+        for tag in (b"[L92]", b"[L93]")
+    )
+    page = (
+        b'<html><body><article class="ltx_document"><h1 class="ltx_title ltx_title_document">T</h1>'
+        b'<section class="ltx_section" id="S1"><h2 class="ltx_title ltx_title_section">Results</h2>'
+        b'<div class="ltx_para"><p class="ltx_p">Text.</p></div>'
+        + figures
+        + b"</section></article></body></html>"
+    )
+    full = {t["caption"][:5]: t for t in parse_html(page)["tables"]}
+    assert full["[L93]"] == tables["[L93]"] and full["[L92]"] == tables["[L92]"]
+    shaded = gold.read_bytes().replace(
+        b'style="color:#FFFFFF;">0', b'style="color:#FFFFFF;background-color:#000000;">0', 1
+    )
+    (l92,) = [t for t in extract_tables(shaded) if t["caption"].startswith("[L92]")]
+    assert l92["rows"][1]["cells"][1]["text"] == "08.4"  # white on black shows

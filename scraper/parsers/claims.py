@@ -51,18 +51,31 @@ def normalize_text(text: str) -> str:
 _TIMES = re.compile(r"(\d)\s*(?:times\b|-fold\b|fold\b)")
 
 
-_ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|et al|vs|Fig|Figs|Eq|Sec|approx|cf|resp|etc|No))\.$")
+# An abbreviation ending a part does not end its sentence; matched on the part's last characters
+# (anchored at the start of that tail: a search for "…\.$" would try every position of the part).
+_ABBREV = re.compile(r"(?:.*\W)?(?:e\.g|i\.e|et al|vs|Fig|Figs|Eq|Sec|approx|cf|resp|etc|No)\.")
+_ABBREV_TAIL = 8  # len("approx.") + the character before it
+# A sentence ends at . ! ? then whitespace before a capital, a digit, a quote or a bracket; the
+# pattern starts with the end mark so that the regex engine skips to candidates.
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z0-9\"'(\[~])")
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of normalized text (abbreviations such as ``e.g.``/``et al.`` do not end one)."""
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[~])", text)
     out: list[str] = []
-    for p in parts:
-        if out and _ABBREV.search(out[-1]):
-            out[-1] = f"{out[-1]} {p}"
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        part = text[start : m.start() + 1]
+        start = m.end()
+        if out and _ABBREV.fullmatch(out[-1][-_ABBREV_TAIL:]):
+            out[-1] = f"{out[-1]} {part}"
         else:
-            out.append(p)
+            out.append(part)
+    part = text[start:]
+    if out and _ABBREV.fullmatch(out[-1][-_ABBREV_TAIL:]):
+        out[-1] = f"{out[-1]} {part}"
+    else:
+        out.append(part)
     return [s.strip() for s in out if s.strip()]
 
 
@@ -244,15 +257,29 @@ _SHARE_OF = re.compile(
 )
 
 
+_CLAUSE_BEFORE = re.compile(r".*(?:[,;:(]|\bwhile\b|\bwith\b)", re.S)
+_CLAUSE_AFTER = re.compile(r"[,;:)]|\band\b|\bwhile\b")
+
+
+_KW_LONGER = re.compile(r"longer|beyond|larger|bigger|more\b", re.I)
+_KW_ONLY = re.compile(r"only|less than|equivalent|just", re.I)
+_KW_WITHIN = re.compile(r"within|beyond", re.I)
+_WHITE = re.compile(r"\s+")
+_TRAILING_ARTICLE = re.compile(r"\s+an?$")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _before(sentence: str, start: int, width: int = 90) -> str:
     """Text before `start` in the same clause (cut at , ; : ( and at most `width` chars)."""
     chunk = sentence[max(0, start - width) : start]
-    return re.split(r"[,;:(]|\bwhile\b|\bwith\b", chunk)[-1]
+    cut = _CLAUSE_BEFORE.match(chunk)  # up to the last clause mark
+    return chunk[cut.end() :] if cut else chunk
 
 
 def _after(sentence: str, end: int, width: int = 30) -> str:
     chunk = sentence[end : end + width]
-    return re.split(r"[,;:)]|\band\b|\bwhile\b", chunk)[0]
+    cut = _CLAUSE_AFTER.search(chunk)
+    return chunk[: cut.start()] if cut else chunk
 
 
 def _kind(sentence: str, start: int, end: int, unit: str | None) -> str:
@@ -261,10 +288,10 @@ def _kind(sentence: str, start: int, end: int, unit: str | None) -> str:
     if unit == "×":
         if _KW_REDUCE.search(near):
             return "reduction"
-        if re.search(r"longer|beyond|larger|bigger|more\b", after, re.I):
+        if _KW_LONGER.search(after):
             return "relative"
         return "speedup"
-    if unit == "%" and re.search(r"only|less than|equivalent|just", before, re.I) and _SHARE_OF.match(after):
+    if unit == "%" and _KW_ONLY.search(before) and _SHARE_OF.match(after):
         return "relative"  # "only 1% of the cost", "only requiring 6.3% training time"
     if (_KW_REDUCE.search(after) or _KW_REDUCE.search(before)) and not _KW_IMPROVE.search(after):
         return "reduction"
@@ -272,7 +299,7 @@ def _kind(sentence: str, start: int, end: int, unit: str | None) -> str:
         return "speedup"
     if _KW_IMPROVE.search(near):
         return "improvement"
-    if re.search(r"within|beyond", before, re.I):
+    if _KW_WITHIN.search(before):
         return "relative"
     return "absolute"
 
@@ -288,7 +315,7 @@ def _f(num: str) -> float:
 def _unit(token: str | None) -> str | None:
     if not token:
         return None
-    key = re.sub(r"\s+", " ", token)
+    key = _WHITE.sub(" ", token)
     return _UNIT_MAP.get(key) or _UNIT_MAP.get(key.lower())
 
 
@@ -309,8 +336,8 @@ QUALIFIERS = ("up to", "over", "more than", "at least", "about", "nearly", "less
 def _qualifier(text: str | None) -> str | None:
     if not text:
         return None
-    q = re.sub(r"\s+", " ", text.strip().lower())
-    q = re.sub(r"\s+an?$", "", q)
+    q = _WHITE.sub(" ", text.strip().lower())
+    q = _TRAILING_ARTICLE.sub("", q)
     return _QUALIFIERS.get(q, q) if q else None
 
 
@@ -319,7 +346,7 @@ def _qual(m: re.Match) -> str | None:
 
 
 def _is_year(num: str, unit: str | None) -> bool:
-    return unit is None and re.fullmatch(r"(?:19|20)\d\d", num) is not None
+    return unit is None and _YEAR.fullmatch(num) is not None
 
 
 @dataclass(frozen=True)
@@ -477,6 +504,10 @@ class Rule:
     handle: Handler
     words: tuple[str, ...] = ()
     whole_words: frozenset[str] = frozenset()  # and one of these as a whole word
+    # How far before a number in digits a match can start (its qualifier, "from", "compared to the
+    # model's", "improves … by"): the rule is searched only near the sentence's numbers. None: the
+    # rule reads numbers written as words and searches the whole sentence.
+    reach: int | None = 20
 
 
 #: The rules, in the order they claim spans (earlier rules win overlaps): baselines and settings
@@ -484,21 +515,50 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("duration", _P_DURATION, _duration, ("minute", "hour")),  # "4 minutes and 15 seconds" = 255 s
     Rule(
-        "from_to", _P_FROM_TO, _from_to, ("from", "(")
+        "from_to", _P_FROM_TO, _from_to, ("from", "("), reach=30
     ),  # "from 21.7 s to under 1 s": value 1, baseline 21.7
-    Rule("bare_to", _P_BARE_TO, _from_to, ("to", "→", "->")),  # "39.33% to 61.48%"
-    Rule("instead_of", _P_INSTEAD, _instead, ("instead",)),  # "384 instead of 9,000"
-    Rule("versus", _P_VERSUS, _versus, ("compared", "relative", "versus", "vs", "against", "baseline")),
-    Rule("setting", _P_SETTING, _setting, _SETTING_NOUNS),  # "0.3 MB chunks": an input size, no claim
-    Rule("range", _P_RANGE, _range),  # "8% -- 30%", "2.9--5.5 ms": one claim
+    Rule("bare_to", _P_BARE_TO, _from_to, ("to", "→", "->"), reach=0),  # "39.33% to 61.48%"
+    Rule("instead_of", _P_INSTEAD, _instead, ("instead",), reach=0),  # "384 instead of 9,000"
+    Rule(
+        "versus",
+        _P_VERSUS,
+        _versus,
+        ("compared", "relative", "versus", "vs", "against", "baseline"),
+        reach=90,
+    ),
+    Rule(
+        "setting", _P_SETTING, _setting, _SETTING_NOUNS, reach=0
+    ),  # "0.3 MB chunks": an input size, no claim
+    Rule("range", _P_RANGE, _range, reach=30),  # "8% -- 30%", "2.9--5.5 ms": one claim
     Rule("correlation", _P_CORR, _correlation, ("=",)),  # "r=0.954"
     Rule("list_unit", _P_LIST_UNIT, _list_unit, (" and ", " or ")),  # "by 3.84 and 1.91 dB": two claims
     Rule("unit", _P_UNIT, _unit_claim),  # "13.7x speedup", "92.5% accuracy", "20.7 FPS"
-    Rule("word_number", _P_WORD, _word_number, ("point", "times", "fold"), frozenset(_WORD_NUMBERS)),
+    Rule(
+        "word_number", _P_WORD, _word_number, ("point", "times", "fold"), frozenset(_WORD_NUMBERS), reach=None
+    ),
     Rule("fewer", _P_COMPARATIVE, _comparative, ("fewer",)),  # "3 fewer steps"
-    Rule("by", _P_BY, _by, ("by",)),  # "improves … by 12"
+    Rule("by", _P_BY, _by, ("by",), reach=110),  # "improves … by 12"
 )
-_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
+# How far a match may end after the digits of its last number ("12.5 percentage points", "0.3 MB
+# token chunks"), with room to spare: a stretch must never cut a match.
+_AFTER_NUMBER = 60
+
+
+def _near_numbers(numbers: list[tuple[int, int]], reach: int, length: int) -> list[tuple[int, int]]:
+    """The stretches of a sentence where a match of a rule can lie: from `reach` characters before
+    each run of digits to _AFTER_NUMBER after it, overlapping stretches merged. The regex engine
+    still sees the text around a stretch (lookbehinds, \b), so a match inside reads the same."""
+    out: list[tuple[int, int]] = []
+    for start, end in numbers:
+        a, b = max(0, start - reach), min(length, end + _AFTER_NUMBER)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 _WORDS = re.compile(r"[a-z]+")
 
 
@@ -508,18 +568,26 @@ def _sentence_claims(sentence: str) -> list[Claim]:
     taken: list[tuple[int, int]] = []
     found: list[Claim] = []
     lower = sentence.lower()
-    digits = _DIGIT.search(sentence) is not None
+    numbers = [m.span() for m in _DIGITS.finditer(sentence)]
+    stretches: dict[int | None, list[tuple[int, int]]] = {None: [(0, len(sentence))]}
     words: set[str] | None = None
     for rule in RULES:
-        if not rule.whole_words and not digits:
+        if rule.reach is not None and not numbers:
             continue  # the rule reads a number written in digits
-        if rule.words and not any(w in lower for w in rule.words):
-            continue
+        if rule.words:
+            for w in rule.words:  # substring tests (a regex alternation scans far slower)
+                if w in lower:
+                    break
+            else:
+                continue
         if rule.whole_words:
             words = set(_WORDS.findall(lower)) if words is None else words
             if rule.whole_words.isdisjoint(words):
                 continue
-        for m in rule.pattern.finditer(sentence):
+        found_stretches = stretches.get(rule.reach)
+        if found_stretches is None:
+            found_stretches = stretches[rule.reach] = _near_numbers(numbers, rule.reach or 0, len(sentence))
+        for m in (m for a, b in found_stretches for m in rule.pattern.finditer(sentence, a, b)):
             claims = rule.handle(sentence, m)
             if not claims or not all(all(c.end <= a or c.start >= b for a, b in taken) for c in claims):
                 continue

@@ -63,10 +63,10 @@ METRICS_TABLE = Table(
         column(
             "row_label",
             pa.string(),
-            "The texts of the row's label columns left to right, joined with ` / ` (`80% / 10% / 20%`, "
-            "`Uniform / 8`), after the label of its group row (`Zero-shot / T5-XL`). Label columns name the "
-            "row: names, numeric settings (`Frames`, `#L`), identifiers and coordinates. TeX as text "
-            "(`tanh`, `J_0`).",
+            "The texts of the row's label columns left to right, joined with ` / ` (`80% / 10% / 10%`, "
+            "`Uniform / 8`), after the label of its group row (`Zero-shot / T5-XL`); empty and dash cells "
+            "skipped. Label columns name the row: names, numeric settings (`Frames`, `#L`), identifiers and "
+            "coordinates. TeX as text (`tanh`, `J_0`).",
             DERIVED,
         ),
         column(
@@ -106,8 +106,9 @@ METRICS_TABLE = Table(
         column(
             "spread_plus",
             pa.float64(),
-            "Upper error: `a` of an asymmetric error `9.9^{+a}_{-b}`, or the spread of a symmetric `±`; "
-            "null when the value has no error.",
+            "Upper error: `a` of an asymmetric error `9.9^{+a}_{-b}` (scaled with a mantissa: "
+            "`1.2^{+1.3}_{-0.5}\\times 10^{12}` gives 1.3e12; on an exponent it is kept as written, in dex), "
+            "or the spread of a symmetric `±`; null when the value has no error.",
             DERIVED,
         ),
         column(

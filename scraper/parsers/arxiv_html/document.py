@@ -11,7 +11,7 @@ from scraper.parsers.errors import ParseError
 
 from .authors import read_authors
 from .blocks import Blocks
-from .dom import FIGURE, SECTION, node_text, prepare, space_breaks
+from .dom import FIGURE, SECTION, drop_errors, node_text, prepare, space_breaks
 from .figures import read_figures
 from .page import (
     KIND,
@@ -80,9 +80,7 @@ def _read_article(article: LexborNode) -> _Article:
     space_breaks(blocks.brs)
     errors = [node_text(e) for e in blocks.errors]
     footnotes, other_notes = pull_notes(blocks.notes)
-    # An error inside a removed note is already detached; decomposing it again is a no-op.
-    for e in blocks.errors:
-        e.decompose()
+    drop_errors(blocks.errors)  # with the colour arguments they leave behind
     title, abstract = read_title_abstract(article)
     authors = read_authors(article)
     blocks.drop_removed()

@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.arxiv_id import ID as ID_GRAMMAR
 from scraper.parsers.errors import ParseError
 
-from .dom import DIV, node_text, space_breaks
+from .dom import BASE, DIV, node_text, space_breaks
 
 KIND = "arxiv_html"
 
@@ -214,8 +214,9 @@ class Page:
 
 def read_page(tree: LexborHTMLParser, body: bytes, url: str) -> Page:
     """Identity, generator and licence of a parsed arXiv HTML page (`body`: its original bytes)."""
-    license_rows, infoboxes = _licence_boxes(tree)
-    arxiv_id, version, watermark = _served_version(tree, body, url)
+    chrome = _chrome(tree)
+    license_rows, infoboxes = chrome.license_rows, chrome.infoboxes
+    arxiv_id, version, watermark = _served_version(tree, chrome, body, url)
     primary = watermark.group(3).decode("utf-8", "replace").strip() if watermark else None
     return Page(
         arxiv_id,
@@ -234,31 +235,47 @@ def _generator(body: bytes) -> str | None:
     return f"LaTeXML{' oxide' if found.group(1) else ''} {found.group(2).decode()}"
 
 
-def _licence_boxes(tree: LexborHTMLParser) -> tuple[list[LexborNode], list[LexborNode]]:
-    """(``#license-tr`` rows (A pages), ``div#infobox`` boxes (B pages)), in document order."""
-    license_rows: list[LexborNode] = []
-    infoboxes: list[LexborNode] = []
+# The licence boxes and <base> in one query (each css() call walks the whole page); the links of the
+# page header only when <base> names no paper (B pages): matching "header … a[href]" tests the
+# ancestors of every link of the page, a dear selector on a page of many references.
+_PAGE_SEL = f"{_CHROME_SEL}, base[href]"
+
+
+@dataclass(slots=True)
+class _Chrome:
+    license_rows: list[LexborNode]  # ``#license-tr`` rows (A pages), in document order
+    infoboxes: list[LexborNode]  # ``div#infobox`` boxes (B pages)
+    base: LexborNode | None  # the first ``<base href>``
+
+
+def _chrome(tree: LexborHTMLParser) -> _Chrome:
+    """The page's licence boxes and ``<base href>`` (see _Chrome), from one query of the page."""
+    chrome = _Chrome([], [], None)
     last = 0
-    for n in tree.css(_CHROME_SEL):
+    for n in tree.css(_PAGE_SEL):
         nid = n.mem_id
         if nid == last:  # reported once per matching selector
             continue
         last = nid
-        node_id = n.attributes.get("id")
+        attrs = n.attributes
+        node_id = attrs.get("id")
         if node_id == "license-tr":
-            license_rows.append(n)
-        if node_id == "infobox" and n.tag_id == DIV:
-            infoboxes.append(n)
-    return license_rows, infoboxes
+            chrome.license_rows.append(n)
+        tag_id = n.tag_id
+        if node_id == "infobox" and tag_id == DIV:
+            chrome.infoboxes.append(n)
+        if tag_id == BASE and chrome.base is None and "href" in attrs:
+            chrome.base = n
+    return chrome
 
 
 def _served_version(
-    tree: LexborHTMLParser, body: bytes, url: str
+    tree: LexborHTMLParser, chrome: _Chrome, body: bytes, url: str
 ) -> tuple[str | None, int | None, re.Match[bytes] | None]:
     """(arxiv id, version, watermark match) of the version served: from ``<base href>`` (A pages),
     the Back-to-Abstract link or the watermark (B pages), else the URL."""
     url_id = id_version(url)[0]
-    base = tree.css_first("base[href]")
+    base = chrome.base
     base_href = base.attributes.get("href") if base is not None else None
     back = None
     if id_version(base_href)[0] is None:  # the link only counts when <base> has no id

@@ -9,7 +9,17 @@ from selectolax.lexbor import LexborNode
 
 from scraper.arxiv_id import ID as ID_GRAMMAR
 
-from .dom import SUP, A, class_attr, css_class_set, css_classes_of_classed, is_under, node_text
+from .dom import (
+    SUP,
+    A,
+    class_attr,
+    css_class_set,
+    css_classes_of_classed,
+    in_table_cell,
+    is_under,
+    node_text,
+    superscript,
+)
 
 _FOOTNOTE_ROLES = ("ltx_role_footnote", "ltx_role_footnotetext")
 # The parts of a note pull_notes needs, in one query per note.
@@ -58,7 +68,10 @@ def pull_notes(notes: list[LexborNode]) -> tuple[list[dict], list[dict]]:
         else:
             role = next((c[9:] for c in cls if c.startswith("ltx_role_")), None)
             others.append({"role": role, "text": text})
-        note.decompose()
+        if mark and in_table_cell(note):
+            note.replace_with(superscript(mark))  # a table cell shows the mark: "GPT-4¹", "85.3²"
+        else:
+            note.decompose()
     return footnotes, others
 
 

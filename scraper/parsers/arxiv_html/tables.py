@@ -47,6 +47,7 @@ from .dom import (
     class_set,
     classes_of,
     css_class_set,
+    drop_errors,
     prepare,
     space_breaks,
     squash_whitespace,
@@ -54,6 +55,7 @@ from .dom import (
     top_level,
 )
 from .figures import caption_of
+from .references import pull_notes
 
 MAX_SPAN = 1000  # HTML itself caps colspan at 1000 and rowspan at 65534; no real table comes near
 
@@ -73,7 +75,11 @@ def _span(value: str | None) -> int:
 # finds its tabulars and a superset of those: [class*="ltx_f"] covers the four classes and the
 # math spans that can carry a font command (ltx_fontcmd, set by _strip_math) in one selector;
 # Lexbor's cost grows with every selector of the list. Python then keeps the real ones.
-_TABLE_FIG_SEL = '.ltx_tabular, [class*="ltx_f"], b, strong, em, i, u'
+_TABLE_FIG_SEL = '.ltx_tabular, [class*="ltx_f"], b, strong, em, i, u, [style*="olor:#FFFFFF"]'
+# Text set in white ("--ltx-fg-color:#FFFFFF", older LaTeXML "color:#FFFFFF") on a page without a
+# background colour under it is invisible: LaTeXML's residue of a rule ("width 7pt"), padding
+# digits. It is no text of the cell (see _drop_invisible).
+_WHITE_TEXT = re.compile(r"(?<![\w-])(?:--ltx-fg-)?color:\s*#FFFFFF", re.I)
 _STYLE_TAGS = {"b": "bold", "strong": "bold", "em": "italic", "i": "italic", "u": "underline"}
 _STYLE_TAG_IDS = dict(zip(tag_ids(*_STYLE_TAGS), _STYLE_TAGS.values(), strict=True))
 _STYLE_CLASSES = {
@@ -368,6 +374,20 @@ def _outermost(nodes: list[LexborNode], stop: LexborNode, cls: str) -> list[Lexb
     return out
 
 
+def _drop_invisible(white: list[LexborNode], stop: int) -> None:
+    """Take white text out of the tree unless a node around it (up to the figure, mem_id `stop`)
+    sets a background colour it may show on."""
+    for n in white:
+        p: LexborNode | None = n
+        while p is not None and p.mem_id != stop:
+            style = p.attributes.get("style")
+            if style and ("bg-color" in style or "background" in style):
+                break  # a background: the text may show
+            p = p.parent
+        else:
+            n.decompose()
+
+
 def read_tables(root: LexborNode, figures: list[LexborNode] | None = None) -> list[dict]:
     """Table records; `figures` = the ``figure.ltx_table`` under root when already known."""
     if figures is None:
@@ -380,18 +400,26 @@ def read_tables(root: LexborNode, figures: list[LexborNode] | None = None) -> li
         fid = fig.attributes.get("id")
         tabs: list[LexborNode] = []
         styled_nodes: list[Styled] = []
+        white: list[LexborNode] = []
         last = 0
         for n in fig.css(_TABLE_FIG_SEL):
             nid = n.mem_id
             if nid == last:  # Lexbor repeats a node once per selector it matches
                 continue
             last = nid
-            cls = n.attributes.get("class")
+            attrs = n.attributes
+            cls = attrs.get("class")
             if "ltx_tabular" in css_class_set(cls):
                 tabs.append(n)
+            style = attrs.get("style")
+            if style and "FFFFFF" in style.upper() and _WHITE_TEXT.search(style):
+                white.append(n)
+                continue
             hit = _style_hit(n, cls)
             if hit is not None:
                 styled_nodes.append((n, *hit))
+        if white:
+            _drop_invisible(white, fig.mem_id)
         tabulars = _outermost(tabs, fig, "ltx_tabular")
         if not tabulars:
             specs.append((fid, label, caption, None))
@@ -421,4 +449,8 @@ def extract_tables(body: bytes) -> list[dict]:
     root = tree.css_first("article.ltx_document") or tree.body or tree.root
     if root is None:
         return []
+    # as parse_html does before it reads the tables: notes leave the tree (a table cell keeps
+    # the mark), error macros too
+    pull_notes(root.css(".ltx_note"))
+    drop_errors(root.css(".ltx_ERROR"))
     return read_tables(root)

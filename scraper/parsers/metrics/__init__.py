@@ -32,11 +32,11 @@ from .units import LABEL_SEP, caption_unit, label_unit
 def clear_caches() -> None:
     """Empty the caches of label and cell texts (they fill as papers are read; a benchmark of a
     cold paper starts from empty ones)."""
-    from . import reader, rules
+    from . import reader, rules, units
 
     for cached in (
         normalize_label, parse_cell_items, label_unit, caption_unit, rules.is_pair_header,
-        reader._direction, reader._caption_direction,
+        reader._direction, reader._caption_direction, units._part_unit,
     ):  # fmt: skip
         cached.cache_clear()
 

@@ -41,13 +41,16 @@ class CellItem(NamedTuple):
 
 
 # A leading en dash is a minus sign ("–0.3"); between two numbers it separates a range.
-_UNUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+"
+# A number: "1,024", "0.5", ".5", "23." (a trailing dot), "1.2e12".
+_UNUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|\.(?![\d.]))?(?:[eE][+-]?\d+)?|\.\d+"
 _NUM = rf"[+\-–]?(?:{_UNUM})"
-_MARKS = r"[*†‡§¶#↑↓]"
+_MARKS = r"[*†‡§¶#↑↓+¹²³⁰⁴⁵⁶⁷⁸⁹]"  # footnote marks, arrows, a trailing "+" ("10,000+")
 # Range separators between two numbers: en dash (LaTeX "--"), "~", " to ", a hyphen with no
 # space or a space on both sides ("5-15", "5 - 15"; "0.97 -0.09" is two numbers).
 _RANGE_SEP = r"(?:\s*[–~]\s*|-|\s+-\s+|\s+to\s+)"
-_U = CELL_UNIT_RE
+# A unit token, tried only where one can start: the lookahead spares the regex engine the ~100
+# alternatives of CELL_UNIT_RE after most numbers (followed by a space, a bracket or the end).
+_U = rf"(?=[{re.escape(''.join(sorted({u[0] for u in UNITS})))}])(?:{CELL_UNIT_RE})"
 _ITEM = re.compile(
     # an interval: "[0.208, 0.324]", "(-0.01, 0.2)"
     rf"[\[(]\s*(?P<ilo>{_NUM})\s*(?P<iu1>%)?\s*[,;]\s*(?P<ihi>{_NUM})\s*(?P<iu2>{_U})?\s*[\])]"
@@ -55,14 +58,20 @@ _ITEM = re.compile(
     rf"|(?P<cur>\$)?\s*(?P<num>{_NUM})(?:\s*(?P<unit>{_U}))?(?![A-Za-z0-9])"
     rf"(?:{_RANGE_SEP}(?P<high>{_UNUM})(?:\s*(?P<hunit>{_U}))?(?![A-Za-z0-9]))?"
     rf"(?:\s*{_MARKS})*"
-    rf"(?:\s*±\s*(?P<spread>{_NUM})(?:\s*(?P<sunit>{_U}))?(?![A-Za-z0-9])"
+    rf"(?:\s*\(?\s*±\s*(?P<spread>{_NUM})(?:\s*(?P<sunit>{_U}))?(?![A-Za-z0-9])(?:\s*\))?"
     rf"|\s*{ASYM_UP}(?P<plus>{_UNUM}){ASYM_DOWN}(?P<minus>{_UNUM})(?:\s*(?P<aunit>{_U})(?![A-Za-z0-9]))?)?"
 )
-_SEPARATORS = re.compile(rf"^[\s/|()\[\],;~{_MARKS[1:-1]}]*$")
+# What may stand between and around the items of a cell: separators, marks and qualifiers
+# ("≥ 411", "~5–15", "<0.01": the number is the item, the qualifier stays in the cell's text).
+_SEPARATORS = re.compile(rf"^[\s/|()\[\],;~≈≥≤<>{_MARKS[1:-1]}]*$")
+# Citation marks after a value: "10^{96} [6]", "10^{97} [4][5]", "[3, 7]" (see _drop_citations)
+_CITATION = re.compile(r"\s*\[\s*(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\s*\]")
+_GLUED = frozenset("0123456789.,")
 _PLAIN_INT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 # Words a cell of results may hold outside TeX commands: unit words and their parts ("tok" of
 # "tok/s"), "to" of a range, "e" of an exponent. Any other word ("1A", "N/A") makes the cell text.
-_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]+")
+# not a command, nor an option ("[rgb]"), nor a superscript mark ("85.3^{a}")
+_WORD = re.compile(r"(?<![\\A-Za-z\[^])(?<!\^\{)[A-Za-z]+")
 _UNIT_WORDS = frozenset(p for u in UNITS for p in re.findall(r"[A-Za-z]+", u)) | {"to", "pp", "e", "E"}
 # "160\times 120", "1280x720": a size, two whole numbers
 _SIZE = re.compile(r"(\d+)\s*(?:\\times|×|x)\s*(\d+)")
@@ -74,9 +83,17 @@ _ASSIGNMENT = re.compile(
 # Two common TeX numbers, read at once: "2.3\cdot 10^{19}", "27.3\pm 0.2"
 _SCI_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)\s*\\(?:cdot|times)\s*10\^\{(-?\d+)\}")
 _PM_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)\s*\\pm\s*(\d+(?:\.\d+)?)")
+# A number and a unit token ("1B", "12.5 GB", "4.2x"), and a cell of digits and separators only
+# ("0.95 / 0.12", "1008 (17.07%)"): no TeX to read, the grammar reads it as it is.
+_NUMBER_UNIT = re.compile(r"(-?(?:[1-9]\d{0,10}|0)(?:\.\d+)?) ?([A-Za-z]{1,6}|%|×)")
+_SPACED_THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+")
+_SIMPLE_CHARS = re.compile(r"[\d.,/|()%+\-–± ]+")
 # A cell that is one plain number, with an optional percent sign (TeX or not): read at once.
 _PLAIN_NUMBER = re.compile(r"(-?(?:[1-9]\d{0,10}|0)(?:\.\d+)?)\s*(\\?%)?")
 IDENTIFIER_DIGITS = 12  # a whole number this long is an identifier (catalogue source ids), not a result
+
+
+_COLOUR_ARG = re.compile(r"\\(?:textcolor|colorbox|color|cellcolor|rowcolor)\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}")
 
 
 def _to_float(num: str) -> float:
@@ -92,12 +109,22 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     simple = _PLAIN_NUMBER.fullmatch(text)
     if simple:  # most value cells ("25.8", "84.2\\%"): no TeX to read
         return (CellItem(float(simple.group(1)), "%" if simple.group(2) else None),)
-    if "=" in text:
+    simple = _NUMBER_UNIT.fullmatch(text)
+    if simple and simple.group(2) in UNITS:  # "1B", "12.5 GB", "120 ms", "4.2x"
+        return (CellItem(float(simple.group(1)), UNITS[simple.group(2)]),)
+    if _SPACED_THOUSANDS.fullmatch(text):  # "12 345": digits grouped by (thin) spaces, one number
+        return (CellItem(float(text.replace(" ", ""))),)
+    if _SIMPLE_CHARS.fullmatch(text):  # "0.95 / 0.12", "1008 (17.07%)", "54.4–73": nothing to read
+        return _items(text)
+    if "=" in text and len(text) < 80:
         assignment = _ASSIGNMENT.fullmatch(text)
         if assignment:  # "(\\chi^{2}=12.66)", "r = 0.95": the value is the right-hand side
             return parse_cell_items(assignment.group("rhs"))
-    if any(w not in _UNIT_WORDS for w in _WORD.findall(text)):
-        return ()  # a word that is no unit ("Fake triggers, 10% data"): text, not worth normalising
+    if "olor" in text:  # "\textcolor{green}{(+1.2)}": the colour is no word of the cell
+        text = _COLOUR_ARG.sub("", text)
+    for w in _WORD.finditer(text):
+        if w.group() not in _UNIT_WORDS:
+            return ()  # a word that is no unit ("Fake triggers, 10% data"): text, not worth normalising
     if "\\" in text or "x" in text or "×" in text:
         size = _SIZE.fullmatch(text)
         if size:  # a size "160\\times120": two numbers (width, height)
@@ -112,21 +139,48 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     s = normalize_cell_text(text)
     if not s or not has_digit(s):
         return ()
+    if "[" in s:
+        s = _drop_citations(s)
+    return _items(s)
+
+
+# The groups of _ITEM, read with one call per match
+_GROUPS = (
+    "cur",
+    "num",
+    "ilo",
+    "ihi",
+    "iu1",
+    "iu2",
+    "unit",
+    "high",
+    "hunit",
+    "spread",
+    "sunit",
+    "plus",
+    "minus",
+    "aunit",
+)
+
+
+def _items(s: str) -> tuple[CellItem, ...]:
+    """The items of a cell's plain text (see `normalize_cell_text`), or () when it is no result."""
     out: list[CellItem] = []
     gaps: list[str] = []
     plain: list[bool] = []  # the item is a bare whole number (a count's part)
     pos = 0
     for m in _ITEM.finditer(s):
-        first = m.start("cur") if m.group("cur") else (m.start("num") if m.group("num") else m.start())
+        cur, num, ilo, ihi, iu1, iu2, unit, high, hunit, spread, sunit, plus, minus, aunit = m.group(*_GROUPS)
+        first = m.start("cur") if cur else (m.start("num") if num else m.start())
         gap = s[pos:first]
-        if not _SEPARATORS.match(gap):
+        if gap and not _SEPARATORS.match(gap):
             return ()
-        if out and not gap and m.group("ilo") is None:  # "1.2.3": numbers must be separated
-            return ()
+        if out and not gap and ilo is None and s[pos - 1 : pos] in _GLUED:
+            return ()  # "1.2.3": numbers must be separated (a mark may separate them: "85.3↑2.1")
         pos = m.end()
-        if m.group("ilo") is not None:
-            low, top = _to_float(m.group("ilo")), _to_float(m.group("ihi"))
-            unit = m.group("iu2") or m.group("iu1")
+        if ilo is not None:
+            low, top = _to_float(ilo), _to_float(ihi)
+            unit = iu2 or iu1
             if top < low:  # "(12, 5)": two numbers, not an interval
                 out += [CellItem(low), CellItem(top, UNITS[unit] if unit else None)]
                 gaps += [gap, ","]
@@ -136,31 +190,58 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
             gaps.append(gap)
             plain.append(False)
             continue
-        unit = m.group("unit") or m.group("hunit") or m.group("sunit") or m.group("aunit")
-        if m.group("cur"):
-            unit = "$"
-        value = _to_float(m.group("num"))
-        high = _to_float(m.group("high")) if m.group("high") else None
-        if high is not None and high < value:
+        unit = "$" if cur else (unit or hunit or sunit or aunit)
+        value = _to_float(num)
+        high_value = _to_float(high) if high else None
+        if high_value is not None and high_value < value:
             return ()
-        spread = abs(_to_float(m.group("spread"))) if m.group("spread") else None
-        plus = _to_float(m.group("plus")) if m.group("plus") else spread
-        minus = _to_float(m.group("minus")) if m.group("minus") else spread
-        out.append(CellItem(value, UNITS[unit] if unit else None, spread, high, plus, minus))
+        spread_value = abs(_to_float(spread)) if spread else None
+        plus_value = _to_float(plus) if plus else spread_value
+        minus_value = _to_float(minus) if minus else spread_value
+        out.append(
+            CellItem(value, UNITS[unit] if unit else None, spread_value, high_value, plus_value, minus_value)
+        )
         gaps.append(gap)
         plain.append(
             unit is None
-            and high is None
-            and plus is None
-            and _PLAIN_INT.fullmatch(m.group("num")) is not None
+            and high_value is None
+            and plus_value is None
+            and _PLAIN_INT.fullmatch(num) is not None
         )
-    if not out or not _SEPARATORS.match(s[pos:]):
+    if not out or (pos < len(s) and not _SEPARATORS.match(s[pos:])):
         return ()
     if len(out) == 1 and plain[0] and len(str(int(out[0].value))) >= IDENTIFIER_DIGITS:
         return ()  # an identifier (a 19-digit source id), not a number
     if len(out) == 2 and all(plain) and gaps[1].strip() == "/" and 0 <= out[0].value <= out[1].value:
         return (CellItem(out[0].value, total=out[1].value),)  # a count k/n
     return tuple(out)
+
+
+_DIGITS = re.compile(r"\d+")
+_LAST_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:e[+-]?\d+)?\s*%?$")
+
+
+def _drop_citations(s: str) -> str:
+    """Bracketed whole numbers after a value are citation marks, not values ("10^{96} [6],
+    10^{97} [4][5]"): one number, three or more, or two that do not enclose the value before them
+    (``85.3 [83, 87]`` is a value and its interval)."""
+    out: list[str] = []
+    pos = 0
+    for m in _CITATION.finditer(s):
+        before = s[: m.start()].rstrip()
+        if not before or not (before[-1].isdigit() or before[-1] in "]%.") or before[-1] == ",":
+            continue  # a cell that starts with "[2, 5]": an interval
+        numbers = [float(x) for x in _DIGITS.findall(m.group(1))]
+        if len(numbers) == 2 and "," in m.group(1):
+            last = _LAST_NUMBER.search(before)
+            if last and numbers[0] <= float(last.group(1)) <= numbers[1]:
+                continue
+        out.append(s[pos : m.start()])
+        pos = m.end()
+    if not out:
+        return s
+    out.append(s[pos:])
+    return " ".join(out)
 
 
 def parse_cell_numbers(text: str) -> list[tuple[float, str | None, float | None]]:

@@ -13,6 +13,9 @@ MAX_COLUMNS = 1000
 
 _NO_ITEMS: tuple[CellItem, ...] = ()
 
+# Grid.marks[r]: what the cells past the first column of row r hold, as bits
+VALUE, EMPHASIS, SPREAD = 1, 2, 4
+
 # A placed cell, shared by every slot it covers: [row, column, record, text, items, label, colspan]
 _ROW, _COL, _RECORD, _TEXT, _ITEMS, _LABEL, _SPAN = range(7)
 
@@ -34,7 +37,7 @@ class Grid:
     alone.
     """
 
-    __slots__ = ("table", "rows", "n_rows", "n_cols", "slots", "_texts", "_values", "_group")
+    __slots__ = ("table", "rows", "n_rows", "n_cols", "slots", "_texts", "_values", "marks", "_group")
 
     def __init__(self, table: dict) -> None:
         self.table = table
@@ -44,6 +47,7 @@ class Grid:
         slots: list[list[list | None]] = [[] for _ in rows]
         texts: list[list[tuple[int, str]]] = [[] for _ in rows]
         values: list[list[int]] = [[] for _ in rows]
+        marks = [0] * n
         for r, row in enumerate(rows):
             line = slots[r]
             row_texts = texts[r]
@@ -78,6 +82,15 @@ class Grid:
                     row_texts.append((c, text))
                     if items:
                         row_values.append(c)
+                        if c > 0:  # what the table kind reads: values, emphasis, spreads
+                            flags = VALUE
+                            if cell.get("bold") or cell.get("underline"):
+                                flags |= EMPHASIS
+                            for it in items:
+                                if it.spread is not None or it.spread_plus is not None:
+                                    flags |= SPREAD
+                                    break
+                            marks[r] |= flags
                 c += span_c
         width = self.n_cols = max(map(len, slots), default=0)
         for line in slots:
@@ -86,6 +99,7 @@ class Grid:
         self.slots = slots
         self._texts = texts
         self._values = values
+        self.marks = marks
         self._group: dict[int, bool] = {}
 
     # ----------------------------------------------------------------------------- slots

@@ -17,7 +17,10 @@ How it is decided, first match wins:
    "execution time", …): then outcome evidence in the table (3), or more words of results than
    of the other kind, says `results`. Between configuration and data, the more words win (a tie
    goes to configuration).
-2. A table without any value -> ``other`` (text, prompts, ✓/× lists, notation).
+2. A table without any value -> ``other`` (text, prompts, ✓/× lists, notation); but when most
+   of its body cells are empty (what it showed were colours: a heat map of scores) and its
+   caption speaks of results (two words or more) and not of examples ("qualitative",
+   "examples", "visualization"), ``results``.
 3. Outcome evidence in the table — a header naming a metric (Acc, F1, BLEU, PPL, WER, latency,
    throughput, speed-up, score, win rate, ↑/↓, …), bold/underlined numbers (best results),
    ``±`` spreads — or a caption speaking of results (1) -> ``results``.
@@ -123,6 +126,13 @@ _DATA_HEADER_PHRASE = re.compile(
 )
 
 
+# A caption showing examples rather than measured results (an image grid is no heat map)
+_QUALITATIVE = _set(
+    "qualitative qualitatively example examples sample samples visualization visualizations "
+    "visualisation visualisations illustration illustrations"
+)
+
+
 def _results_score(caption: str, ws: set[str]) -> int:
     """How many words (and phrases) of results the caption holds."""
     return (
@@ -148,6 +158,7 @@ def table_kind(
     has_values: bool,
     has_best: bool,
     has_spread: bool,
+    blank_body: bool = False,
 ) -> str:
     """The kind of one table (see the module docstring): its caption, the texts of its header
     cells, the texts of its first label column (asked for only when needed), and what its cells
@@ -177,6 +188,10 @@ def table_kind(
         return "data"
     cap_results = results > 0
     if not has_values:
+        # A body of mostly empty cells showed its content as colours or images (a heat map of
+        # scores): the caption says what it was. Text, ✓/× marks and prompts are `other`.
+        if blank_body and results >= 2 and _QUALITATIVE.isdisjoint(cap_words):
+            return "results"
         return "other"
     if outcome or cap_results:
         return "results"

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import rules
 from .cells import CellItem, tex_marks_best
-from .grid import Grid
+from .grid import EMPHASIS, SPREAD, VALUE, Grid
 from .kind import table_kind
 from .text import normalize_cell_text
 from .units import LABEL_SEP, caption_unit, label_unit
@@ -56,19 +56,14 @@ def _kind_of(grid: Grid, header: rules.Header, caption: str | None) -> str:
     header_texts = [grid.label(r, c) for r in header.rows for c, _ in grid.texts(r)]
     rows = set(header.rows)
     body = [r for r in range(grid.n_rows) if r not in rows]
-    has_values = has_best = has_spread = False
+    marks = 0
     for r in body:
-        for c in grid.value_columns(r):
-            if c == 0:
-                continue
-            has_values = True
-            cell = grid.cell(r, c) or {}
-            if cell.get("bold") or cell.get("underline"):
-                has_best = True
-            if not has_spread and any(
-                i.spread is not None or i.spread_plus is not None for i in grid.items(r, c)
-            ):
-                has_spread = True
+        marks |= grid.marks[r]
+    has_values, has_best, has_spread = bool(marks & VALUE), bool(marks & EMPHASIS), bool(marks & SPREAD)
+    blank = False
+    if not has_values and body and grid.n_cols > 1:
+        filled = sum(1 for r in body for c, _ in grid.texts(r) if c > 0)
+        blank = 2 * filled < len(body) * (grid.n_cols - 1)
     return table_kind(
         caption,
         header_texts,
@@ -76,6 +71,7 @@ def _kind_of(grid: Grid, header: rules.Header, caption: str | None) -> str:
         has_values=has_values,
         has_best=has_best,
         has_spread=has_spread,
+        blank_body=blank,
     )
 
 

@@ -55,22 +55,34 @@ def header_block(grid: Grid) -> Header:
 
     1. the rows the table parser flagged (``thead``, rows of ``th``, rows above the first
        full-width rule), minus what LaTeXML's header guess gets wrong: a group row, or below a
-       real header row a row with its own label and values;
+       real header row a row with its own label and values — unless that row sits above the
+       table's first full-width horizontal rule (`header_rule`) and its values name the columns
+       (`_keys_row`: ``n | 8 | 9 | 10``, ``Model | 2 | 4 | 6`` under ``Workflow length k``);
+       when every row above that rule is without values or names the columns, those rows are the
+       header however they were flagged;
     2. when none is flagged, the leading rows without values in a data column;
     3. then each following row that continues the header: a units row (``km/s | kpc``); a row
        whose first cell is empty or covered by a header cell spanning rows, holding no values
-       (or values under a header cell spanning columns: ``0 | 1 | 64`` under ``k-shot``); or a
-       row of sub-labels above the first row of values (no values anywhere, two or more cells
-       naming something beyond the first column: ``MASK | SAME | RND | MNLI | NER``).
+       (or values that name the columns under a header cell spanning them: ``0 | 1 | 64`` under
+       ``k-shot``); or a row of sub-labels above the first row of values (no values anywhere,
+       two or more cells naming something beyond the first column: ``MASK | SAME | RND | NER``).
     Group rows never join the header.
     """
     n = grid.n_rows
+    rule = header_rule(grid)
     header = {r for r, row in enumerate(grid.rows) if row.get("is_header")}
+    if rule and all(not grid.has_values(r, 1) or _keys_row(grid, r) for r in range(rule)):
+        header |= set(range(rule))  # the block above the rule holds no results
     for r in sorted(header):
         below_real_header = any(not grid.is_group_row(h) for h in header if h < r)  # not just a title
         if r > 0 and (
             grid.is_group_row(r)
-            or (below_real_header and _owns_first_cell(grid, r) and grid.has_values(r, 1))
+            or (
+                below_real_header
+                and _owns_first_cell(grid, r)
+                and grid.has_values(r, 1)
+                and not (rule and r < rule and _keys_row(grid, r))
+            )
         ):
             header = {h for h in header if h < r}
             break
@@ -98,6 +110,83 @@ def header_block(grid: Grid) -> Header:
     return Header(rows, units)
 
 
+# How far down the first full-width rule may close the header (as the table parser looks).
+_RULE_ROWS = 4
+
+
+def _ruled_between(grid: Grid, k: int) -> bool:
+    """A horizontal rule runs between rows k-1 and k across every column."""
+    above, below = grid.slots[k - 1], grid.slots[k]
+    for c in range(grid.n_cols):
+        cell = below[c]
+        if cell is not None and cell[0] == k and "t" in (cell[2].get("borders") or ""):
+            continue
+        cell = above[c]
+        if cell is not None and cell is not below[c] and "b" in (cell[2].get("borders") or ""):
+            continue
+        return False
+    return True
+
+
+def header_rule(grid: Grid) -> int:
+    """k when the first full-width horizontal rule below the first row runs above row k (k <= 4)
+    and rows of values follow it; 0 when there is none."""
+    for k in range(1, min(_RULE_ROWS, grid.n_rows - 1) + 1):
+        if _ruled_between(grid, k):
+            return k if any(grid.has_values(r, 1) for r in range(k, grid.n_rows)) else 0
+    return 0
+
+
+def _keys_row(grid: Grid, r: int) -> bool:
+    """Row r's values name the columns rather than report results: whole numbers in order (each
+    at least the one before, ``2 | 4 | 8``, ``8 | 9 | 10 | 10``, or each at most: ``32 | 16 | 8``),
+    one per cell, in two or more columns, with no spread, range, count, unit but K/M/B, or
+    emphasis."""
+    cols = [c for c in grid.value_columns(r) if c > 0]
+    if len(cols) < 2:
+        return False
+    values: list[float] = []
+    for c in cols:
+        items = grid.items(r, c)
+        if len(items) != 1:
+            return False
+        it = items[0]
+        if it.unit not in (None, "K", "M", "B") or it.spread is not None or it.high is not None:
+            return False
+        if it.spread_plus is not None or it.total is not None or it.value != int(it.value):
+            return False
+        cell = grid.cell(r, c) or {}
+        if cell.get("bold") or cell.get("underline"):
+            return False
+        values.append(it.value)
+    pairs = list(zip(values, values[1:], strict=False))
+    return all(a <= b for a, b in pairs) or all(a >= b for a, b in pairs)
+
+
+def _decorative(text: str) -> bool:
+    """A header cell with nothing to read: no letter or digit (a lone arrow ``→``)."""
+    return _WORDY.search(text) is None
+
+
+def _under_spanning_headers(grid: Grid, k: int, header: set[int]) -> bool:
+    """Over each value column of row k, the nearest header cell above with something to read
+    (a lone arrow is looked past) spans several columns: ``k-shot`` over ``0 | 1 | 64``."""
+    for c in grid.value_columns(k):
+        if c == 0:
+            continue
+        for r in range(k - 1, -1, -1):
+            if r not in header:
+                return False
+            t = grid.label(r, c)
+            if t and not _decorative(t):
+                if grid.colspan(r, c) < 2:
+                    return False
+                break
+        else:
+            return False
+    return True
+
+
 def _continues_header(grid: Grid, k: int, header: set[int]) -> bool:
     if grid.is_group_row(k) or grid.is_empty(k):
         return False
@@ -106,10 +195,7 @@ def _continues_header(grid: Grid, k: int, header: set[int]) -> bool:
     first = grid.slots[k][0]
     first_free = not grid.text(k, 0) or (first is not None and first[0] in header and first[0] < k)
     if first_free:
-        spans_above = any(
-            grid.is_origin(k - 1, c) and grid.colspan(k - 1, c) > 1 for c in range(1, grid.n_cols)
-        )
-        return not grid.has_values(k, 1) or spans_above
+        return not grid.has_values(k, 1) or (_keys_row(grid, k) and _under_spanning_headers(grid, k, header))
     # a row of sub-labels: nothing in it is a value, it names two or more things past the first
     # column, and a row of values comes later
     if grid.has_values(k):
@@ -122,14 +208,21 @@ def _continues_header(grid: Grid, k: int, header: set[int]) -> bool:
 
 
 def column_paths(grid: Grid, header: Header) -> list[list[str]]:
-    """Each column's header texts, top level first, repeats collapsed; units rows left out."""
+    """Each column's header texts, top level first; a header cell spanning rows counts once
+    (two cells with the same text both count); units rows left out."""
     rows = [r for r in header.rows if r not in header.units]
     paths: list[list[str]] = []
+    slots = grid.slots
     for c in range(grid.n_cols):
         parts: list[str] = []
+        last = None
         for r in rows:
+            placed = slots[r][c]
+            if placed is None or placed is last:
+                continue
+            last = placed
             t = grid.label(r, c)
-            if t and (not parts or parts[-1] != t):
+            if t:
                 parts.append(t)
         paths.append(parts)
     return paths
@@ -242,15 +335,17 @@ class _ColumnFacts(NamedTuple):
 def _facts(grid: Grid, body: list[int], c: int) -> _ColumnFacts:
     values = texts = blanks = 0
     precise = marked = False
+    slots = grid.slots
     for r in body:
-        if not grid.is_origin(r, c):
-            continue
-        items: tuple[CellItem, ...] = grid.items(r, c)
+        placed = slots[r][c]
+        if placed is None or placed[0] != r or placed[1] != c:
+            continue  # no cell starts here (see Grid.is_origin)
+        items: tuple[CellItem, ...] = placed[4]
         if items:
             values += 1
-            cell = grid.cell(r, c) or {}
             if marked and precise:
                 continue
+            cell = placed[2]
             if len(items) > 1 or cell.get("bold") or cell.get("underline"):
                 marked = True
             for it in items:
@@ -281,12 +376,16 @@ class _Facts:
         return found
 
 
+_TRAILING_PARENS = re.compile(r"\s*\([^)]*\)\s*$")
+_TRAILING_BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*$")
+
+
 def _is_setting_header(label: str) -> int:
     """2: the header names a setting; 1: it is a bare letter that may; 0: it does not."""
     if not label:
         return 0
     lowest = label.split(LABEL_SEP)[-1].strip()
-    bare = re.sub(r"\s*\([^)]*\)\s*$", "", lowest).strip()
+    bare = _TRAILING_PARENS.sub("", lowest).strip()
     if _OUTCOME_WORDS.search(lowest) and not _SETTING_WORDS.search(lowest):
         return 0
     if _SETTING_WORDS.search(lowest):
@@ -304,14 +403,16 @@ def _rules_after(grid: Grid, body: list[int]) -> list[bool]:
     n = grid.n_cols
     counts = [0] * n
     for r in body:
-        for c in range(n):
-            cell = grid.cell(r, c)
-            borders = cell.get("borders") if cell else None
+        line = grid.slots[r]
+        for c, placed in enumerate(line):
+            if placed is None:
+                continue
+            borders = placed[2].get("borders")
             if not borders:
                 continue
-            if "r" in borders and (c + 1 == n or not grid.same_cell(r, c, c + 1)):
+            if "r" in borders and (c + 1 == n or line[c + 1] is not placed):
                 counts[c] += 1
-            if "l" in borders and c > 0 and not grid.same_cell(r, c, c - 1):
+            if "l" in borders and c > 0 and line[c - 1] is not placed:
                 counts[c - 1] += 1
     half = max(1, (len(body) + 1) // 2)
     return [k >= half for k in counts]
@@ -430,7 +531,7 @@ def _is_identifier_column(path: list[str], facts: _Facts, c: int) -> bool:
     """An identifier or coordinate column: its header names one (``Source ID``, ``RA``, ``Dec``,
     ``α``, ``δ``), and its body holds something."""
     lowest = path[-1] if path else ""
-    bare = re.sub(r"\s*[(\[][^)\]]*[)\]]\s*$", "", lowest).strip()
+    bare = _TRAILING_BRACKETS.sub("", lowest).strip()
     if not bare or (_ID_HEADER.match(bare) is None and _COORD_SYMBOL.match(bare) is None):
         return False
     return facts[c].values + facts[c].texts > 0
@@ -440,6 +541,14 @@ def _is_identifier_column(path: list[str], facts: _Facts, c: int) -> bool:
 
 # A summary row ends a group and is not part of it: "Mean", "Avg.", "Average", "Overall", "Total".
 _SUMMARY = re.compile(r"^(?:mean|avg\.?|average|overall|total|all)\b(?!-)", re.I)
+
+
+# A label cell that says "nothing here" is skipped like an empty one ("GPT-4o", not "GPT-4o / -").
+_NULL_LABELS = frozenset({"-", "–", "—", "--", "---", "n/a", "N/A"})
+
+
+def is_null_label(text: str) -> bool:
+    return text in _NULL_LABELS
 
 
 def is_summary_label(text: str) -> bool:
@@ -465,7 +574,9 @@ def _is_heading_row(grid: Grid, r: int, following: list[int], labels: list[int])
 
 def row_labels(grid: Grid, body: list[int], labels: list[int]) -> dict[int, str | None]:
     """Each body row's label: the texts of its label columns left to right, joined with `` / ``
-    (empty ones skipped, repeated identical consecutive parts collapsed), after its group.
+    (empty cells and cells that only say "nothing" — ``-``, ``–``, ``N/A`` — skipped; a cell
+    spanning several label columns counted once, while two cells of equal text both count:
+    ``80% / 10% / 10%``), after its group.
 
     A group row (a row whose only text is its first cell: ``Qwen3 family``, ``MMLU``; or a bold or
     italic first cell with at most one value, over plain rows with more) prefixes the labels of
@@ -487,9 +598,14 @@ def row_labels(grid: Grid, body: list[int], labels: list[int]) -> dict[int, str 
             group = out[r] = grid.label(r, 0) or None
             continue
         parts: list[str] = []
+        last = None
         for c in labels:
+            placed = grid.slots[r][c]
+            if placed is None or placed is last:
+                continue  # a label cell spanning label columns counts once
+            last = placed
             t = grid.label(r, c)
-            if t and (not parts or parts[-1] != t):
+            if t and not is_null_label(t):
                 parts.append(t)
         if parts and is_summary_label(parts[0]):
             group = None

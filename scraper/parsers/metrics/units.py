@@ -172,6 +172,7 @@ _ARROWS_AND_MARKS = re.compile(
 )
 _MARK_CHARS = re.compile(r"[↑↓*†‡§¶]|better")
 _BRACKETED = re.compile(r"[(\[]\s*(?:in\s+)?([^()\[\]]{1,24}?)\s*[)\]]")
+_LEADING_PERCENT = re.compile(r"\s*%\s*[^\W\d_]")
 _TRAILING_PERCENT = re.compile(r"(?<![\d(\[])\s%\s*$|(?<=[A-Za-z.])%\s*$")
 # "params ×10^6" / "(×10^9)": a power of ten in the label that scales the column.
 _HEADER_SCALE = re.compile(r"×\s*10\^(3|6|9|12)\b")
@@ -193,12 +194,21 @@ def label_unit(label: str | None, bare_percent: bool = True) -> str | None:
     return None
 
 
+# A character a unit may be written with: a letter or one of these symbols.
+_UNIT_CHAR = re.compile(r"[^\W\d_]|[%×$°]")
+
+
+@functools.lru_cache(maxsize=4096)  # the parts of row labels repeat ("64", "0.1", "Ours")
 def _part_unit(part: str, bare_percent: bool) -> str | None:
+    if _UNIT_CHAR.search(part) is None:
+        return None  # "512", "0.1", "(A)"-less numbers: no unit can be written without a letter
     bracketed = "(" in part or "[" in part
     for m in _BRACKETED.finditer(part) if bracketed else ():
         inner = m.group(1).strip()
         if m.start() == 0 and inner in _VARIANT_LETTERS:
             continue  # "(B)" alone: a variant name
+        if inner == "k":
+            return "k"  # "Entropy S [k]": written as in the paper (a thousand is "57k" in a cell)
         found = unit_token(inner) or compound_unit(inner)
         if found:
             return found
@@ -208,8 +218,8 @@ def _part_unit(part: str, bare_percent: bool) -> str | None:
     m_scale = _HEADER_SCALE.search(part) if "×" in part else None
     if m_scale:
         return _SCALE_UNITS[m_scale.group(1)]
-    if bare_percent and "%" in part and _TRAILING_PERCENT.search(part):
-        return "%"
+    if bare_percent and "%" in part and (_TRAILING_PERCENT.search(part) or _LEADING_PERCENT.match(part)):
+        return "%"  # "Acc. %", "% Critical", "%Dist"
     # a header that is itself a unit: "Tok/s (↑)", "FPS", "GFLOPs ↓"
     bare = (_ARROWS_AND_MARKS.sub("", part) if bracketed or _MARK_CHARS.search(part) else part).strip(" ()[]")
     if len(bare) > 1 or bare in ("%", "×"):
@@ -236,12 +246,16 @@ _BASE_UNITS = frozenset(
     re.findall(
         r"\S+",
         "m cm mm km nm μm pc kpc Mpc Gpc au AU s ms μs ns yr Myr Gyr h min d g kg erg J W Hz kHz MHz GHz "
-        "K eV keV MeV GeV TeV Jy mJy μJy sr deg arcsec arcmin mag dex M_⊙ L_⊙ R_⊙ M_sun L_sun M_☉ L_☉ "
+        "K k k_B eV keV MeV GeV TeV Jy mJy μJy sr deg arcsec arcmin mag dex M_⊙ L_⊙ R_⊙ M_sun L_sun M_☉ L_☉ "
         "M_⊕ R_⊕ R_J M_J V A Pa bar N C mol",
     )
 )
 _PER_TIME = re.compile(r"/\s*(?:s|yr|Myr|Gyr|h|min|d)$")
 _UNIT_FACTOR = re.compile(r"([^\s/·^]+)(?:\^\{?[-−]?\d\}?)?")
+
+
+_FACTOR_SEP = re.compile(r"[\s/·]+")
+_WHITE = re.compile(r"\s+")
 
 
 def compound_unit(text: str) -> str | None:
@@ -250,7 +264,7 @@ def compound_unit(text: str) -> str | None:
     t = text.strip()
     if not t or len(t) > 32:
         return None
-    factors = [f for f in re.split(r"[\s/·]+", t) if f]
+    factors = [f for f in _FACTOR_SEP.split(t) if f]
     if not factors or len(factors) > 5:
         return None
     for f in factors:
@@ -307,7 +321,7 @@ _CAPTION_SCOPE = re.compile(
 
 
 def _caption_token(token: str) -> str | None:
-    return unit_token(re.sub(r"\s+", " ", token)) or unit_token(re.sub(r"\s+", "", token))
+    return unit_token(_WHITE.sub(" ", token)) or unit_token(_WHITE.sub("", token))
 
 
 @functools.lru_cache(maxsize=1024)
