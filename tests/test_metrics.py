@@ -749,3 +749,29 @@ def test_kind_of_a_heat_map_and_of_a_feature_table(shape: str) -> None:
     ✓ feature table, is `other`."""
     assert table_kind_of(_latexml_table(f"tables_i.{shape}.html", "L97")) == "results"
     assert table_kind_of(_latexml_table(f"tables_i.{shape}.html", "L98")) == "other"
+
+
+def test_a_sheet_of_settings_in_words_is_configuration() -> None:
+    """Rule 5 of `kind`: more columns of settings in words than columns of values, with no outcome
+    evidence, is `configuration` (shape of an encoder pool: name, paradigm, dimension, tuning,
+    head); the same grid with a score column is `results`, and so is a table of two numbers."""
+    header = _row([_cell(t) for t in ("Encoder", "Paradigm", "d", "Tune", "Head")], header=True)
+    body = [
+        _row([_cell(a), _cell(b), _cell(d), _cell(t), _cell(h)])
+        for a, b, d, t, h in (
+            ("Enc-A", "Contrastive", "1024", "LN", "MLP-512"),
+            ("Enc-B", "Supervised", "1536", "F", "Linear"),
+            ("Enc-C", "Contrastive", "512", "LN", "MLP-256"),
+        )
+    ]
+    pool = {"id": "T1", "label": None, "caption": "The encoder pool.", "rows": [header, *body]}
+    assert table_kind_of(pool) == "configuration"
+    scored = {**pool, "rows": [_row([*header["cells"], _cell("Acc")], header=True)]}
+    scored["rows"] += [_row([*r["cells"], _cell("81.2")]) for r in body]
+    assert table_kind_of(scored) == "results"
+    two = {**pool, "rows": [_row([_cell("Model"), _cell("A"), _cell("B")], header=True)]}
+    two["rows"] += [
+        _row([_cell("x"), _cell("1.5"), _cell("2.5")]),
+        _row([_cell("y"), _cell("3"), _cell("4")]),
+    ]
+    assert table_kind_of(two) == "results"

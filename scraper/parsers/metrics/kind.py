@@ -28,7 +28,10 @@ How it is decided, first match wins:
    rows "learning rate", "batch size", "epochs", …) -> ``configuration``; the header names data
    statistics (two of ``#Train``, ``#Test``, "samples", "tokens", "avg. length", "classes",
    RA/Dec, ids) -> ``data``.
-5. Otherwise ``results``: most numeric tables of a paper report results.
+5. A sheet of settings: more columns of words (`Tune: LN`, `Head: MLP-512`) than columns of values,
+   two at least, with no outcome evidence (3) -> ``configuration`` (an encoder pool with its
+   feature dimensions).
+6. Otherwise ``results``: most numeric tables of a paper report results.
 
 Words are matched as whole lower-cased words (sets, not one long regular expression: captions are
 long and this runs once per table); a few phrases are matched only when their first word occurs.
@@ -159,6 +162,7 @@ def table_kind(
     has_best: bool,
     has_spread: bool,
     blank_body: bool = False,
+    text_columns: int = 0,
 ) -> str:
     """The kind of one table (see the module docstring): its caption, the texts of its header
     cells, the texts of its first label column (asked for only when needed), and what its cells
@@ -206,4 +210,6 @@ def table_kind(
         return "configuration"
     if data_header:
         return "data"
+    if text_columns:  # more columns of settings in words than columns of values (step 5)
+        return "configuration"
     return "results"

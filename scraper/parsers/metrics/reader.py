@@ -72,7 +72,28 @@ def _kind_of(grid: Grid, header: rules.Header, caption: str | None) -> str:
         has_best=has_best,
         has_spread=has_spread,
         blank_body=blank,
+        text_columns=_text_columns(grid, body) if has_values else 0,
     )
+
+
+def _text_columns(grid: Grid, body: list[int]) -> int:
+    """Columns after the first whose body cells are mostly words, not values, against the columns
+    that hold values: positive when words outnumber them (a sheet of settings such as `Tune: LN`,
+    `Head: MLP-512` beside one `d` column), else 0."""
+    text: dict[int, int] = {}
+    values: dict[int, int] = {}
+    for r in body:
+        value_cols = set(grid.value_columns(r))
+        for c, _ in grid.texts(r):
+            if c == 0:
+                continue
+            if c in value_cols:
+                values[c] = values.get(c, 0) + 1
+            else:
+                text[c] = text.get(c, 0) + 1
+    words = sum(1 for c, n in text.items() if n > values.get(c, 0) and 2 * n >= len(body))
+    numbers = sum(1 for c, n in values.items() if n >= text.get(c, 0))
+    return words if words >= 2 and words > numbers else 0
 
 
 def table_kind_of(table: dict) -> str:
