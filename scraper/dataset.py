@@ -20,7 +20,7 @@ import pyarrow.dataset as ds
 
 from scraper.dates import parse_day
 from scraper.layout import DEFAULT_DATA_DIR, PARTITION_KEY, Layout
-from scraper.schema.registry import TABLES
+from scraper.schema.registry import MAY_BE_EMPTY, TABLES
 
 _NULLABLE_INTS = {
     pa.int8(): pd.Int8Dtype(),
@@ -31,7 +31,7 @@ _NULLABLE_INTS = {
 
 
 class NoDataError(LookupError):
-    """The table has no partition in the range asked for."""
+    """The table has no partition in the range asked for (see `load` for `rejects`)."""
 
 
 def _day(value: date | str | None, name: str) -> date | None:
@@ -60,7 +60,9 @@ def load(
 
     Only the `date=` partitions in the range are opened: the partition filter prunes the others
     before any file is read. Raises ValueError for an unknown table or column, NoDataError when
-    no partition of the table is in the range.
+    no partition of the table is in the range — except for `rejects`, whose rows are failures that
+    may never happen (a crawl without one writes none): it gives an empty frame of its columns and
+    types whenever the data folder holds any table's data, and NoDataError only when it holds none.
     """
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")
@@ -73,9 +75,12 @@ def load(
     if unknown:
         raise ValueError(f"{table} has no column(s) {', '.join(unknown)}")
 
-    root = Layout(Path(data_dir)).table_dir(table)
+    layout = Layout(Path(data_dir))
+    root = layout.table_dir(table)
     span = f"between {first or 'the first day'} and {last or 'the last day'}"
     if not root.is_dir():
+        if table in MAY_BE_EMPTY and _holds_data(layout):
+            return _frame(schema.empty_table().select(wanted))
         raise NoDataError(f"no {table} data in {data_dir} (no folder {root})")
     # The schema is given, so discovery lists files without opening any of them.
     partitioning = ds.partitioning(pa.schema([(PARTITION_KEY, pa.date32())]), flavor="hive")
@@ -92,8 +97,18 @@ def load(
         in_range &= ds.field(PARTITION_KEY) <= pa.scalar(last, pa.date32())
     fragments = sorted(dataset.get_fragments(filter=in_range), key=lambda f: f.path)
     if not fragments:
+        if table in MAY_BE_EMPTY and _holds_data(layout):
+            return _frame(schema.empty_table().select(wanted))
         raise NoDataError(f"no {table} data in {data_dir} {span}")
     # Read the matching files in day order (the folder names sort by date).
     selected = ds.FileSystemDataset(fragments, dataset.schema, dataset.format, dataset.filesystem)
-    data = selected.to_table(columns=wanted)
+    return _frame(selected.to_table(columns=wanted))
+
+
+def _frame(data: pa.Table) -> pd.DataFrame:
     return data.to_pandas(types_mapper=_pandas_dtype, date_as_object=True)
+
+
+def _holds_data(layout: Layout) -> bool:
+    """Whether any table of the data folder has a day (read from folder names only)."""
+    return any(layout.days(name) for name in TABLES)

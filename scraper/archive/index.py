@@ -31,6 +31,8 @@ from scraper.layout import Layout, tmp_path
 logger = logging.getLogger(__name__)
 
 ANSWER_TYPES = ("response", "revisit", "failure")
+CLOSED = "closed"  # the entry of a file's closing record: when the crawl finished the day
+DAY_URN = "urn:hfpapers:day:"  # the target of a closing record
 Day = date  # (Entry has a field named `date`)
 
 
@@ -85,8 +87,31 @@ class Entry:
         return cls(**values)
 
 
+def day_urn(day: Day) -> str:
+    """The target URI of a day's closing record."""
+    return f"{DAY_URN}{day.isoformat()}"
+
+
+def closing_entry(record, filename: str, offset: int, length: int, day: Day) -> Entry:
+    """The index entry of a day's closing record (type `closed`; not an answer)."""
+    when = record.rec_headers.get_header("WARC-Date")
+    return Entry(
+        url=day_urn(day),
+        date=parse_warc_date(when),
+        type=CLOSED,
+        filename=filename,
+        offset=offset,
+        length=length,
+        id=record.rec_headers.get_header("WARC-Record-ID"),
+        day=day,
+    )
+
+
 def entry_of(record: ArchivedRecord, filename: str, offset: int, length: int) -> Entry | None:
-    """The index entry of a record (None for records that are no answer: warcinfo, request…)."""
+    """The index entry of a record (None for records that are no answer nor a day's closing
+    record: warcinfo, request…)."""
+    if record.type == "metadata" and record.url.startswith(DAY_URN):
+        return Entry(record.url, record.date, CLOSED, filename, offset, length, record.id, day=record.day)
     if record.type == "response":
         kind = "response"
     elif record.type == "revisit":
@@ -190,6 +215,8 @@ class ArchiveIndex:
 
     def add(self, entries: Iterable[Entry]) -> None:
         for entry in entries:
+            if entry.type == CLOSED:
+                continue
             self._by_id[entry.id] = entry
             if entry.type == "failure":
                 continue

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from scrapy import signals
 
 from scraper.crawl import stats
 from scraper.crawl.identity import crawl_id
-from scraper.layout import Layout, tmp_path
+from scraper.layout import Layout
 from scraper.provenance import parser_revision
+from scraper.runs import write_run_report
 
 logger = logging.getLogger(__name__)
 
@@ -92,9 +92,6 @@ class RunReport:
             "spider_args": {k: getattr(spider, "plan", None) and str(spider.plan) for k in ("plan",)},
         }
         logger.info("run report: %s", json.dumps(report["summary"], default=_jsonable))
-        path = self.layout.run_report(datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = tmp_path(path)  # whole or absent, like the partitions
-        tmp.write_text(json.dumps(report, indent=2, default=_jsonable, sort_keys=True))
-        os.replace(tmp, path)
+        # whole or absent, like the partitions; earlier months' reports are rolled into one file each
+        path = write_run_report(self.layout, report, default=_jsonable)
         logger.info("run report written to %s", path)

@@ -21,6 +21,7 @@ LIST_ENTRIES_REPEATED = "hfpapers/list_entries_repeated"  # an entry a previous 
 
 # -- arXiv -----------------------------------------------------------------------------------------
 ARXIV_API_MISSING = "hfpapers/arxiv_api_missing"  # ids the arXiv API had no entry for
+PAGES_KEPT = "hfpapers/pages_kept"  # papers whose day held their page's rows already: not fetched
 
 # -- requests and answers --------------------------------------------------------------------------
 UNREACHABLE_HOSTS = "hfpapers/unreachable_hosts"
