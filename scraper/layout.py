@@ -57,6 +57,7 @@ PAGES_INDEX = "pages.cdxj"  # in raw/: the cache's merged index of pages (scrape
 ROLLED_REPORTS = ".jsonl"  # `_runs/YYYY-MM.jsonl`: an earlier month's run reports
 
 _PARTITION = re.compile(rf"^{PARTITION_KEY}=(\d{{4}}-\d{{2}}-\d{{2}})$")
+_FILE_STEM = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$")  # a crawl id (scraper/crawl/identity.py)
 
 
 def data_root(settings: Any = None) -> Path:
@@ -195,6 +196,17 @@ class Layout:
             for path in sorted(folder.glob(f"*{WARC_SUFFIX}")):
                 if not path.name.startswith("."):
                     yield day, path
+
+    def archive_file(self, relative: str) -> Path | None:
+        """The WARC file a relative name read from the archive names (`raw/date=…/<crawl id>.warc.gz`),
+        or None when the name is not one: no other path is ever built from what an index says."""
+        parts = relative.split("/")
+        if len(parts) != 3 or parts[0] != RAW or folder_day(parts[1]) is None:
+            return None
+        name = parts[2]
+        if not name.endswith(WARC_SUFFIX) or not _FILE_STEM.match(name[: -len(WARC_SUFFIX)]):
+            return None
+        return self.raw_dir / parts[1] / name
 
     def relative(self, path: Path) -> str:
         """`path` relative to the data folder, as the index and the rejects name archive files."""

@@ -4,6 +4,12 @@ import os
 
 from scraper import layout
 
+# Arrow's default allocator (jemalloc) keeps freed pages for reuse; a crawl converts a day, writes it
+# and lets it go, so the system allocator, which gives them back, keeps the peak lower (a 130-paper
+# day with arXiv: about 205 against 237 MB; bench/bench_years.py). Read by pyarrow when it is first
+# imported, which a crawl does after loading these settings; an explicit choice in the environment wins.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
 BOT_NAME = "hfpapers"
 SPIDER_MODULES = ["scraper.spiders"]
 NEWSPIDER_MODULE = "scraper.spiders"

@@ -118,7 +118,11 @@ def test_pipelines_write_a_day_and_keep_out_what_breaks_the_schema(tmp_path: Pat
     papers = pq.read_table(tmp_path / "papers" / "date=2025-09-29" / "part-0.parquet")
     assert written["papers"] == papers.num_rows == len(records)  # the broken rows went to rejects
     rejects = pq.read_table(tmp_path / "rejects" / "date=2025-09-29" / "part-0.parquet").to_pylist()
-    assert sorted(r["reason"] for r in rejects) == ["entry_not_an_object", "schema_violation", "schema_violation"]
+    assert sorted(r["reason"] for r in rejects) == [
+        "entry_not_an_object",
+        "schema_violation",
+        "schema_violation",
+    ]
     violations = {r["arxiv_id"]: r["detail"] for r in rejects if r["reason"] == "schema_violation"}
     assert "'upvotes'" in violations["2509.99999"]  # found in the batch, named by its column
     assert "unknown columns: ['nonsense']" in violations["2509.99998"]  # found as the row passed
@@ -162,7 +166,11 @@ def test_older_per_crawl_files_are_merged_and_a_redo_replaces_its_interrupted_cr
     snapshot = [
         conform(
             {c: r[c] for c in RATED_COLUMNS}
-            | {"listing_date": DAY, "crawled_at": dt.datetime(2025, 9, 29, 8, tzinfo=dt.UTC), "schema_version": 3},
+            | {
+                "listing_date": DAY,
+                "crawled_at": dt.datetime(2025, 9, 29, 8, tzinfo=dt.UTC),
+                "schema_version": 3,
+            },
             TABLES["ratings"],
         )
         for r in real_rows()

@@ -147,17 +147,20 @@ class ArchiveRecorder:
         body = response.body
         digest = payload_digest(body)
         key = cache_key(request.url) if request.meta.pop(CACHEABLE, False) else None
-        earlier = self.index.last_answer(request.url)
-        original = self.index.original(earlier) if earlier is not None else None
         headers = _headers(response.headers)
         req_headers = _headers(request.headers)
         purpose = request.meta[PURPOSE]
         url, status, method = request.url, response.status, request.method
 
         def build(day: date, first: Entry | None) -> list[tuple[Any, dict | None]]:
-            # `first`: this very answer, archived in the file of the first day it serves
-            same = first or (original if original is not None and original.digest == digest else None)
-            if same is not None and (first is not None or key is None):
+            # `first`: this very answer, archived in the file of the first day it serves; else the
+            # last answer to this URL archived for this listing day, when its payload is the same
+            same = first
+            if same is None and key is None:
+                earlier = self.index.last_answer(url, day)
+                original = self.index.original(earlier) if earlier is not None else None
+                same = original if original is not None and original.digest == digest else None
+            if same is not None:
                 answer = self.maker.revisit(
                     url,
                     status,
@@ -168,8 +171,13 @@ class ArchiveRecorder:
                     day,
                     purpose,
                     self.crawl_id,
+                    same.filename,
                 )
-                kind: dict[str, str | None] = {"type": "revisit", "refers_to": same.id}
+                kind: dict[str, str | None] = {
+                    "type": "revisit",
+                    "refers_to": same.id,
+                    "refers_in": same.filename,
+                }
             else:
                 answer = self.maker.response(
                     url, status, headers, body, when, day, purpose, key, self.crawl_id
@@ -317,7 +325,8 @@ class ArchiveRecorder:
         logger.info("archived %s (%d answers)", day_file.final, len(day_file.entries))
 
     def spider_closed(self, spider=None, reason: str = "") -> None:
-        """Days still open did not finish: their files are not trusted, so they go."""
+        """Days still open did not finish: their files are not trusted, so they go. Then the pages
+        index takes in this crawl's files (and any an earlier, killed crawl left)."""
         for day, day_file in list(self.files.items()):
             day_file.handle.close()
             day_file.tmp.unlink(missing_ok=True)
@@ -326,3 +335,7 @@ class ArchiveRecorder:
             )
         self.files.clear()
         self.pending.clear()
+        try:
+            self.index.write_pages(self.crawl_id)
+        except OSError as exc:  # derived: the next crawl reads the files it lacks from their indexes
+            logger.warning("the archive's pages index could not be updated (%s)", exc)

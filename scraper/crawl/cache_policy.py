@@ -29,6 +29,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
 from scraper.arxiv_id import ID as ID_GRAMMAR
+from scraper.crawl.stats import CACHE_HITS
 
 ARXIV_PAGE = re.compile(rf"/(?:html|abs)/{ID_GRAMMAR}(?P<version>v\d+)?/?$")
 # What arXiv's "not (yet) a real page" answers say: the 2026 stub (`<h1>No HTML for '<id>'</h1>`,
@@ -112,4 +113,7 @@ class RefreshingHttpCacheMiddleware(HttpCacheMiddleware):
         if request.meta.get(REFRESH_CACHE) and self.policy.should_cache_request(request):
             self.stats.inc_value("httpcache/refresh")
             return None
-        return super().process_request(request)
+        answer = super().process_request(request)
+        if answer is not None:  # answered from the cache: no request is sent (the run report's count)
+            self.stats.inc_value(CACHE_HITS + (urlparse_cached(request).netloc or "?"))
+        return answer

@@ -33,4 +33,6 @@ CRAWL_DELAY = "hfpapers/crawl_delay/"  # + host
 FULLTEXT = "hfpapers/fulltext/"  # + fulltext status (abs_<status> for the abs fallback)
 REJECTS = "hfpapers/rejects/"  # + reject reason
 RESPONSES = "hfpapers/responses/"  # + kind (hf_list, arxiv_api, arxiv_html, arxiv_abs)[/cached]
+SENT = "hfpapers/sent/"  # + host: requests that went out on the network (retries and robots.txt too)
+CACHE_HITS = "hfpapers/cache_hits/"  # + host: requests the HTTP cache (the archive) answered
 ROWS = "hfpapers/rows/"  # + table
