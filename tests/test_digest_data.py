@@ -59,8 +59,8 @@ def write_crawl(
     data: Path, day: str, crawled_at: datetime, upvotes: Upvotes | None = None, limit: int | None = None
 ) -> list[dict]:
     """What one crawl of `day` writes: its `papers` partition (replaced: the latest values) and one
-    more snapshot in the day's `ratings` file (append-only). `upvotes` changes the recorded counts (derived snapshots);
-    `limit` keeps only the first papers of the list. Returns the records written."""
+    more snapshot in the day's `ratings` file (append-only). `upvotes` changes the recorded counts
+    (derived snapshots); `limit` keeps only the first papers of the list. Returns the records written."""
     records = listed_records(day)[:limit]
     listing_day = date.fromisoformat(day)
     url = API_URL.format(day=day)
