@@ -3,10 +3,13 @@
     from scraper.dataset import load
     papers = load("papers", start="2025-09-29", end="2025-10-03")
 
-Works on the crawl's `data/` and on a release folder's `data/` (same layout). Types: integers are
-pandas nullable integers (absent counts stay <NA>, not float NaN), booleans are nullable booleans,
-timestamps are tz-aware (UTC), `listing_date` holds `datetime.date` values, lists and structs are
-Arrow-backed (`pd.ArrowDtype`, with the `.list` / `.struct` accessors), strings are pandas strings.
+Works on the crawl's `data/` (one folder per listing day) and on a release folder's `data/` (one
+file per month or year: only the files whose period overlaps the days asked for are opened).
+
+Types: integers are pandas nullable integers (absent counts stay <NA>, not float NaN), booleans
+are nullable booleans, timestamps are tz-aware (UTC), `listing_date` holds `datetime.date` values,
+lists and structs are Arrow-backed (`pd.ArrowDtype`, with the `.list` / `.struct` accessors),
+strings are pandas strings.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from scraper.dates import parse_day
-from scraper.layout import DEFAULT_DATA_DIR, PARTITION_KEY, Layout
+from scraper.layout import DEFAULT_DATA_DIR, PARTITION_KEY, Layout, period_span
 from scraper.schema.registry import MAY_BE_EMPTY, TABLES
 
 _NULLABLE_INTS = {
@@ -82,6 +85,10 @@ def load(
         if table in MAY_BE_EMPTY and _holds_data(layout):
             return _frame(schema.empty_table().select(wanted))
         raise NoDataError(f"no {table} data in {data_dir} (no folder {root})")
+    if not layout.days(table):
+        periods = _period_files(root, first, last)
+        if periods is not None:  # a release's month (or year) files, not the crawl's day folders
+            return _read_periods(periods, table, schema, wanted, first, last, data_dir, span)
     # The schema is given, so discovery lists files without opening any of them.
     partitioning = ds.partitioning(pa.schema([(PARTITION_KEY, pa.date32())]), flavor="hive")
     dataset = ds.dataset(
@@ -103,6 +110,44 @@ def load(
     # Read the matching files in day order (the folder names sort by date).
     selected = ds.FileSystemDataset(fragments, dataset.schema, dataset.format, dataset.filesystem)
     return _frame(selected.to_table(columns=wanted))
+
+
+def _period_files(root: Path, first: date | None, last: date | None) -> list[Path] | None:
+    """A release's files of `root` (`YYYY-MM.parquet`, `YYYY.parquet`) whose period overlaps
+    [first, last], in order; None when the folder holds none at all."""
+    found = []
+    for path in sorted(root.glob("*.parquet")):
+        span = period_span(path.stem)
+        if span is not None:
+            found.append((span, path))
+    if not found:
+        return None
+    return [
+        path
+        for (begins, ends), path in sorted(found)
+        if not (first and ends < first) and not (last and begins > last)
+    ]
+
+
+def _read_periods(
+    files: list[Path],
+    table: str,
+    schema: pa.Schema,
+    wanted: list[str],
+    first: date | None,
+    last: date | None,
+    data_dir: str | Path,
+    span: str,
+) -> pd.DataFrame:
+    in_range = ds.scalar(True)
+    if first:
+        in_range &= ds.field("listing_date") >= pa.scalar(first, pa.date32())
+    if last:
+        in_range &= ds.field("listing_date") <= pa.scalar(last, pa.date32())
+    data = ds.dataset(files, format="parquet", schema=schema).to_table(columns=wanted, filter=in_range)
+    if not data.num_rows and table not in MAY_BE_EMPTY:
+        raise NoDataError(f"no {table} data in {data_dir} {span}")
+    return _frame(data)
 
 
 def _frame(data: pa.Table) -> pd.DataFrame:

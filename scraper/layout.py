@@ -36,7 +36,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ PAGES_INDEX = "pages.cdxj"  # in raw/: the cache's merged index of pages (scrape
 ROLLED_REPORTS = ".jsonl"  # `_runs/YYYY-MM.jsonl`: an earlier month's run reports
 
 _PARTITION = re.compile(rf"^{PARTITION_KEY}=(\d{{4}}-\d{{2}}-\d{{2}})$")
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 _FILE_STEM = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$")  # a crawl id (scraper/crawl/identity.py)
 
 
@@ -81,6 +82,29 @@ def folder_day(name: str) -> date | None:
         return date.fromisoformat(match.group(1))
     except ValueError:
         return None
+
+
+def period_name(day: date, per_year: bool = False) -> str:
+    """The stem of the release file (`hfpapers-release`) holding `day`'s rows: `YYYY-MM`, or `YYYY`
+    for a table released one file per year."""
+    return f"{day.year:04d}" if per_year else f"{day.year:04d}-{day.month:02d}"
+
+
+def period_span(stem: str) -> tuple[date, date] | None:
+    """The first and last day of a release file's period (`YYYY-MM` or `YYYY`); None: not one."""
+    match = _PERIOD.match(stem)
+    if match is None:
+        return None
+    year, month = int(match.group(1)), match.group(2)
+    if not 1 <= year <= 9999:
+        return None
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    number = int(month)
+    if not 1 <= number <= 12:
+        return None
+    following = date(year + 1, 1, 1) if number == 12 else date(year, number + 1, 1)
+    return date(year, number, 1), following - timedelta(days=1)
 
 
 def snapshot_name(crawl_id: str) -> str:
