@@ -225,8 +225,14 @@ class PagesFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._map: mmap.mmap | None = None
-        self.through: str | None = None
+        self._through: str | None = None
         self._opened = False
+
+    @property
+    def through(self) -> str | None:
+        """The last crawl whose files it covers (None: no usable pages index)."""
+        self._open()
+        return self._through
 
     def _open(self) -> None:
         if self._opened:
@@ -242,13 +248,13 @@ class PagesFile:
         if self._map is not None and self._map[: len(self.META)] == self.META.encode():
             first = self._map[: self._map.find(b"\n")].decode()
             try:
-                self.through = json.loads(first.split(" ", 1)[1]).get("through")
+                self._through = json.loads(first.split(" ", 1)[1]).get("through")
             except (ValueError, IndexError, AttributeError):
-                self._map, self.through = None, None  # unreadable: as if absent (read the files)
+                self._map, self._through = None, None  # unreadable: as if absent (read the files)
 
     def covers(self, warc: Path) -> bool:
-        self._open()
-        return self.through is not None and crawl_of(warc) <= self.through
+        through = self.through
+        return through is not None and crawl_of(warc) <= through
 
     def lookup(self, key: str) -> list[Entry]:
         """The entries filed under `key`, oldest first."""
@@ -274,8 +280,13 @@ class PagesFile:
             line = data[low:end].decode()
             if line.split(" ", 1)[0] != key:
                 break
-            found.append(Entry.from_line(line.split(" ", 1)[1]))
             low = end + 1
+            if line.startswith(self.META):
+                continue
+            try:
+                found.append(Entry.from_line(line.split(" ", 1)[1]))
+            except (ValueError, TypeError, KeyError, IndexError):  # a damaged line: as if absent
+                logger.warning("%s: an unreadable line is skipped", self.path)
         return found
 
     def lines(self) -> Iterator[str]:
