@@ -214,11 +214,21 @@ def file_revision(path: Path) -> str | None:
     return found.decode() if found else None
 
 
-def derived_pages(root: Path, day: date, revision: str) -> dict[str, str]:
-    """The papers of `day` whose page rows (`fulltext` from the HTML page, and its `metrics` and
-    conclusion `claims`) were derived by parser revision `revision`: arxiv_id -> the page's URL.
-    Empty when any of those tables' day file was written by another revision (or a crash left the
-    day half written)."""
+@dataclass(frozen=True)
+class PageRows:
+    """Where a paper's `fulltext` row of a day came from (scraper/spiders/arxiv.py decides whether
+    the day may keep its page rows instead of fetching and parsing the page again)."""
+
+    source: str  # fulltext_source: html, abs or none
+    status: str | None  # fulltext_status (for an abs row: why there was no HTML)
+    url: str  # the answer it was read from
+    crawled_at: datetime  # when that answer was fetched
+
+
+def derived_pages(root: Path, day: date, revision: str) -> dict[str, PageRows]:
+    """The papers of `day` whose page rows (`fulltext`, and the `metrics` and conclusion `claims` of
+    its page) were derived by parser revision `revision`, and where each came from. Empty when any of
+    those tables' day file was written by another revision (or a crash left the day half written)."""
     layout = Layout(root)
     for table in PAGE_TABLES:
         path = layout.part_file(table, day)
@@ -227,11 +237,13 @@ def derived_pages(root: Path, day: date, revision: str) -> dict[str, str]:
     path = layout.part_file("fulltext", day)
     if not path.exists():
         return {}
-    rows = pq.read_table(path, columns=["arxiv_id", "version", "fulltext_source", "source_url"])
+    columns = ["arxiv_id", "fulltext_source", "fulltext_status", "source_url", "crawled_at"]
     return {
-        row["arxiv_id"]: row["source_url"]
-        for row in rows.to_pylist()
-        if row["fulltext_source"] == "html" and row["version"] and row["source_url"]
+        row["arxiv_id"]: PageRows(
+            row["fulltext_source"], row["fulltext_status"], row["source_url"], row["crawled_at"]
+        )
+        for row in pq.read_table(path, columns=columns).to_pylist()
+        if row["source_url"] and row["fulltext_source"]
     }
 
 

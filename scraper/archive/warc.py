@@ -38,7 +38,9 @@ from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
 WARC_VERSION = "WARC/1.1"  # microsecond WARC-Date: the rows' crawled_at is exactly the answer's date
-GZIP_LEVEL = 6  # per record; zlib's default: most of level 9's ratio at a fraction of its CPU
+# Per record. Level 5: compressing a page costs about a quarter of parsing it and deriving its rows,
+# for 2% more bytes than level 6 (which costs ~40%) — bench/bench_years.py prints both.
+GZIP_LEVEL = 5
 LISTING_DATE = "Hfpapers-Listing-Date"
 PURPOSE = "Hfpapers-Purpose"
 CACHE_KEY = "Hfpapers-Cache-Key"

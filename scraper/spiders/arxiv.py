@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -25,10 +26,11 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from pipelines.write import derived_pages
-from scraper.archive.recorder import PURPOSE, fetched_at
+from pipelines.write import PageRows, derived_pages
+from scraper.archive.recorder import ARCHIVE_SETTING, PURPOSE, archive_index, fetched_at
 from scraper.crawl import stats
 from scraper.crawl.body_checks import BODY_KIND
+from scraper.crawl.cache_policy import cache_key
 from scraper.crawl.failures import describe_failure, failed_request, failure_reason
 from scraper.derive import fulltext_derived
 from scraper.items import Reject, TableRow
@@ -153,24 +155,62 @@ class ArxivRoutes(scrapy.Spider):
 
     def _page_requests(self, entry: Any) -> Iterator[scrapy.Request]:
         """The arXiv pages of one day's papers, at the versions the API gave; a paper whose day
-        already holds the rows of that very page (derived by this parser revision) keeps them."""
+        already holds the rows those pages would give keeps them (`_kept_page`)."""
         day: dt.date = entry.day
         book = self.days  # type: ignore[attr-defined]
         derived = derived_pages(book.data_dir, day, parser_revision())
         for arxiv_id in entry.papers:
             version = book.versions.get(arxiv_id)
-            url = self._arxiv_url("html", arxiv_id, version)
-            if version and derived.get(arxiv_id) == url:
-                entry.kept[arxiv_id] = url
+            rows = derived.get(arxiv_id)
+            kept = self._kept_page(arxiv_id, version, rows) if rows is not None else None
+            if kept is not None:
+                entry.kept[arxiv_id] = kept
                 continue
             yield self._html_request(day, arxiv_id, version)
         if entry.kept:
             self.crawler.stats.inc_value(stats.PAGES_KEPT, len(entry.kept))
             logger.info(
-                "%s: %d papers' pages are in the day's rows already (same version, same parser): kept",
+                "%s: %d papers' page rows are in the day already (same answers, same parser): kept",
                 day,
                 len(entry.kept),
             )
+
+    def _kept_page(self, arxiv_id: str, version: int | None, rows: PageRows) -> str | None:
+        """The URL of the answer a paper's day rows came from, when fetching (or reading from the
+        cache) and parsing its pages again would give the very same rows; None: fetch them.
+
+        The rows must come from the answers the HTTP cache would give now: a versioned HTML page
+        (never changes); or, while arXiv's "no HTML" answer for that version (or the page of a paper
+        the API did not know, fetched unversioned) is still trusted (HFPAPERS_MISSING_HTML_TTL),
+        the answer read after it — its abs page. A failed fetch is always tried again."""
+        html = self._arxiv_url("html", arxiv_id, version)
+        if rows.source == "html" and rows.url == html and version:
+            return html  # a versioned page never changes
+        if not self.crawler.settings.getbool(ARCHIVE_SETTING, True) or rows.status == "fetch_error":
+            return None  # (without the archive there is no cache to tell what is still trusted)
+        index = archive_index(self.crawler)
+        ttl = self.crawler.settings.getfloat("HFPAPERS_MISSING_HTML_TTL", 30 * 86400)
+        now = dt.datetime.now(dt.UTC)
+
+        def trusted(url: str, versioned_page: bool) -> dt.datetime | None:
+            """When the answer the cache holds for `url` was fetched, if the cache would serve it."""
+            key = cache_key(url)
+            found = index.cached(key) if key else None
+            if found is None:
+                return None
+            fresh = versioned_page and found.status == 200 or (now - found.date).total_seconds() < ttl
+            return found.date.replace(microsecond=found.date.microsecond // 1000 * 1000) if fresh else None
+
+        at = rows.crawled_at
+        if rows.source == "html":  # the latest version of a paper the API did not know
+            return html if rows.url == html and trusted(html, False) == at else None
+        if rows.source not in ("abs", "none") or rows.status not in ABS_FALLBACK + ("no_html",):
+            return None
+        said_no = trusted(html, False)  # arXiv's "no HTML" answer, still trusted…
+        if said_no is None or said_no > at:
+            return None
+        versioned = bool(re.search(r"v\d+$", rows.url))
+        return rows.url if trusted(rows.url, versioned) == at else None  # …and the page read after
 
     def _arxiv_url(self, kind: str, arxiv_id: str, version: int | None) -> str:
         base = self.crawler.settings.get("HFPAPERS_ARXIV_BASE").rstrip("/")
