@@ -23,8 +23,10 @@ What it does, all offline:
    of the crawl process), and profiles the refresh to say where its CPU goes.
 3. memory — the peak RSS of one crawl of a 130-paper day with arXiv (the same derived pages), and of
    a 5-paper day for scale.
-4. gzip — the archive's gzip level: compressing the real 683 KiB HTML page at levels 1, 6 and 9
-   against parsing it.
+4. gzip — the archive's gzip level: compressing the recorded HTML pages at levels 1 to 9 against
+   parsing them and deriving their rows (what the crawl does with a page).
+
+(They run in the order 3, 4, 2, 1: memory while this process is still small.)
 
 The machine's load average is printed with the figures (2 shared cores: other processes run too).
 """
@@ -260,68 +262,76 @@ def requests_by_kind(log_path: Path) -> dict[str, int]:
     return counts
 
 
-def refresh_figures(work: Path) -> None:
-    overlay, data = work / "overlay", work / "data"
+def refresh_figures(work: Path, rounds: int) -> None:
+    overlay = work / "overlay"
     ids = window_overlay(overlay)
     log_path = work / "requests.jsonl"
     server = serve([overlay, FIXTURES], 0, "127.0.0.1", log_path)
     base = f"http://127.0.0.1:{server.server_address[1]}"
+    cpu: dict[str, list[float]] = {"first run": [], "refresh": [], "start and stop": []}
+    figures: dict[str, tuple[dict, dict]] = {}
     try:
-        figures = {}
-        for run in ("first run", "refresh"):
-            log_path.unlink(missing_ok=True)
-            cpu, wall, _ = run_measured(crawl_command(base, data), work / f"{run}.log")
-            report = json.loads(sorted((data / "_runs").glob("*.json"))[-1].read_text())["summary"]
-            figures[run] = (cpu, wall, requests_by_kind(log_path), report)
-        # the refresh once more, profiled in this process's child: where does its CPU go?
+        for n in range(rounds):  # alternating, each round into a fresh data folder
+            data = work / f"data{n}"
+            for run in ("first run", "refresh"):
+                log_path.unlink(missing_ok=True)
+                seconds, _, _ = run_measured(crawl_command(base, data), work / f"{run}.log")
+                cpu[run].append(seconds)
+                report = json.loads(sorted((data / "_runs").glob("*.json"))[-1].read_text())["summary"]
+                figures[run] = (requests_by_kind(log_path), report)
+            # a crawl that only starts and stops (a day without a list, HF only): what any run costs
+            seconds, _, _ = run_measured(
+                crawl_command(
+                    base, work / f"empty{n}", "date=2026-07-19", settings={"HFPAPERS_ARXIV": "false"}
+                ),
+                work / "empty.log",
+            )
+            cpu["start and stop"].append(seconds)
+        # the refresh once more, profiled: where does its CPU go?
         profile = work / "refresh.prof"
-        cmd = crawl_command(base, data)
+        cmd = crawl_command(base, work / "data0")
         cmd[1:3] = ["-m", "cProfile", "-o", str(profile), "-m", "scrapy"]
         run_measured(cmd, work / "profiled.log")
-        log_path.unlink(missing_ok=True)
-        # a crawl that does nothing but start and stop: the fixed cost of a run
-        empty_cpu, _, _ = run_measured(
-            crawl_command(base, work / "empty", "date=2026-07-19", settings={"HFPAPERS_ARXIV": "false"}),
-            work / "empty.log",
-        )
     finally:
         server.shutdown()
+    median = {run: statistics.median(values) for run, values in cpu.items()}
     print(
-        f"an undated crawl of the latest day + 14 days before it: {ids} papers on 3 listed days, arXiv on "
-        f"({load_note()})"
+        f"an undated crawl of the latest day + 14 days before it: {ids} papers on 3 listed days, arXiv on; "
+        f"CPU = user + sys of the crawl process, median of {rounds} rounds ({load_note()})"
     )
-    for run, (cpu, wall, kinds, report) in figures.items():
+    for run, (kinds, report) in figures.items():
         hosts = "; ".join(
             f"{h}: {v['requests_sent']} sent, {v['cache_hits']} from the cache"
             for h, v in report["by_host"].items()
         )
         print(
-            f"  {run:9s}: CPU {cpu:5.1f} s (wall {wall:4.1f} s); requests sent "
+            f"  {run:9s}: CPU {median[run]:4.1f} s {[round(c, 1) for c in cpu[run]]}; requests sent "
             + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
             + f"; run report: {report['requests_sent']} sent, {report['cache_hits']} cache hits, "
             f"{report['pages_kept']} pages' rows kept ({hosts})"
         )
-    first_cpu, refresh_cpu = figures["first run"][0], figures["refresh"][0]
+    ratios = [r / f for r, f in zip(cpu["refresh"], cpu["first run"], strict=True)]
     print(
-        f"  refresh / first run: CPU {refresh_cpu / first_cpu:.2f}×; a run that only starts and stops: "
-        f"CPU {empty_cpu:.1f} s"
+        f"  refresh / first run: CPU {median['refresh'] / median['first run']:.2f}× (per round: "
+        f"{', '.join(f'{r:.2f}' for r in ratios)}); a run that only starts and stops: CPU "
+        f"{median['start and stop']:.1f} s — the refresh's CPU beyond that: "
+        f"{median['refresh'] - median['start and stop']:.1f} s"
     )
     stats = pstats.Stats(str(profile))
     total = max(v[3] for v in stats.stats.values())  # the top-level call's cumulative time
     parts = {
-        "start-up (imports, settings, reactor)": ("<module>", "scrapy/__init__.py"),
         "lists: parse + abstract claims": ("parse_daily_api", "hfpapers.py"),
         "arXiv API answers": ("parse_arxiv_api", "arxiv.py"),
         "writing the days' tables": ("pack_day", "write.py"),
         "archive: recording answers": ("process_response", "recorder.py"),
         "archive: finishing day files + index": ("close_day", "recorder.py"),
         "archive: pages index update": ("write_pages", "index.py"),
-        "deciding which pages to keep": ("derived_pages", "write.py"),
-        "run report (parser revision)": ("spider_closed", "run_report.py"),
+        "pages to keep (and hashing the parser code)": ("_page_requests", "arxiv.py"),
+        "run report": ("spider_closed", "run_report.py"),
     }
-    print(f"  where the refresh's CPU goes (cProfile, cumulative, of {total:.1f} s profiled):")
+    found = {}
     for label, (function, filename) in parts.items():
-        seconds = max(
+        found[label] = max(
             (
                 v[3]
                 for (file, _, name), v in stats.stats.items()
@@ -329,7 +339,15 @@ def refresh_figures(work: Path) -> None:
             ),
             default=0.0,
         )
+    imports = max(
+        (v[3] for (file, _, name), v in stats.stats.items() if name == "_find_and_load"), default=0.0
+    )
+    print(f"  where the profiled refresh's {total:.1f} s go (cProfile, cumulative; profiling slows it down):")
+    print(f"    {'importing modules':40s} {imports:5.2f} s ({imports / total:4.0%})")
+    for label, seconds in found.items():
         print(f"    {label:40s} {seconds:5.2f} s ({seconds / total:4.0%})")
+    rest = total - imports - sum(found.values())
+    print(f"    {'the rest: Scrapy engine, signals, reactor':40s} {rest:5.2f} s ({rest / total:4.0%})")
 
 
 # -- 3. memory ----------------------------------------------------------------------------------------
@@ -364,29 +382,35 @@ def gzip_figures() -> None:
     from scraper.derive import fulltext_derived
     from scraper.parsers.arxiv_html import parse_html
 
-    page = (FIXTURES / "arxiv_html" / "2501.11120v1.html").read_bytes()
+    pages = [path.read_bytes() for path in RECORDED_PAGES]
 
     def parse() -> None:  # what the crawl does with a page: parse it, derive its metrics and claims
-        row = parse_html(page, "https://arxiv.org/html/2501.11120v1")
-        row["arxiv_id"] = "2501.11120"
-        fulltext_derived(row)
+        for page in pages:
+            row = parse_html(page, "https://arxiv.org/html/2501.11120v1")
+            row["arxiv_id"] = "2501.11120"
+            fulltext_derived(row)
 
-    def gzip(level: int) -> bytes:
-        compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-        return compressor.compress(page) + compressor.flush()
+    def gzip(level: int) -> int:
+        size = 0
+        for page in pages:
+            compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+            size += len(compressor.compress(page) + compressor.flush())
+        return size
 
-    levels = (1, 3, 5, 6, 9)
-    timed = best_of(5, parse, *(lambda level=level: gzip(level) for level in levels))
+    levels = (1, 3, 4, 5, 6, 9)
+    timed = best_of(7, parse, *(lambda level=level: gzip(level) for level in levels))
     reference = timed[0]
+    raw = sum(len(page) for page in pages)
     print(
-        f"the archive's gzip level (one real {len(page) / 1024:.0f} KiB HTML page, best of 5; {load_note()}):"
+        f"the archive's gzip level: the {len(pages)} recorded HTML pages ({raw / 1024:.0f} KiB), "
+        f"best of 7 ({load_note()}):"
     )
-    print(f"  parsing it and deriving its rows: {reference * 1000:.0f} ms")
+    print(f"  parsing them and deriving their rows: {reference * 1000:.0f} ms")
     for level, seconds in zip(levels, timed[1:], strict=True):
         mark = "  <- GZIP_LEVEL" if level == GZIP_LEVEL else ""
         print(
             f"  level {level}: {seconds * 1000:5.1f} ms ({seconds / reference:.0%} of that), "
-            f"{len(gzip(level)) / 1024:.0f} KiB{mark}"
+            f"{gzip(level) / 1024:.0f} KiB{mark}"
         )
 
 
@@ -394,19 +418,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=int, default=520, help="simulated listing days (520: two years)")
     parser.add_argument("--papers", type=int, default=17, help="papers per listing day (real mean: 17)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the refresh measurement")
     parser.add_argument("--only", choices=("files", "refresh", "memory", "gzip"), action="append")
     args = parser.parse_args(argv)
     parts = args.only or ["files", "refresh", "memory", "gzip"]
     with tempfile.TemporaryDirectory(prefix="bench-years-") as tmp:
         work = Path(tmp)
-        if "files" in parts:
-            files_figures(work / "files", args.days, args.papers)
-        if "refresh" in parts:
-            refresh_figures(work / "refresh")
+        # Memory first, while this process is small: a child's peak RSS (wait4) counts what it
+        # shared with this process before it started the crawl.
         if "memory" in parts:
             memory_figures(work / "memory")
         if "gzip" in parts:
             gzip_figures()
+        if "refresh" in parts:
+            refresh_figures(work / "refresh", args.rounds)
+        if "files" in parts:
+            files_figures(work / "files", args.days, args.papers)
     return 0
 
 

@@ -28,6 +28,10 @@ HFPAPERS_MAX_LIST_BYTES = 16 * 1024 * 1024  # per list answer; a real 100-entry 
 # An undated crawl (the latest day) also crawls again the N calendar days before it: their lists
 # grow and upvotes climb for one to two weeks, and HF takes papers up to 14 days after their arXiv date.
 HFPAPERS_REFRESH_DAYS = 14
+# A backfill goes in batches of this many days: their lists first, then the arXiv API for all their
+# papers in one set of queries (⌈ids/100⌉), then each day's pages, day after day (scraper/crawl/days.py).
+# An undated crawl's batch is the latest day and its refresh window.
+HFPAPERS_BATCH_DAYS = 15
 
 # -- where to write (scraper/layout.py: every path in the data folder) ---------------------------
 HFPAPERS_DATA_DIR = layout.DEFAULT_DATA_DIR  # read by scraper.layout.data_root() only

@@ -153,6 +153,9 @@ class DayBook:
         for entry in self.batch:
             if entry.day == day or (day is None and entry.latest):
                 return entry
+        for entry in self.batch:  # a failed undated request's rejects are filed under another day
+            if day is not None and entry.filed_under == day:
+                return entry
         entry = Day(day)  # (an answer for a day outside the batch: kept apart, never written)
         logger.error("%s is not a day of the batch being crawled", day)
         return entry

@@ -40,7 +40,7 @@ from scraper.crawl import stats
 from scraper.crawl.body_checks import BODY_KIND
 from scraper.crawl.days import DayBook, Step
 from scraper.crawl.failures import describe_failure, failed_request, failure_reason
-from scraper.daylist import judge
+from scraper.daylist import PagedList, judge
 from scraper.derive import abstract_claims
 from scraper.items import Reject, TableRow
 from scraper.parsers.errors import ParseError
@@ -326,6 +326,8 @@ class HfPapersSpider(ArxivRoutes):
             yield TableRow("ratings", rating, day, page, crawled_at=listed_at)
             for claim in claims:
                 yield TableRow("claims", claim, day, page, crawled_at=listed_at)
+        # the list's raw entries are rows now: let them go before the day's pages are fetched
+        self.days.state(day).pages = PagedList()
 
     def listing_failed(self, failure: Failure) -> Iterator[Reject]:
         request = failed_request(failure)
