@@ -107,7 +107,7 @@ def test_the_replay_server_is_stopped(demo) -> None:
 def test_a_second_run_into_the_same_folder(demo) -> None:
     work, out, _, _ = demo
     before = {t: len(pd.read_parquet(out / t)) for t in ("papers", "fulltext", "metrics", "claims")}
-    proc = run_demo("--out", out.name, cwd=work)
+    proc = run_demo("--out", "data", cwd=work)
     assert proc.returncode == 0, proc.stderr[-3000:]
     after = {t: len(pd.read_parquet(out / t)) for t in before}
     assert after == before  # a re-run replaces the days it writes

@@ -102,7 +102,7 @@ def test_card_header_declares_one_config_per_table(release: Path) -> None:
     assert all("default" not in c for c in data["configs"][1:])
     assert data["configs"][2]["data_files"] == [{"split": "train", "path": "data/metrics/*.parquet"}]
     assert data["license"] == "other" and data["license_link"] == "LICENSE.md"
-    assert data["size_categories"] == ["n<1K"]  # 216 rows in the largest table (metrics)
+    assert data["size_categories"] == ["n<1K"]  # 204 rows in the largest table (metrics)
     assert "arxiv" in data["tags"] and data["task_categories"]
 
 
@@ -110,10 +110,10 @@ def test_card_body_documents_counts_columns_and_licences(release: Path) -> None:
     text = (release / "README.md").read_text()
     assert "**2025-09-29** to **2026-07-30** (4 listing days, 124 paper rows)" in text
     assert "| `papers` (default) | 124 | 4 | 2025-09-29 | 2026-07-30 |" in text
-    assert "| `metrics` | 216 | 1 | 2026-07-30 | 2026-07-30 |" in text
+    assert "| `metrics` | 204 | 1 | 2026-07-30 | 2026-07-30 |" in text
     assert "| full text released (CC BY, CC BY-SA, CC0, public domain) | 1 |" in text
     assert "| full text withheld (licence does not allow redistribution, or unknown) | 1 |" in text
-    assert "`caption` in 108 `metrics` rows and `sentence` in 1 `claims` conclusion rows" in text
+    assert "`caption` in 102 `metrics` rows and `sentence` in 1 `claims` conclusion rows" in text
     assert "![Papers per listing day and distribution of upvotes](assets/overview.png)" in text
     assert 'load_dataset("someone/hfpapers", "papers", split="train")' in text
     for table in RELEASED_TABLES:
@@ -205,10 +205,10 @@ def test_full_text_is_released_only_where_the_licence_allows(release: Path, craw
     assert len(fulltext.loc["1902.02534", "subjects"]) == 1  # abs-page row (CC BY) unchanged
 
     metrics = pd.read_parquet(release / "data" / "metrics")
-    assert metrics.groupby("arxiv_id")["caption"].count().to_dict() == {HTML_ID: 0, LICENSED_ID: 108}
+    assert metrics.groupby("arxiv_id")["caption"].count().to_dict() == {HTML_ID: 0, LICENSED_ID: 102}
     assert metrics["value"].notna().all() and metrics.groupby("arxiv_id").size().to_dict() == {
-        HTML_ID: 108,
-        LICENSED_ID: 108,
+        HTML_ID: 102,
+        LICENSED_ID: 102,
     }
 
     claims = pd.read_parquet(release / "data" / "claims")
