@@ -456,11 +456,13 @@ def test_what_a_refresh_costs(tmp_path: Path) -> None:
     warm_paths = [r["path"] for r in warm_requests]
     assert f"/arxiv/html/{HTML_ID}v1" not in warm_paths  # fetched once, ever
     assert not any(p.startswith(f"/arxiv/abs/{ABS_ID}") for p in warm_paths)
-    assert warm.stats()["httpcache/hit"] >= 2
+    # the papers already in their days keep their page rows: not even read from the archive
+    assert warm.stats()["hfpapers/pages_kept"] == 30 + len(arxiv_day) + 20  # (the latest day: 30)
 
     figures = {"cold": _requests_by_kind(cold_requests), "refresh": _requests_by_kind(warm_requests)}
     for run, stats in (("cold", cold_stats), ("refresh", warm.stats())):
         figures[run]["served from cache"] = stats.get("httpcache/hit", 0)
+        figures[run]["page rows kept"] = stats.get("hfpapers/pages_kept", 0)
     print("\nrequests of an undated crawl (latest day + 14-day refresh window, 3 listed days):")
     for run, counts in figures.items():
         print(f"  {run:8s} " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -61,6 +61,13 @@ def test_twelve_refreshes_keep_every_snapshot_in_one_file_per_day(tmp_path: Path
     finally:
         server.shutdown()
     listed = {"2026-07-31": 30, "2026-07-28": 20, "2026-07-24": 10}
+    assert sorted(p.name for p in data.iterdir() if not p.name.startswith(".")) == [
+        "_runs",
+        "claims",
+        "papers",
+        "ratings",
+        "raw",
+    ]  # arXiv off: no fulltext, metrics; no failure: no rejects
     for table in ("papers", "claims", "ratings"):
         folders = sorted((data / table).iterdir())
         assert [f.name for f in folders] == [f"date={day}" for day in sorted(listed)], table

@@ -1,5 +1,6 @@
 """The archive's index: CDXJ (the web-archive world's index format: `<SURT key> <14-digit time>
-<JSON>` per line, sorted), one file beside each WARC file (`<crawl id>.cdxj`), merged on read.
+<JSON>` per line, sorted), one file beside each WARC file (`<crawl id>.cdxj`), and a derived index
+of every archived page by cache key (`raw/pages.cdxj`) — read as they are needed, never all at once.
 
 Why per-file sidecars: a WARC file is written once and never changed, and so is its index — written
 atomically (temporary name, fsync, rename) right after the WARC file takes its name. A kill between
@@ -8,9 +9,11 @@ member can be read alone). Nothing is ever appended to or edited in place, so no
 index half written; and every index can be derived again from the WARC files alone.
 
 Each line names one answer (response, revisit or failure record) with its file, offset and length,
-so a record is read with one seek. Merged in memory, the lines give what the crawl and the rebuild
-ask: the archived page for a cache key (scraper/archive/cache.py), the original of a revisit
-record, and the last payload digest of a URL (unchanged answers are archived as revisits).
+so a record is read with one seek; a day's closing record is indexed too (type `closed`). The lines
+give what the crawl and the rebuild ask: the archived page for a cache key (scraper/archive/cache.py,
+from the pages index), the original of a revisit record (from the file it names), and the last
+payload digest of a URL among its listing day's files (unchanged answers are archived as revisits).
+A crawl so holds the entries of the days it crawls, not of the whole archive (`ArchiveIndex`).
 """
 
 from __future__ import annotations

@@ -156,6 +156,8 @@ class ArxivRoutes(scrapy.Spider):
     def _page_requests(self, entry: Any) -> Iterator[scrapy.Request]:
         """The arXiv pages of one day's papers, at the versions the API gave; a paper whose day
         already holds the rows those pages would give keeps them (`_kept_page`)."""
+        if not self.crawler.settings.getbool("HFPAPERS_ARXIV"):
+            return  # Hugging Face only
         day: dt.date = entry.day
         book = self.days  # type: ignore[attr-defined]
         derived = derived_pages(book.data_dir, day, parser_revision())
@@ -205,6 +207,9 @@ class ArxivRoutes(scrapy.Spider):
         if rows.source == "html":  # the latest version of a paper the API did not know
             return html if rows.url == html and trusted(html, False) == at else None
         if rows.source not in ("abs", "none") or rows.status not in ABS_FALLBACK + ("no_html",):
+            return None
+        abs_page = self._arxiv_url("abs", arxiv_id, None)  # (a rebuild asks the same URL: same rows)
+        if rows.url != abs_page and not re.fullmatch(re.escape(abs_page) + r"v\d+", rows.url):
             return None
         said_no = trusted(html, False)  # arXiv's "no HTML" answer, still trusted…
         if said_no is None or said_no > at:
