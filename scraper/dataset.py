@@ -3,10 +3,13 @@
     from scraper.dataset import load
     papers = load("papers", start="2025-09-29", end="2025-10-03")
 
-Works on the crawl's `data/` and on a release folder's `data/` (same layout). Types: integers are
-pandas nullable integers (absent counts stay <NA>, not float NaN), booleans are nullable booleans,
-timestamps are tz-aware (UTC), `listing_date` holds `datetime.date` values, lists and structs are
-Arrow-backed (`pd.ArrowDtype`, with the `.list` / `.struct` accessors), strings are pandas strings.
+Works on the crawl's `data/` (one folder per listing day) and on a release folder's `data/` (one
+file per month or year: only the files whose period overlaps the days asked for are opened).
+
+Types: integers are pandas nullable integers (absent counts stay <NA>, not float NaN), booleans
+are nullable booleans, timestamps are tz-aware (UTC), `listing_date` holds `datetime.date` values,
+lists and structs are Arrow-backed (`pd.ArrowDtype`, with the `.list` / `.struct` accessors),
+strings are pandas strings.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from scraper.dates import parse_day
-from scraper.layout import DEFAULT_DATA_DIR, PARTITION_KEY, Layout
-from scraper.schema.registry import TABLES
+from scraper.layout import DEFAULT_DATA_DIR, PARTITION_KEY, Layout, period_span
+from scraper.schema.registry import MAY_BE_EMPTY, TABLES
 
 _NULLABLE_INTS = {
     pa.int8(): pd.Int8Dtype(),
@@ -31,7 +34,7 @@ _NULLABLE_INTS = {
 
 
 class NoDataError(LookupError):
-    """The table has no partition in the range asked for."""
+    """The table has no partition in the range asked for (see `load` for `rejects`)."""
 
 
 def _day(value: date | str | None, name: str) -> date | None:
@@ -60,7 +63,9 @@ def load(
 
     Only the `date=` partitions in the range are opened: the partition filter prunes the others
     before any file is read. Raises ValueError for an unknown table or column, NoDataError when
-    no partition of the table is in the range.
+    no partition of the table is in the range — except for `rejects`, whose rows are failures that
+    may never happen (a crawl without one writes none): it gives an empty frame of its columns and
+    types whenever the data folder holds any table's data, and NoDataError only when it holds none.
     """
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")
@@ -73,10 +78,17 @@ def load(
     if unknown:
         raise ValueError(f"{table} has no column(s) {', '.join(unknown)}")
 
-    root = Layout(Path(data_dir)).table_dir(table)
+    layout = Layout(Path(data_dir))
+    root = layout.table_dir(table)
     span = f"between {first or 'the first day'} and {last or 'the last day'}"
     if not root.is_dir():
+        if table in MAY_BE_EMPTY and _holds_data(layout):
+            return _frame(schema.empty_table().select(wanted))
         raise NoDataError(f"no {table} data in {data_dir} (no folder {root})")
+    if not layout.days(table):
+        periods = _period_files(root, first, last)
+        if periods is not None:  # a release's month (or year) files, not the crawl's day folders
+            return _read_periods(periods, table, schema, wanted, first, last, data_dir, span)
     # The schema is given, so discovery lists files without opening any of them.
     partitioning = ds.partitioning(pa.schema([(PARTITION_KEY, pa.date32())]), flavor="hive")
     dataset = ds.dataset(
@@ -92,8 +104,56 @@ def load(
         in_range &= ds.field(PARTITION_KEY) <= pa.scalar(last, pa.date32())
     fragments = sorted(dataset.get_fragments(filter=in_range), key=lambda f: f.path)
     if not fragments:
+        if table in MAY_BE_EMPTY and _holds_data(layout):
+            return _frame(schema.empty_table().select(wanted))
         raise NoDataError(f"no {table} data in {data_dir} {span}")
     # Read the matching files in day order (the folder names sort by date).
     selected = ds.FileSystemDataset(fragments, dataset.schema, dataset.format, dataset.filesystem)
-    data = selected.to_table(columns=wanted)
+    return _frame(selected.to_table(columns=wanted))
+
+
+def _period_files(root: Path, first: date | None, last: date | None) -> list[Path] | None:
+    """A release's files of `root` (`YYYY-MM.parquet`, `YYYY.parquet`) whose period overlaps
+    [first, last], in order; None when the folder holds none at all."""
+    found = []
+    for path in sorted(root.glob("*.parquet")):
+        span = period_span(path.stem)
+        if span is not None:
+            found.append((span, path))
+    if not found:
+        return None
+    return [
+        path
+        for (begins, ends), path in sorted(found)
+        if not (first and ends < first) and not (last and begins > last)
+    ]
+
+
+def _read_periods(
+    files: list[Path],
+    table: str,
+    schema: pa.Schema,
+    wanted: list[str],
+    first: date | None,
+    last: date | None,
+    data_dir: str | Path,
+    span: str,
+) -> pd.DataFrame:
+    in_range = ds.scalar(True)
+    if first:
+        in_range &= ds.field("listing_date") >= pa.scalar(first, pa.date32())
+    if last:
+        in_range &= ds.field("listing_date") <= pa.scalar(last, pa.date32())
+    data = ds.dataset(files, format="parquet", schema=schema).to_table(columns=wanted, filter=in_range)
+    if not data.num_rows and table not in MAY_BE_EMPTY:
+        raise NoDataError(f"no {table} data in {data_dir} {span}")
+    return _frame(data)
+
+
+def _frame(data: pa.Table) -> pd.DataFrame:
     return data.to_pandas(types_mapper=_pandas_dtype, date_as_object=True)
+
+
+def _holds_data(layout: Layout) -> bool:
+    """Whether any table of the data folder has a day (read from folder names only)."""
+    return any(layout.days(name) for name in TABLES)

@@ -16,10 +16,32 @@ _CONCLUSION = re.compile(r"\b(conclusions?|concluding remarks|summary and outloo
 _CITATION_MARKER = re.compile(r"\s?\[bib\.[^\]]*\]")
 
 
+# What one text may cost the claims extractor. arXiv caps abstracts at 1,920 characters (the longest
+# of 337 recorded ones has 1,922), and claims are read from at most the first MAX_ABSTRACT_CHARS of
+# one — twice that — so no abstract yields more than about a dozen claim rows. A list answer with
+# 100 KB "abstracts" (seen: a 2,900-paper day of 290 MB of JSON reached 1.9 GB) made ~280 claim rows
+# per paper; capped, such a day costs what a day of real abstracts costs. The `papers` row keeps the
+# whole abstract. A conclusion is read up to MAX_CONCLUSION_CHARS (real ones: a few thousand).
+MAX_ABSTRACT_CHARS = 4_000
+MAX_CONCLUSION_CHARS = 20_000
+
+
+def capped(text: str | None, limit: int) -> str | None:
+    """`text` cut to at most `limit` characters, at a space when there is one (a number is never cut
+    in two)."""
+    if text is None or len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return cut[:space] if space > limit // 2 else cut
+
+
 def abstract_claims(paper: dict) -> list[dict]:
-    """Claims of a `papers` record's abstract; also sets its `headline_claims`."""
-    summary = readable_latex(squash(paper.get("summary")))
-    claims = extract_claims(summary or "", paper["arxiv_id"], "abstract")
+    """Claims of a `papers` record's abstract (its first MAX_ABSTRACT_CHARS); also sets its
+    `headline_claims`."""
+    raw = paper.get("summary")
+    summary = readable_latex(squash(capped(raw, 2 * MAX_ABSTRACT_CHARS) if isinstance(raw, str) else raw))
+    claims = extract_claims(capped(summary, MAX_ABSTRACT_CHARS) or "", paper["arxiv_id"], "abstract")
     paper["headline_claims"] = headline_claims(claims)
     return claims
 
@@ -39,6 +61,6 @@ def fulltext_derived(fulltext: dict) -> tuple[list[dict], list[dict]]:
     """(metrics rows, conclusion claims rows) of a parsed HTML full text."""
     arxiv_id, version = fulltext["arxiv_id"], fulltext.get("version")
     metrics = tables_metrics(fulltext.get("tables") or [], arxiv_id, version)
-    conclusion = conclusion_text(fulltext)
+    conclusion = capped(conclusion_text(fulltext), MAX_CONCLUSION_CHARS)
     claims = extract_claims(conclusion, arxiv_id, "conclusion") if conclusion else []
     return metrics, claims

@@ -15,7 +15,6 @@ class TableRow:
     record: dict[str, Any]
     listing_date: date
     source_url: str | None = None
-    arrow: Any = field(default=None, repr=False)  # the row as a pyarrow.Table, set by validate
     # When the answer the row came from was fetched (its WARC-Date in the archive); None: now.
     crawled_at: datetime | None = None
 

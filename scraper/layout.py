@@ -3,13 +3,24 @@ lives. The writer, the crawl, the archive, the rebuild, the release, the digest 
 this module, so the layout changes here and nowhere else.
 
     data/
-      <table>/date=YYYY-MM-DD/part-0.parquet         one file per table and listing day (replaced)
-      ratings/date=YYYY-MM-DD/part-<crawl id>.parquet  append-only tables: one file per crawl and day
+      <table>/date=YYYY-MM-DD/part-0.parquet         one file per table and listing day, every table:
+                                                     replaced by each crawl of the day, or, for the
+                                                     append-only `ratings` and `rejects`, rewritten
+                                                     as its old rows + the crawl's (pipelines/write.py)
       raw/date=YYYY-MM-DD/<crawl id>.warc.gz         every answer of one crawl for one listing day
       raw/date=YYYY-MM-DD/<crawl id>.cdxj            its index (URL -> offset), derived from the WARC
-      _runs/<UTC time>.json                          one run report (manifest) per crawl or rebuild
+      raw/pages.cdxj                                 the cache's index: every archived page by its
+                                                     cache key, merged from the .cdxj files (derived)
+      _runs/<UTC time>.json                          a run report (manifest) of this month's crawls
+      _runs/<UTC time>-rebuild.json                  … and rebuilds
+      _runs/YYYY-MM.jsonl                            the reports of an earlier month, one per line
       _rebuild/                                      a rebuild's job state and staging (while it runs)
       .hfpapers.lock                                 held (flock) by the crawl or rebuild writing here
+
+How many files: every table holds at most one file per listing day, however often the day is
+crawled; run reports, one per run of the current month plus one per earlier month. The archive
+adds a WARC file and its index per crawl of a day (a day is crawled while it is in the refresh
+window: about 60 times at 4 runs a day, and never after).
 
 Temporary files are dot-prefixed and end in `.writing` (`.<name>.<pid>.writing`), beside their final
 name: no reader or glob of `*.parquet` / `*.warc.gz` ever picks one up, and `os.replace` makes the
@@ -25,7 +36,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +45,7 @@ DATA_DIR_SETTING = "HFPAPERS_DATA_DIR"
 
 # The hive partition key: a table's rows of one listing day live in `<table>/date=YYYY-MM-DD/`.
 PARTITION_KEY = "date"
-PART_NAME = "part-0.parquet"  # the one file of a replaced table's day
+PART_NAME = "part-0.parquet"  # the one file of a table's day
 TMP_SUFFIX = ".writing"  # not *.parquet / *.warc.gz, and dot-prefixed: never read as data
 RAW = "raw"  # the web archive
 RUNS = "_runs"  # run reports
@@ -42,8 +53,12 @@ REBUILD = "_rebuild"  # a rebuild's job state and staging folders
 LOCK_NAME = ".hfpapers.lock"
 WARC_SUFFIX = ".warc.gz"
 CDXJ_SUFFIX = ".cdxj"
+PAGES_INDEX = "pages.cdxj"  # in raw/: the cache's merged index of pages (scraper/archive/index.py)
+ROLLED_REPORTS = ".jsonl"  # `_runs/YYYY-MM.jsonl`: an earlier month's run reports
 
 _PARTITION = re.compile(rf"^{PARTITION_KEY}=(\d{{4}}-\d{{2}}-\d{{2}})$")
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+_FILE_STEM = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$")  # a crawl id (scraper/crawl/identity.py)
 
 
 def data_root(settings: Any = None) -> Path:
@@ -69,13 +84,38 @@ def folder_day(name: str) -> date | None:
         return None
 
 
+def period_name(day: date, per_year: bool = False) -> str:
+    """The stem of the release file (`hfpapers-release`) holding `day`'s rows: `YYYY-MM`, or `YYYY`
+    for a table released one file per year."""
+    return f"{day.year:04d}" if per_year else f"{day.year:04d}-{day.month:02d}"
+
+
+def period_span(stem: str) -> tuple[date, date] | None:
+    """The first and last day of a release file's period (`YYYY-MM` or `YYYY`); None: not one."""
+    match = _PERIOD.match(stem)
+    if match is None:
+        return None
+    year, month = int(match.group(1)), match.group(2)
+    if not 1 <= year <= 9999:
+        return None
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    number = int(month)
+    if not 1 <= number <= 12:
+        return None
+    following = date(year + 1, 1, 1) if number == 12 else date(year, number + 1, 1)
+    return date(year, number, 1), following - timedelta(days=1)
+
+
 def snapshot_name(crawl_id: str) -> str:
-    """The file one crawl adds to an append-only table's day folder (`part-<crawl id>.parquet`)."""
+    """The file one crawl added to an append-only table's day folder in earlier versions
+    (`part-<crawl id>.parquet`); the writer merges such files into `part-0.parquet`."""
     return f"part-{crawl_id}.parquet"
 
 
 def snapshot_crawl_id(name: str) -> str | None:
-    """The crawl id in an append-only table's file name (None for `part-0.parquet` or others)."""
+    """The crawl id in the name of a file of an earlier version's append-only table (None for
+    `part-0.parquet` or others)."""
     if name.startswith("part-") and name.endswith(".parquet") and name != PART_NAME:
         return name[len("part-") : -len(".parquet")]
     return None
@@ -112,15 +152,8 @@ class Layout:
             raise TypeError(f"listing day must be a date, not {type(day).__name__}")
         return self.table_dir(table) / partition_folder(day)
 
-    def part_file(self, table: str, day: date, crawl_id: str | None = None) -> Path:
-        """The file a crawl writes for `table` and `day`: `part-0.parquet`, or for an append-only
-        table the crawl's own `part-<crawl id>.parquet`."""
-        from scraper.schema.registry import APPEND_ONLY
-
-        if table in APPEND_ONLY:
-            if not crawl_id:
-                raise ValueError(f"{table} is append-only: its file is named after the crawl")
-            return self.partition_dir(table, day) / snapshot_name(crawl_id)
+    def part_file(self, table: str, day: date) -> Path:
+        """The one file of `table`'s `day`: `part-0.parquet` (append-only tables included)."""
         return self.partition_dir(table, day) / PART_NAME
 
     def partition_files(self, table: str, day: date) -> list[Path]:
@@ -188,6 +221,17 @@ class Layout:
                 if not path.name.startswith("."):
                     yield day, path
 
+    def archive_file(self, relative: str) -> Path | None:
+        """The WARC file a relative name read from the archive names (`raw/date=…/<crawl id>.warc.gz`),
+        or None when the name is not one: no other path is ever built from what an index says."""
+        parts = relative.split("/")
+        if len(parts) != 3 or parts[0] != RAW or folder_day(parts[1]) is None:
+            return None
+        name = parts[2]
+        if not name.endswith(WARC_SUFFIX) or not _FILE_STEM.match(name[: -len(WARC_SUFFIX)]):
+            return None
+        return self.raw_dir / parts[1] / name
+
     def relative(self, path: Path) -> str:
         """`path` relative to the data folder, as the index and the rejects name archive files."""
         try:
@@ -206,10 +250,29 @@ class Layout:
         return self.runs_dir / (f"{stamp}-{kind}.json" if kind else f"{stamp}.json")
 
     def run_reports(self) -> list[Path]:
-        """Every run report, oldest first (the names start with the UTC time)."""
+        """The run reports kept one per file (this month's), oldest first (the names start with the
+        UTC time)."""
         if not self.runs_dir.is_dir():
             return []
         return sorted(p for p in self.runs_dir.glob("*.json") if not p.name.startswith("."))
+
+    def rolled_reports(self, month: str) -> Path:
+        """The file of an earlier month's run reports (`month` is YYYY-MM): `_runs/YYYY-MM.jsonl`."""
+        if not re.fullmatch(r"\d{4}-\d{2}", month):
+            raise ValueError(f"not a month: {month!r}")
+        return self.runs_dir / f"{month}{ROLLED_REPORTS}"
+
+    def rolled_report_files(self) -> list[Path]:
+        """Every month file of run reports, oldest month first."""
+        if not self.runs_dir.is_dir():
+            return []
+        found = self.runs_dir.glob(f"*{ROLLED_REPORTS}")
+        return sorted(p for p in found if re.fullmatch(r"\d{4}-\d{2}", p.stem))
+
+    @property
+    def pages_index(self) -> Path:
+        """The cache's merged index of archived pages (derived from the per-file indexes)."""
+        return self.raw_dir / PAGES_INDEX
 
     @property
     def rebuild_dir(self) -> Path:

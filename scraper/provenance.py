@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import json
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -75,11 +74,9 @@ def revisions_by_day(layout: Layout) -> dict[date, set[str]]:
     its own (the day's older `ratings` snapshots stay). A report without a revision counts as
     "unknown"."""
     found: dict[date, set[str]] = {}
-    for path in layout.run_reports():
-        try:
-            report = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
+    from scraper.runs import read_run_reports
+
+    for _name, report in read_run_reports(layout):
         revision = str(report.get("parser_revision") or "unknown")
         rebuild = report.get("kind") == "rebuild"
         for text, info in (report.get("days") or {}).items():

@@ -4,6 +4,12 @@ import os
 
 from scraper import layout
 
+# Arrow's default allocator (jemalloc) keeps freed pages for reuse; a crawl converts a day, writes it
+# and lets it go, so the system allocator, which gives them back, keeps the peak lower (a 130-paper
+# day with arXiv: about 205 against 237 MB; bench/bench_years.py). Read by pyarrow when it is first
+# imported, which a crawl does after loading these settings; an explicit choice in the environment wins.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
 BOT_NAME = "hfpapers"
 SPIDER_MODULES = ["scraper.spiders"]
 NEWSPIDER_MODULE = "scraper.spiders"
@@ -22,6 +28,10 @@ HFPAPERS_MAX_LIST_BYTES = 16 * 1024 * 1024  # per list answer; a real 100-entry 
 # An undated crawl (the latest day) also crawls again the N calendar days before it: their lists
 # grow and upvotes climb for one to two weeks, and HF takes papers up to 14 days after their arXiv date.
 HFPAPERS_REFRESH_DAYS = 14
+# A backfill goes in batches of this many days: their lists first, then the arXiv API for all their
+# papers in one set of queries (⌈ids/100⌉), then each day's pages, day after day (scraper/crawl/days.py).
+# An undated crawl's batch is the latest day and its refresh window.
+HFPAPERS_BATCH_DAYS = 15
 
 # -- where to write (scraper/layout.py: every path in the data folder) ---------------------------
 HFPAPERS_DATA_DIR = layout.DEFAULT_DATA_DIR  # read by scraper.layout.data_root() only

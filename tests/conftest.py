@@ -186,9 +186,9 @@ def reference_backfill(tmp_path_factory) -> Iterator[Reference]:
 def dataset_contents(data_dir: Path) -> dict[str, object]:
     """Every partition under `data_dir` (run reports aside) as a pyarrow Table, keyed by its path,
     made comparable across crawls: `crawled_at` dropped, the replay server's address cut from
-    `source_url`, rejects (which have no key) sorted. An append-only table (`ratings`) has one file
-    per crawl, named after it: its day is keyed by folder and holds the distinct rows of all its
-    files (a day redone after a kill may hold the same snapshot twice)."""
+    `source_url`. An append-only table's day (`ratings`, `rejects`: one file, each crawl's rows after
+    the earlier ones) has its rows sorted, since the crawls that made them differ from run to run;
+    every row counts (a day redone after a kill must not hold a snapshot twice)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -203,18 +203,10 @@ def dataset_contents(data_dir: Path) -> dict[str, object]:
 
     contents: dict[str, object] = {}
     for path in sorted(data_dir.glob("*/date=*/*.parquet")):
-        table_name = path.parts[-3]
-        if table_name in APPEND_ONLY:
-            key = str(path.parent.relative_to(data_dir))
-            if key not in contents:
-                table = pa.concat_tables(comparable(p) for p in sorted(path.parent.glob("*.parquet")))
-                rows = {repr(row): row for row in table.to_pylist()}
-                contents[key] = pa.Table.from_pylist([rows[k] for k in sorted(rows)], schema=table.schema)
-            continue
         table = comparable(path)
-        if table_name == "rejects" and table.num_rows > 1:
-            keys = [(c, "ascending") for c in ("reason", "source_url", "arxiv_id", "detail")]
-            table = table.take(pc.sort_indices(table, sort_keys=keys))
+        if path.parts[-3] in APPEND_ONLY and table.num_rows > 1:
+            rows = sorted(table.to_pylist(), key=repr)
+            table = pa.Table.from_pylist(rows, schema=table.schema)
         contents[str(path.relative_to(data_dir))] = table
     return contents
 
@@ -266,8 +258,10 @@ def table_files(data_dir: Path) -> dict[str, Path]:
 
 def assert_same_tables(expected_dir: Path, got_dir: Path) -> None:
     """Both folders hold the same table files, each with the same schema and the same rows (every
-    value, `crawled_at` included)."""
+    value, `crawled_at` included), and an append-only table's day the same crawls in the same order."""
     import pyarrow.parquet as pq
+
+    from pipelines.write import appended_crawls
 
     expected, got = table_files(expected_dir), table_files(got_dir)
     assert list(got) == list(expected)
@@ -275,3 +269,5 @@ def assert_same_tables(expected_dir: Path, got_dir: Path) -> None:
         a, b = pq.read_table(path), pq.read_table(got[name])
         assert b.schema.equals(a.schema, check_metadata=True), f"{name}: schema differs"
         assert b.equals(a), f"{name}: rows differ"
+        if path.parts[-3] in APPEND_ONLY:
+            assert appended_crawls(got[name]) == appended_crawls(path), f"{name}: crawls differ"

@@ -78,7 +78,11 @@ def test_every_warc_file_reads_cleanly_and_holds_every_kind_of_answer(demo: Path
         found = records(path)
         assert found[0][0] == "warcinfo" and found[-1][0] == "metadata"
         responses = [r for r in found if r[0] == "response"]
-        assert len([r for r in found if r[0] == "request"]) == len(responses)
+        # (an arXiv API answer serving several days is whole in the first day's file, a revisit
+        # record of it in the others')
+        revisits = [r for r in found if r[0] == "revisit"]
+        assert len([r for r in found if r[0] == "request"]) == len(responses) + len(revisits)
+        assert all(r[2] == "api" for r in revisits)
         assert {r[3] for r in responses} == {day.isoformat()}  # the listing day of every answer
         seen |= {(r[2], r[4]) for r in responses}
         lists = [r for r in responses if r[2] == "list"]
@@ -260,6 +264,11 @@ def test_without_the_archive_nothing_is_kept_and_nothing_is_cached(tmp_path: Pat
         server.shutdown()
     assert first.returncode == second.returncode == 0, second.log[-3000:]
     assert not (tmp_path / "data" / "raw").exists()
-    assert f"/arxiv/html/{HTML_ID}v1" in [r["path"] for r in replay.requests()]  # asked again
+    paths = [r["path"] for r in replay.requests()]
+    assert f"/arxiv/abs/{ABS_ID}v2" in paths  # asked again: no cache
+    assert "httpcache/hit" not in second.stats()
+    # (the HTML page is not asked again either: its rows are in the day already — same version,
+    # same parser — and are kept)
+    assert f"/arxiv/html/{HTML_ID}v1" not in paths and second.stats()["hfpapers/pages_kept"] == 1
     snapshot = pd.read_parquet(tmp_path / "data" / "ratings")
     assert snapshot.groupby("crawled_at").size().tolist() == [5, 5]  # one time per snapshot still

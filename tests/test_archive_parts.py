@@ -25,7 +25,7 @@ WHEN = datetime(2025, 10, 2, 6, 15, 0, 123456, tzinfo=UTC)
 def test_the_layout_names_every_path(tmp_path: Path) -> None:
     layout = Layout(tmp_path)
     assert layout.part_file("papers", DAY) == tmp_path / "papers/date=2025-10-02/part-0.parquet"
-    assert layout.part_file("ratings", DAY, "20251002T061500Z").name == "part-20251002T061500Z.parquet"
+    assert layout.part_file("ratings", DAY).name == "part-0.parquet"  # one file per day, every table
     assert layout.warc_file(DAY, "C1") == tmp_path / "raw/date=2025-10-02/C1.warc.gz"
     assert Layout.cdxj_file(layout.warc_file(DAY, "C1")).name == "C1.cdxj"
     assert folder_day("date=2025-10-02") == DAY and folder_day("date=2025-13-02") is None

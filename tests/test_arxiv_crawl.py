@@ -101,10 +101,11 @@ def test_second_run_sends_no_arxiv_page_request(arxiv_run) -> None:
     assert len(pages) == 9  # 5 HTML (one 200, four 404) + 4 abs (one 200, three 404)
     again = [r for r in second_requests if r["path"].startswith(("/arxiv/html/", "/arxiv/abs/"))]
     assert again == []
-    assert second.stats()["httpcache/hit"] == 9
-    assert second.stats().get("httpcache/miss", 0) == 0 or all(
-        not r["path"].startswith("/arxiv/") for r in second_requests
-    )
+    # Every paper's page rows are in the day already, from the answers the cache would give (the
+    # versioned HTML page; the abs page and 404s after "no HTML" answers still trusted), derived by
+    # the same parser: kept, not even read from the archive.
+    assert second.stats()["hfpapers/pages_kept"] == 5
+    assert "httpcache/hit" not in second.stats() and "httpcache/miss" not in second.stats()
     # The HF list and the arXiv API are always fetched fresh.
     assert any(r["path"].startswith("/hf/api/daily_papers") for r in second_requests)
     assert any(r["path"].startswith("/export/api/query") for r in second_requests)

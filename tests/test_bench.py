@@ -7,6 +7,7 @@ make the structure look dearer than it is.
 
 import re
 
+import pytest
 from bench_arxiv_html import FIXTURE, main, text_floor  # bench/, put on sys.path by conftest
 
 from scraper.parsers.arxiv_html import parse_html
@@ -43,5 +44,23 @@ def test_bench_prints_every_ratio(capsys):
         "floors / fastest bare parse: raw text reads",
         "structure work = full - squashed floor",
         "memory parse_html (full extraction)",
+    ):
+        assert label in out, label
+
+
+@pytest.mark.crawl
+def test_bench_years_prints_every_figure(capsys):
+    """bench/bench_years.py on a short history (issue 21's figures; no figure is asserted here)."""
+    from bench_years import main as years
+
+    assert years(["--days", "3", "--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    for label in (
+        "a 130-paper day:",  # peak RSS of the 130-paper day with arXiv
+        "refresh / first run: CPU",
+        "requests sent HF lists",
+        "ratings: 3 files now (one per listing day), 180 before",
+        "ratios to one file",
+        "<- GZIP_LEVEL",
     ):
         assert label in out, label

@@ -78,11 +78,15 @@ def test_no_html_at_an_unversioned_url_is_remembered_for_the_ttl() -> None:
             assert not POLICY.is_cached_response_fresh(response(url, status, body, age=7200), Request(url))
 
 
-def test_a_real_page_at_an_unversioned_url_is_never_kept() -> None:
-    # It stands for "the latest version", which a new version replaces.
+def test_a_real_page_at_an_unversioned_url_is_kept_for_the_ttl_only() -> None:
+    # The page of a paper the arXiv API did not know: it stands for "the latest version", which a
+    # new version replaces, so it is trusted as long as a "no HTML" answer, not forever.
     url = "https://arxiv.org/html/2501.11120"
-    assert not POLICY.should_cache_response(response(url), Request(url))
-    assert not POLICY.is_cached_response_fresh(response(url, age=0), Request(url))
+    assert POLICY.should_cache_response(response(url), Request(url))
+    assert POLICY.is_cached_response_fresh(response(url, age=60), Request(url))
+    assert not POLICY.is_cached_response_fresh(response(url, age=7200), Request(url))
+    versioned = "https://arxiv.org/html/2501.11120v1"
+    assert POLICY.is_cached_response_fresh(response(versioned, age=10**9), Request(versioned))
 
 
 @pytest.mark.crawl

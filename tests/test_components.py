@@ -4,6 +4,7 @@ records and real recorded bodies — the quick loop's view of what the crawl tes
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -106,25 +107,35 @@ def test_pipelines_write_a_day_and_keep_out_what_breaks_the_schema(tmp_path: Pat
     records = real_rows()
     items: list = [TableRow("papers", dict(r), DAY, LIST_URL) for r in records]
     items.append(TableRow("papers", dict(records[0]), DAY, LIST_URL))  # the same paper again
-    items.append(TableRow("papers", {**records[1], "upvotes": "many"}, DAY, LIST_URL))
+    broken = {**records[1], "arxiv_id": "2509.99999", "upvotes": "many"}  # (derived: a new id)
+    items.append(TableRow("papers", broken, DAY, LIST_URL))
+    items.append(TableRow("papers", {**records[2], "arxiv_id": "2509.99998", "nonsense": 1}, DAY, LIST_URL))
     items.append(Reject(DAY, LIST_URL, "entry_not_an_object", "", "papers", None, "'x'"))
     passed, dropped, pipelines = run_pipelines(crawler, items)
     assert len(dropped) == 1 and records[0]["arxiv_id"] in dropped[0]
     results = crawler.signals.send_catch_log(day_completed, listing_date=DAY)
     written = next(r for _, r in results if isinstance(r, dict))
     papers = pq.read_table(tmp_path / "papers" / "date=2025-09-29" / "part-0.parquet")
-    assert written["papers"] == papers.num_rows == len(records)  # the broken copy went to rejects
+    assert written["papers"] == papers.num_rows == len(records)  # the broken rows went to rejects
     rejects = pq.read_table(tmp_path / "rejects" / "date=2025-09-29" / "part-0.parquet").to_pylist()
-    assert sorted(r["reason"] for r in rejects) == ["entry_not_an_object", "schema_violation"]
-    assert next(r for r in rejects if r["reason"] == "schema_violation")["arxiv_id"] == records[1]["arxiv_id"]
+    assert sorted(r["reason"] for r in rejects) == [
+        "entry_not_an_object",
+        "schema_violation",
+        "schema_violation",
+    ]
+    violations = {r["arxiv_id"]: r["detail"] for r in rejects if r["reason"] == "schema_violation"}
+    assert "'upvotes'" in violations["2509.99999"]  # found in the batch, named by its column
+    assert "unknown columns: ['nonsense']" in violations["2509.99998"]  # found as the row passed
     assert papers.column("listing_date").to_pylist()[0] == DAY
     assert crawler.stats.get_value("hfpapers/days_written") == 1
 
 
-def test_each_crawl_adds_its_own_ratings_file(tmp_path: Path) -> None:
-    snapshots = []
-    for more in (0, 5):
-        crawler = crawler_with(HFPAPERS_DATA_DIR=str(tmp_path))
+def test_each_crawl_appends_its_ratings_to_the_days_one_file(tmp_path: Path) -> None:
+    from pipelines.write import appended_crawls
+
+    contents = []
+    for n, more in enumerate((0, 5)):
+        crawler = crawler_with(HFPAPERS_DATA_DIR=str(tmp_path), HFPAPERS_CRAWL_ID=f"20250929T0{n}0000000000Z")
         rows = [
             TableRow("ratings", {c: r[c] for c in RATED_COLUMNS} | {"upvotes": r["upvotes"] + more}, DAY)
             for r in real_rows()
@@ -133,15 +144,49 @@ def test_each_crawl_adds_its_own_ratings_file(tmp_path: Path) -> None:
         crawler.signals.send_catch_log(day_completed, listing_date=DAY)
         del pipelines
         files = sorted((tmp_path / "ratings" / "date=2025-09-29").glob("*.parquet"))
-        snapshots.append({f.name: f.read_bytes() for f in files})
-    first, second = snapshots
-    assert len(first) == 1 and len(second) == 2
-    assert all(second[name] == content for name, content in first.items())  # never rewritten
-    totals = sorted(
-        sum(pq.read_table(tmp_path / "ratings" / "date=2025-09-29" / n)["upvotes"].to_pylist())
-        for n in second
-    )
-    assert totals[1] - totals[0] == 5 * len(real_rows())
+        assert [f.name for f in files] == ["part-0.parquet"]  # one file per day, however many crawls
+        contents.append(pq.read_table(files[0]))
+    first, second = contents
+    assert second.slice(0, first.num_rows).equals(first)  # the old rows, as they were, come first
+    assert second.num_rows == 2 * first.num_rows
+    added = second.slice(first.num_rows)
+    assert sum(added["upvotes"].to_pylist()) - sum(first["upvotes"].to_pylist()) == 5 * len(real_rows())
+    crawls = appended_crawls(tmp_path / "ratings" / "date=2025-09-29" / "part-0.parquet")
+    assert crawls == [("20250929T000000000000Z", first.num_rows), ("20250929T010000000000Z", first.num_rows)]
+
+
+def test_older_per_crawl_files_are_merged_and_a_redo_replaces_its_interrupted_crawl(tmp_path: Path) -> None:
+    from pipelines.write import append_partition, appended_crawls, assemble, merge_old_append_files
+    from scraper.layout import snapshot_name
+    from scraper.schema import conform
+    from scraper.schema.registry import TABLES
+
+    folder = tmp_path / "ratings" / "date=2025-09-29"
+    folder.mkdir(parents=True)
+    snapshot = [
+        conform(
+            {c: r[c] for c in RATED_COLUMNS}
+            | {
+                "listing_date": DAY,
+                "crawled_at": dt.datetime(2025, 9, 29, 8, tzinfo=dt.UTC),
+                "schema_version": 3,
+            },
+            TABLES["ratings"],
+        )
+        for r in real_rows()
+    ]
+    one = assemble("ratings", snapshot)
+    for crawl in ("C1", "C2"):  # as an older version wrote them: one file per crawl
+        pq.write_table(one, folder / snapshot_name(crawl))
+    assert merge_old_append_files(tmp_path) == 1
+    assert [p.name for p in folder.iterdir()] == ["part-0.parquet"]
+    merged = folder / "part-0.parquet"
+    assert appended_crawls(merged) == [("C1", one.num_rows), ("C2", one.num_rows)]
+    assert pq.read_table(merged).num_rows == 2 * one.num_rows
+    append_partition(tmp_path, "ratings", DAY, one, "C3")
+    append_partition(tmp_path, "ratings", DAY, one, "C4", replaced={"C3"})  # C3 was interrupted
+    assert appended_crawls(merged) == [("C1", one.num_rows), ("C2", one.num_rows), ("C4", one.num_rows)]
+    assert pq.read_table(merged).num_rows == 3 * one.num_rows
 
 
 def test_an_unknown_table_is_refused() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.write import assemble, snapshot_name, write_partition
+from pipelines.write import append_partition, assemble, write_partition
 from scraper.derive import abstract_claims
 from scraper.normalize import add_common, clean_paper
 from scraper.parsers.hf_daily_api import parse_daily_api
@@ -59,8 +59,8 @@ def write_crawl(
     data: Path, day: str, crawled_at: datetime, upvotes: Upvotes | None = None, limit: int | None = None
 ) -> list[dict]:
     """What one crawl of `day` writes: its `papers` partition (replaced: the latest values) and one
-    more `ratings` file (append-only). `upvotes` changes the recorded counts (derived snapshots);
-    `limit` keeps only the first papers of the list. Returns the records written."""
+    more snapshot in the day's `ratings` file (append-only). `upvotes` changes the recorded counts
+    (derived snapshots); `limit` keeps only the first papers of the list. Returns the records written."""
     records = listed_records(day)[:limit]
     listing_day = date.fromisoformat(day)
     url = API_URL.format(day=day)
@@ -74,7 +74,7 @@ def write_crawl(
         ratings.append(conform(add_common(rating, listing_day, crawled_at, url), TABLES["ratings"]))
     write_partition(data, "papers", listing_day, assemble("papers", papers))
     run_id = crawled_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    write_partition(data, "ratings", listing_day, assemble("ratings", ratings), name=snapshot_name(run_id))
+    append_partition(data, "ratings", listing_day, assemble("ratings", ratings), run_id)
     return records
 
 
@@ -102,12 +102,12 @@ def test_the_real_week_is_written_as_the_recordings_list_it(tmp_path: Path) -> N
     assert len(ratings) == 119 and ratings["crawled_at"].nunique() == 3
 
 
-def test_a_second_crawl_adds_a_ratings_file_and_replaces_papers(tmp_path: Path) -> None:
+def test_a_second_crawl_adds_a_ratings_snapshot_and_replaces_papers(tmp_path: Path) -> None:
     data = tmp_path / "data"
     day = REAL_WEEK[0]
     first = write_crawl(data, day, CAPTURED_AT[day])
     write_crawl(data, day, datetime(2025, 9, 30, 8, tzinfo=UTC), upvotes=lambda _, up: (up or 0) + 5)
-    assert len(list((data / "ratings" / f"date={day}").glob("*.parquet"))) == 2
+    assert len(list((data / "ratings" / f"date={day}").glob("*.parquet"))) == 1  # one file per day
     papers = pd.read_parquet(data / "papers" / f"date={day}").set_index("arxiv_id")
     assert len(papers) == len(first) == 30
     top = recorded_entries(day)[0]["paper"]

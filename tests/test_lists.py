@@ -147,7 +147,7 @@ def test_a_day_of_130_papers_is_written_whole_then_grows_to_140(tmp_path: Path) 
     assert papers["upvotes"].to_dict() == expected  # the latest values
 
     history = ratings(data, BIG_DAY)
-    assert history["file"].nunique() == 2  # one file per crawl, the first one never rewritten
+    assert history["file"].unique().tolist() == ["part-0.parquet"]  # one file per day, every crawl in it
     originals = history[history["arxiv_id"].isin({e["paper"]["id"] for e in first})]
     per_paper = originals.groupby("arxiv_id")
     assert per_paper.size().eq(2).all() and len(per_paper) == 130
@@ -327,8 +327,10 @@ def test_unusable_entries_fail_the_day_and_are_not_journaled(tmp_path: Path) -> 
     assert not (data / "papers").exists()
     rejects = pd.read_parquet(data / "rejects" / f"date={BIG_DAY}")
     assert (rejects["reason"] == "entry_not_an_object").sum() == 17
-    journal = job / "hfpapers-days.jsonl"
-    assert not journal.exists() or BIG_DAY not in journal.read_text()
+    from scraper.crawl.journal import DayJournal
+
+    journal = DayJournal(job / "hfpapers-days.jsonl")
+    assert BIG_DAY not in {d.isoformat() for d in journal.finished("api", str(data.resolve()))}
 
 
 def test_ids_that_are_not_arxiv_ids_go_to_rejects_only(tmp_path: Path) -> None:
@@ -454,16 +456,19 @@ def test_what_a_refresh_costs(tmp_path: Path) -> None:
     warm_paths = [r["path"] for r in warm_requests]
     assert f"/arxiv/html/{HTML_ID}v1" not in warm_paths  # fetched once, ever
     assert not any(p.startswith(f"/arxiv/abs/{ABS_ID}") for p in warm_paths)
-    assert warm.stats()["httpcache/hit"] >= 2
+    # the papers already in their days keep their page rows: not even read from the archive
+    assert warm.stats()["hfpapers/pages_kept"] == 30 + len(arxiv_day) + 20  # (the latest day: 30)
 
     figures = {"cold": _requests_by_kind(cold_requests), "refresh": _requests_by_kind(warm_requests)}
     for run, stats in (("cold", cold_stats), ("refresh", warm.stats())):
         figures[run]["served from cache"] = stats.get("httpcache/hit", 0)
+        figures[run]["page rows kept"] = stats.get("hfpapers/pages_kept", 0)
     print("\nrequests of an undated crawl (latest day + 14-day refresh window, 3 listed days):")
     for run, counts in figures.items():
         print(f"  {run:8s} " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    # The undated request, then 15 days: a listed day needs its page and the empty page after it.
-    assert figures["refresh"]["hf_list"] == 1 + 15 + 3
+    # The undated request — the latest day's first page — then the 14 days before it; a listed day
+    # needs its page and the empty page after it.
+    assert figures["refresh"]["hf_list"] == 1 + 14 + 3
     # Only the 6 papers new to the window reach arXiv's pages (HTML, then the abs fallback).
     assert figures["refresh"]["arxiv_html"] == figures["refresh"]["arxiv_abs"] == 6
 

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import pytest
 from huggingface_hub import DatasetCard, RepoFile
 
 from scraper.dataset import load
-from scraper.release import RELEASED_TABLES, ReleaseError
+from scraper.release import PER_YEAR, RELEASED_TABLES, ReleaseError
 from scraper.release.push import (
     LocalFile,
     RemoteFile,
@@ -79,13 +80,15 @@ def test_folder_layout(release: Path, crawl: Path) -> None:
     files = sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
     assert files[:3] == ["LICENSE.md", "README.md", "assets/overview.png"]
     data_files = files[3:]
-    assert all(f.startswith("data/") and f.endswith("/part-0.parquet") for f in data_files)
+    # one file per table and month of its days (per year for claims), nothing of rejects or _runs
     expected = {
-        f"data/{t}/{p.parent.name}/part-0.parquet"
+        f"data/{t}/{p.parent.name[5:9] if t in PER_YEAR else p.parent.name[5:12]}.parquet"
         for t in RELEASED_TABLES
         for p in (crawl / t).glob("date=*/*.parquet")
     }
-    assert set(data_files) == expected  # every table and day, and nothing of rejects or _runs
+    assert set(data_files) == expected
+    assert "data/papers/2025-09.parquet" in expected and "data/papers/2026-07.parquet" in expected
+    assert "data/claims/2025.parquet" in expected  # a small table: one file a year
     assert not any("rejects" in f or "_runs" in f for f in files)
     assert rows_by_table(release / "data") == rows_by_table(crawl)
     assert (release / "assets/overview.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -97,7 +100,7 @@ def test_card_header_declares_one_config_per_table(release: Path) -> None:
     assert [c["config_name"] for c in data["configs"]] == list(RELEASED_TABLES)
     assert data["configs"][0]["default"] is True
     assert all("default" not in c for c in data["configs"][1:])
-    assert data["configs"][2]["data_files"] == [{"split": "train", "path": "data/metrics/date=*/*.parquet"}]
+    assert data["configs"][2]["data_files"] == [{"split": "train", "path": "data/metrics/*.parquet"}]
     assert data["license"] == "other" and data["license_link"] == "LICENSE.md"
     assert data["size_categories"] == ["n<1K"]  # 204 rows in the largest table (metrics)
     assert "arxiv" in data["tags"] and data["task_categories"]
@@ -161,18 +164,22 @@ def test_pandas_and_duckdb_read_the_release(release: Path) -> None:
     for table in RELEASED_TABLES:
         frame = pd.read_parquet(release / "data" / table)
         assert len(frame) == rows_by_table(release / "data")[table]
-        schema = pq.read_schema(next((release / "data" / table).glob("date=*/*.parquet")))
-        assert schema.remove_metadata() == TABLES[table].remove_metadata()
+        for path in (release / "data" / table).glob("*.parquet"):
+            assert pq.read_schema(path).remove_metadata() == TABLES[table].remove_metadata()
+            groups = pq.ParquetFile(path).metadata
+            assert all(groups.row_group(i).num_rows <= 1000 for i in range(groups.num_row_groups))
     papers = pd.read_parquet(release / "data" / "papers")
     assert str(papers["crawled_at"].dt.tz) == "UTC" and papers["upvotes"].dtype == "int32"
     assert len(load("fulltext", data_dir=release / "data")) == 124  # the helper reads a release too
-    glob = str(release / "data" / "papers" / "*" / "*.parquet")
-    described = duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{glob}', hive_partitioning=true)")
+    week = load("papers", start="2025-09-30", end="2025-10-03", data_dir=release / "data")
+    assert week.groupby("listing_date").size().to_dict() == {date(2025, 9, 30): 50, date(2025, 10, 3): 39}
+    glob = str(release / "data" / "papers" / "*.parquet")
+    described = duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{glob}')")
     types = {row[0]: row[1] for row in described.fetchall()}
     assert types["listing_date"] == "DATE" and types["crawled_at"] == "TIMESTAMP WITH TIME ZONE"
     assert types["upvotes"] == "INTEGER" and types["arxiv_categories"] == "VARCHAR[]"
     days = duckdb.sql(
-        f"SELECT date, count(*) FROM read_parquet('{glob}', hive_partitioning=true) GROUP BY 1 ORDER BY 1"
+        f"SELECT listing_date, count(*) FROM read_parquet('{glob}') GROUP BY 1 ORDER BY 1"
     ).fetchall()
     assert [(str(d), n) for d, n in days] == [
         ("2025-09-29", 30),
@@ -229,8 +236,8 @@ def test_date_range_and_empty_range(crawl: Path, tmp_path) -> None:
     out = tmp_path / "week"
     proc = release_cli(str(out), "--data-dir", str(crawl), "--start", "2025-09-30", "--end", "2025-10-03")
     assert proc.returncode == 0, proc.stderr
-    days = sorted(p.name for p in (out / "data" / "papers").iterdir())
-    assert days == ["date=2025-09-30", "date=2025-10-03"]
+    months = sorted(p.name for p in (out / "data" / "papers").iterdir())
+    assert months == ["2025-09.parquet", "2025-10.parquet"]
     assert not (out / "data" / "metrics").exists()  # no metrics in that range: no config either
     card = DatasetCard.load(out / "README.md")
     assert [c["config_name"] for c in card.data.to_dict()["configs"]] == [
@@ -312,6 +319,7 @@ def fake_listing(release: Path) -> list[RemoteFile]:
             listing.append(RemoteFile(local.path, local.size, "0" * 40, local.sha256))
         else:
             listing.append(RemoteFile(local.path, local.size, local.git_sha1))
+    # a file of an older release's layout (one per day): the new release deletes it
     listing.append(RemoteFile("data/papers/date=2020-01-01/part-0.parquet", 10, "1" * 40, "f" * 64))
     listing.append(RemoteFile(".gitattributes", 2000, "2" * 40))
     listing.append(RemoteFile("scripts/analysis.py", 100, "3" * 40))
@@ -326,15 +334,15 @@ def test_upload_plan_against_a_fake_listing(release: Path) -> None:
     assert len(plan.unchanged) == len(local)
     assert plan.deleted == ["data/papers/date=2020-01-01/part-0.parquet"]
 
-    # One partition re-crawled, the card edited, a new day: only those are sent.
-    day = f"data/papers/date={DAY}/part-0.parquet"
+    # One month re-crawled, the card edited, a new month: only those are sent.
+    day = f"data/papers/{DAY[:7]}.parquet"
     edited = [
         LocalFile(f.path, f.size, "a" * 64, "b" * 40) if f.path in (day, "README.md") else f for f in local
     ]
-    edited.append(LocalFile("data/papers/date=2026-08-01/part-0.parquet", 5, "c" * 64, "d" * 40))
+    edited.append(LocalFile("data/papers/2026-08.parquet", 5, "c" * 64, "d" * 40))
     plan = plan_upload(edited, remote)
     assert plan.changed == ["README.md", day]
-    assert plan.added == ["data/papers/date=2026-08-01/part-0.parquet"]
+    assert plan.added == ["data/papers/2026-08.parquet"]
     lines = plan.lines()
     assert f"  changed   {day}" in lines and "  unchanged LICENSE.md" in lines
     assert lines[-1] == f"1 added, 2 changed, {len(local) - 2} unchanged, 1 deleted"
@@ -354,9 +362,10 @@ def test_recrawled_day_changes_only_its_own_files(crawl: Path, tmp_path) -> None
     second = tmp_path / "second"
     assert release_cli(str(second), "--data-dir", str(data)).returncode == 0
     plan = plan_upload(release_files(second), fake_listing(first)[:-3])
-    # `ratings` of that day holds one more snapshot, and the card counts its rows.
-    assert sorted(plan.changed) == ["README.md"] + [
-        f"data/{t}/date=2025-09-30/part-0.parquet" for t in ("claims", "fulltext", "papers", "ratings")
+    # `ratings` of that day holds one more snapshot, and the card counts its rows; only the files of
+    # that day's month (its year, for claims) change.
+    assert sorted(plan.changed) == ["README.md", "data/claims/2025.parquet"] + [
+        f"data/{t}/2025-09.parquet" for t in ("fulltext", "papers", "ratings")
     ]
     assert plan.added == [] and plan.deleted == [] and "LICENSE.md" in plan.unchanged
 
@@ -475,7 +484,7 @@ class FakeHub:
         return sorted(line["value"]["path"] for line in self.commits[-1] if line["key"] == key)
 
 
-def hub_tree(release: Path, changed: str | None = f"data/claims/date={DAY}/part-0.parquet") -> list[dict]:
+def hub_tree(release: Path, changed: str | None = f"data/claims/{DAY[:4]}.parquet") -> list[dict]:
     """The Hub's tree entries for a pushed `release` (LFS for parquet/png), with the content of the
     `changed` partition different."""
     entries = []
@@ -500,7 +509,7 @@ def test_fetch_remote_state_reads_the_hub_listing(release: Path) -> None:
     assert state.exists and state.revision.startswith("c0ffee") and not missing.exists
     assert all(isinstance(f, RemoteFile) for f in state.files)
     plan = plan_upload(release_files(release), state.files)
-    assert plan.changed == [f"data/claims/date={DAY}/part-0.parquet"] and plan.added == []
+    assert plan.changed == [f"data/claims/{DAY[:4]}.parquet"] and plan.added == []
     assert RepoFile  # the listing entries are parsed by huggingface_hub's own RepoFile
 
 
@@ -523,7 +532,7 @@ def test_dry_run_prints_the_plan_and_uploads_nothing(release: Path, crawl: Path,
         hub.server.shutdown()
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert f"  changed   data/claims/date={DAY}/part-0.parquet" in lines
+    assert f"  changed   data/claims/{DAY[:4]}.parquet" in lines
     assert "  unchanged README.md" in lines
     total = len(release_files(release))
     assert f"0 added, 1 changed, {total - 1} unchanged, 0 deleted" in lines
@@ -558,7 +567,7 @@ def test_push_commits_only_what_changed(release: Path, crawl: Path, tmp_path) ->
     finally:
         hub.server.shutdown()
     assert proc.returncode == 0, proc.stderr
-    changed = f"data/claims/date={DAY}/part-0.parquet"
+    changed = f"data/claims/{DAY[:4]}.parquet"
     assert proc.stdout.splitlines()[-1] == f"pushed: {hub.url}/datasets/someone/hfpapers/commit/{'beef' * 10}"
     assert f"  changed   {changed}" in proc.stdout and f"  deleted   {stale}" in proc.stdout
     assert hub.created == [] and len(hub.commits) == 1  # the repository exists: no create_repo

@@ -17,11 +17,13 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from scraper.archive.warc import iter_members
 from scraper.crawl.journal import JOURNAL_NAME, DayJournal
+from scraper.schema.registry import APPEND_ONLY
 from tests.conftest import (
     ARXIV_DAY_AS,
     DERIVED_BACKFILL,
@@ -57,10 +59,12 @@ def wait_until(
 
 
 def journaled(jobdir: Path) -> list[str]:
+    """The days the job's journal says are finished (lines of days being closed or failed aside)."""
     path = jobdir / JOURNAL_NAME
     if not path.exists():
         return []
-    return [json.loads(line)["day"] for line in path.read_text().splitlines() if line.strip()]
+    lines = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [line["day"] for line in lines if "state" not in line]
 
 
 def kill_hard(proc: subprocess.Popen) -> None:
@@ -78,11 +82,19 @@ def papers_of(reference: Reference, day: str) -> set[str]:
     return set(papers["arxiv_id"])
 
 
-def assert_same_as_reference(data_dir: Path, reference: Reference) -> None:
+def assert_same_as_reference(
+    data_dir: Path, reference: Reference, crawled_twice: tuple[str, ...] = ()
+) -> None:
+    """The same tables as the uninterrupted crawl; on the days in `crawled_twice` (a copy of the
+    reference's files crawled once more) the append-only tables hold each row twice."""
     expected = dataset_contents(reference.result.data_dir)
     got = dataset_contents(data_dir)
     assert list(got) == list(expected)
     for key, table in expected.items():
+        table_name, day = key.split("/")[:2]
+        if table_name in APPEND_ONLY and day.removeprefix("date=") in crawled_twice:
+            rows = sorted(table.to_pylist() * 2, key=repr)  # type: ignore[attr-defined]
+            table = pa.Table.from_pylist(rows, schema=table.schema)  # type: ignore[attr-defined]
         assert got[key].equals(table), f"{key} differs from the uninterrupted crawl"
     assert list(data_dir.rglob("*.writing")) == []
 
@@ -180,7 +192,9 @@ def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
     finally:
         server.shutdown()
     assert second.returncode == 0, second.log[-3000:]
-    assert "removed 1 unfinished partition file(s) of an earlier crash" in second.log
+    # the partition's temporary file, and the archive file of the batch's next day (2025-10-03),
+    # which the killed crawl had begun with the batch's lists and never finished
+    assert "removed 2 unfinished partition file(s) of an earlier crash" in second.log
     paths = requested(replay)
     assert not any(f"date={day}" in p for p in paths for day in ALL_DAYS[:3])
     # The unfinished day's list and arXiv query are fetched again (never cached); its versioned
@@ -192,7 +206,74 @@ def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
     assert not any(p.startswith("/arxiv/") and any(i in p for i in arxiv_day_papers) for p in paths)
     assert f"/arxiv/html/{HTML_ID}v1" not in paths and f"/arxiv/abs/{ABS_ID}v2" not in paths
     assert second.stats()["httpcache/hit"] == 9
+    # (the days copied from the reference were crawled once more: one more ratings snapshot each)
+    assert_same_as_reference(data, reference_backfill, crawled_twice=tuple(ALL_DAYS))
+
+
+@pytest.mark.parametrize(
+    "pause",
+    [
+        pytest.param("journal", id="killed-between-the-tables-and-the-journal"),
+        pytest.param("papers", id="killed-between-the-archive-and-the-tables"),
+    ],
+)
+def test_a_day_killed_while_it_closes_holds_one_snapshot_and_rebuilds_the_same(
+    reference_backfill: Reference, tmp_path: Path, pause: str
+) -> None:
+    """Issue 20 item 4: the crawl is killed with SIGKILL while it closes the derived arXiv day —
+    after every table of the day is in place but before the job's journal says so (its ratings
+    snapshot and rejects were appended), or after the day's archive file is finished but before any
+    table is written. The resumed job redoes the day: the day then holds one ratings snapshot (the
+    redo's), every row once, as an uninterrupted crawl; and a rebuild from the archive — which holds
+    the killed crawl's answers for that day too — gives the very same tables, since the redo's
+    archive file says which crawl it superseded."""
+    from pipelines.write import appended_crawls
+    from tests.conftest import assert_same_tables, run_rebuild
+
+    data, job = tmp_path / "data", tmp_path / "job"
+    server, replay = start_replay(tmp_path, overlay=reference_backfill.overlay)
+    settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job)}
+    log = tmp_path / "first.log"
+    try:
+        proc = start_crawl(
+            replay,
+            data,
+            log,
+            *DERIVED_BACKFILL,
+            settings={**settings, "HFPAPERS_TEST_WRITE_PAUSE": f"{ARXIV_DAY_AS}/{pause}=60"},
+        )
+        wait_until(lambda: "test hook: pausing" in log.read_text(), proc, log)
+        kill_hard(proc)
+        assert journaled(job) == ALL_DAYS[:3]
+        killed = [json.loads(line) for line in (job / JOURNAL_NAME).read_text().splitlines()][-1]
+        assert killed["day"] == ARXIV_DAY_AS and killed["state"] == "closing"
+        snapshot = data / "ratings" / f"date={ARXIV_DAY_AS}" / "part-0.parquet"
+        if pause == "journal":  # the killed crawl's snapshot is in place
+            assert appended_crawls(snapshot) == [(killed["crawl"], 5)]
+        else:
+            assert not snapshot.exists()
+        assert any(
+            p.name.startswith(killed["crawl"]) for p in (data / "raw" / f"date={ARXIV_DAY_AS}").iterdir()
+        )
+        second = run_crawl(replay, data, *DERIVED_BACKFILL, settings=settings)
+    finally:
+        server.shutdown()
+    assert second.returncode == 0, second.log[-3000:]
+    assert journaled(job) == ALL_DAYS
+    redo = second.report()["crawl_id"]
+    assert appended_crawls(snapshot) == [(redo, 5)]  # one snapshot: the redo's (not 2 × 5 rows)
+    for day in ALL_DAYS:
+        if day == "2025-10-01":
+            continue  # no list that day
+        ratings = pq.read_table(data / "ratings" / f"date={day}" / "part-0.parquet").to_pandas()
+        assert not ratings["arxiv_id"].duplicated().any(), day
     assert_same_as_reference(data, reference_backfill)
+    # The archive holds both crawls of the day; the redo's file names the crawl it superseded.
+    files = sorted((data / "raw" / f"date={ARXIV_DAY_AS}").glob("*.warc.gz"))
+    assert [f.name.split(".")[0] for f in files] == [killed["crawl"], redo]
+    rebuilt = run_rebuild("--data", str(data), "--out", str(tmp_path / "out"))
+    assert rebuilt.returncode == 0, rebuilt.stdout[-2000:] + rebuilt.stderr[-2000:]
+    assert_same_tables(data, tmp_path / "out")
 
 
 def test_graceful_stop_then_resume(reference_backfill: Reference, tmp_path: Path) -> None:

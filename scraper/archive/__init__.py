@@ -4,7 +4,7 @@
     answer = open_response("data", row["source_url"], at=row["crawled_at"])
 
 * `warc` — the records (warcio, WARC/1.1, one gzip member each) and reading one back;
-* `index` — the CDXJ index beside each WARC file, merged on read;
+* `index` — the CDXJ index beside each WARC file, and the pages index (`raw/pages.cdxj`): read as needed;
 * `recorder` — the downloader middleware that writes them while the crawl runs;
 * `cache` — the HTTP cache's store: versioned pages are answered from the archive;
 * `replay` — a rebuild's network: requests answered from the archive;

@@ -39,7 +39,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from scraper.archive.index import ArchiveIndex, Entry, write_sidecar
+from scraper.archive.index import ArchiveIndex, Entry, closing_entry, day_urn, write_sidecar
 from scraper.archive.warc import DROPPED_HEADERS, RecordMaker, payload_digest, record_id
 from scraper.crawl.cache_policy import CACHEABLE, cache_key
 from scraper.crawl.failures import describe_failure, failure_reason
@@ -112,8 +112,10 @@ class DayFile:
         return offset, len(member)
 
 
-# One answer's records, built once the listing day is known: (record, entry fields or None).
-Pending = Callable[[date], list[tuple[Any, dict | None]]]
+# One answer's records for one listing day, built once the day is known: (record, entry fields or
+# None). The second argument: the answer's entry in the first day's file, when the answer serves
+# several days (an arXiv API query for a batch of days); the others get a revisit record of it.
+Pending = Callable[[date, "Entry | None"], list[tuple[Any, dict | None]]]
 
 
 class ArchiveRecorder:
@@ -145,27 +147,37 @@ class ArchiveRecorder:
         body = response.body
         digest = payload_digest(body)
         key = cache_key(request.url) if request.meta.pop(CACHEABLE, False) else None
-        earlier = self.index.last_answer(request.url)
-        original = self.index.original(earlier) if earlier is not None else None
         headers = _headers(response.headers)
         req_headers = _headers(request.headers)
         purpose = request.meta[PURPOSE]
         url, status, method = request.url, response.status, request.method
 
-        def build(day: date) -> list[tuple[Any, dict | None]]:
-            if original is not None and original.digest == digest and key is None:
+        def build(day: date, first: Entry | None) -> list[tuple[Any, dict | None]]:
+            # `first`: this very answer, archived in the file of the first day it serves; else the
+            # last answer to this URL archived for this listing day, when its payload is the same
+            same = first
+            if same is None and key is None:
+                earlier = self.index.last_answer(url, day)
+                original = self.index.original(earlier) if earlier is not None else None
+                same = original if original is not None and original.digest == digest else None
+            if same is not None:
                 answer = self.maker.revisit(
                     url,
                     status,
                     headers,
                     digest,
-                    (original.id, original.url, original.date),
+                    (same.id, same.url, same.date),
                     when,
                     day,
                     purpose,
                     self.crawl_id,
+                    same.filename,
                 )
-                kind: dict[str, str | None] = {"type": "revisit", "refers_to": original.id}
+                kind: dict[str, str | None] = {
+                    "type": "revisit",
+                    "refers_to": same.id,
+                    "refers_in": same.filename,
+                }
             else:
                 answer = self.maker.response(
                     url, status, headers, body, when, day, purpose, key, self.crawl_id
@@ -196,7 +208,7 @@ class ArchiveRecorder:
         purpose, url, method = request.meta[PURPOSE], request.url, request.method
         req_headers = _headers(request.headers)
 
-        def build(day: date) -> list[tuple[Any, dict | None]]:
+        def build(day: date, first: Entry | None) -> list[tuple[Any, dict | None]]:
             request_record = self.maker.request(method, url, req_headers, when, day, purpose)
             note = self.maker.metadata(url, when, fields, day, purpose, record_id(request_record))
             return [(request_record, None), (note, {"type": "failure"})]
@@ -208,14 +220,23 @@ class ArchiveRecorder:
     # -- files -----------------------------------------------------------------------------------
 
     def _record(self, request: Request, build: Pending) -> None:
-        day = request.meta.get("listing_date")
-        if day is None:
+        days = request.meta.get("listing_dates") or [request.meta.get("listing_date")]
+        if days[0] is None:
             self.pending.append(build)  # the undated request: its day is not known yet
             return
-        self._write(self._file(day), day, build)
+        # An answer serving several days (the batch's arXiv API query) is archived whole in the file
+        # of the first of them, which is finished first (days close in order), and as a revisit
+        # record in each other day's file, so that every day's file replays alone.
+        first = self._write(self._file(days[0]), days[0], build)
+        for day in days[1:]:
+            self._write(self._file(day), day, build, first)
 
-    def _write(self, day_file: DayFile, day: date, build: Pending) -> None:
-        for record, entry in build(day):
+    def _write(
+        self, day_file: DayFile, day: date, build: Pending, first: Entry | None = None
+    ) -> Entry | None:
+        """Write one answer's records into a day's file; returns the answer's index entry."""
+        answer: Entry | None = None
+        for record, entry in build(day, first):
             offset, length = day_file.write(self.maker.member(record))
             if entry is not None:
                 rec = record.rec_headers
@@ -232,6 +253,8 @@ class ArchiveRecorder:
                         **entry,
                     )
                 )
+                answer = day_file.entries[-1]
+        return answer
 
     def _file(self, day: date) -> DayFile:
         if day in self.files:
@@ -241,6 +264,9 @@ class ArchiveRecorder:
         tmp = tmp_path(final)
         day_file = DayFile(final, tmp, open(tmp, "wb"), self.layout.relative(final))  # noqa: SIM115
         settings = self.crawler.settings
+        book = getattr(self.crawler.spider, "days", None)
+        undated = bool(self.pending) and (book is None or book.asked_undated(day))
+        superseded = list(getattr(book, "superseded", {}).get(day, []))
         info = {
             "software": "hfpapers (scraper/archive; warcio)",
             "format": "WARC File Format 1.1",
@@ -248,7 +274,7 @@ class ArchiveRecorder:
             "listing-date": day.isoformat(),
             # How the day's list was asked for: undated (the latest day; its answers wait in
             # `pending` until the day is known) or by date. A rebuild asks the same way.
-            "requested": "latest" if self.pending else "date",
+            "requested": "latest" if undated else "date",
             "source": getattr(getattr(self.crawler.spider, "plan", None), "source", "api"),
             # the maintainer confirmed the day's list really shrank: a rebuild judges it alike
             "accept-shrunk": "yes"
@@ -258,28 +284,33 @@ class ArchiveRecorder:
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             **{f"setting-{name}": str(settings.get(name)) for name in REQUEST_SETTINGS},
         }
+        if superseded:
+            # a resumed job's redo of a day these crawls of the job were closing when interrupted:
+            # their appended rows are replaced (scraper/crawl/days.py); a rebuild does the same
+            info["supersedes"] = " ".join(superseded)
         day_file.write(self.maker.member(self.maker.warcinfo(final.name, now(), info)))
         self.files[day] = day_file
-        for build in self.pending:  # the undated request's answers belong to the day it named
-            self._write(day_file, day, build)
-        self.pending.clear()
+        if undated:
+            for build in self.pending:  # the undated request's answers belong to the day it named
+                self._write(day_file, day, build)
+            self.pending.clear()
         return day_file
 
     def close_day(
         self, listing_date: date, outcome: str, reason: str = "", requested: str = "", **_: Any
     ) -> None:
         """The day is over (its tables are about to be written): finish its file, atomically."""
-        if listing_date not in self.files and not self.pending:
+        if listing_date not in self.files and not (self.pending and requested == "latest"):
             return  # nothing was fetched for it (a resumed or empty undated day)
         day_file = self._file(listing_date)
         fields = {"listing-date": listing_date.isoformat(), "outcome": outcome, "requested": requested}
         if reason:
             fields["reason"] = reason
         fields["crawl-id"] = self.crawl_id
-        note = self.maker.metadata(
-            f"urn:hfpapers:day:{listing_date.isoformat()}", now(), fields, listing_date
-        )
-        day_file.write(self.maker.member(note))
+        note = self.maker.metadata(day_urn(listing_date), now(), fields, listing_date)
+        offset, length = day_file.write(self.maker.member(note))
+        # indexed too: a rebuild's cache lookups take what was archived before the day closed
+        day_file.entries.append(closing_entry(note, day_file.filename, offset, length, listing_date))
         day_file.handle.flush()
         os.fsync(day_file.handle.fileno())
         day_file.handle.close()
@@ -294,7 +325,8 @@ class ArchiveRecorder:
         logger.info("archived %s (%d answers)", day_file.final, len(day_file.entries))
 
     def spider_closed(self, spider=None, reason: str = "") -> None:
-        """Days still open did not finish: their files are not trusted, so they go."""
+        """Days still open did not finish: their files are not trusted, so they go. Then the pages
+        index takes in this crawl's files (and any an earlier, killed crawl left)."""
         for day, day_file in list(self.files.items()):
             day_file.handle.close()
             day_file.tmp.unlink(missing_ok=True)
@@ -303,3 +335,7 @@ class ArchiveRecorder:
             )
         self.files.clear()
         self.pending.clear()
+        try:
+            self.index.write_pages(self.crawl_id)
+        except OSError as exc:  # derived: the next crawl reads the files it lacks from their indexes
+            logger.warning("the archive's pages index could not be updated (%s)", exc)

@@ -4,9 +4,12 @@ answers the crawl got, with no network.
 
 One archived crawl of one listing day (a *unit*: one WARC file) is replayed at a time. A request
 gets the last answer its URL has in the unit's file — the crawl recorded every attempt, and the last
-one is what the spider used; a revisit record's payload is read from its original. A request the
-unit has no answer for was answered by the crawl's cache: the index gives the latest page archived
-under its cache key before the unit began (an earlier day, or an earlier crawl). An archived failure
+one is what the spider used; a revisit record's payload is read from its original (an arXiv API
+answer that served several days is whole in the first day's file, a revisit in the others'). A
+request the unit has no answer for was answered by the crawl's cache: the index gives the latest
+page archived under its cache key, in another file, before the unit's day was closed — the crawl
+fetched a day's pages after every other day before it in the batch was closed, and no later day's
+page was fetched before it (scraper/crawl/days.py). An archived failure
 (timeout, robots.txt…) fails again, with the crawl's reason and words, so its reject is the same.
 An answer that is missing or unreadable fails the request with reason `archive_missing` /
 `archive_damaged` and the file and offset in the reject's detail; the rest of the day goes on.
@@ -36,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 REPLAY_DATA = "HFPAPERS_REPLAY_DATA"  # the data folder whose archive is replayed
 REPLAY_WARC = "HFPAPERS_REPLAY_WARC"  # the unit: one WARC file in it
-REPLAY_START = "HFPAPERS_REPLAY_START"  # the unit's start (ISO): the cache held what came before
+REPLAY_BEFORE = "HFPAPERS_REPLAY_BEFORE"  # when the unit's day closed (ISO): the cache held what came before
 MISSING, DAMAGED = "archive_missing", "archive_damaged"
 STAT_ANSWERS, STAT_MISSING, STAT_DAMAGED = (
     "hfpapers/replay/answers",
@@ -68,7 +71,7 @@ class ArchiveReplay:
         self.crawler = crawler
         self.root = Path(settings.get(REPLAY_DATA))
         self.warc = Path(settings.get(REPLAY_WARC))
-        self.start = datetime.fromisoformat(settings.get(REPLAY_START))
+        self.before = datetime.fromisoformat(settings.get(REPLAY_BEFORE))
         self.index = shared_index(str(self.root))
         self.own = unit_answers(str(self.root), str(self.warc))
         self.own_name = self.index.layout.relative(self.warc)
@@ -82,7 +85,7 @@ class ArchiveReplay:
         if entry is None:
             key = cache_key(request.url)
             if key is not None:
-                entry = self.index.cached(key, before=self.start, other_than=self.own_name)
+                entry = self.index.cached(key, before=self.before, other_than=self.own_name)
         if entry is None:
             self.crawler.stats.inc_value(STAT_MISSING)
             logger.error("%s: no archived answer in %s nor in the cache", request.url, self.warc)

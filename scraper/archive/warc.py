@@ -14,7 +14,9 @@ saying why no answer came (timeout, refused, robots.txt…); last, a `metadata` 
 day's outcome. Records carry two extension fields (WARC 1.1 §5: software ignores fields it does not
 know; they are outside the `WARC-` namespace, which the standard keeps for itself):
 `Hfpapers-Listing-Date` and `Hfpapers-Purpose` (list, api, html, abs); an answer that may stand for
-its page in later crawls also carries `Hfpapers-Cache-Key` (scraper/crawl/cache_policy.py).
+its page in later crawls also carries `Hfpapers-Cache-Key` (scraper/crawl/cache_policy.py), and a
+revisit record `Hfpapers-Refers-To-File`, the file of its original (so a reader loads that file
+only).
 """
 
 from __future__ import annotations
@@ -36,11 +38,14 @@ from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
 WARC_VERSION = "WARC/1.1"  # microsecond WARC-Date: the rows' crawled_at is exactly the answer's date
-GZIP_LEVEL = 6  # per record; zlib's default: most of level 9's ratio at a fraction of its CPU
+# Per record. Level 5: compressing a page costs about a quarter of parsing it and deriving its rows,
+# for 2% more bytes than level 6 (which costs ~40%) — bench/bench_years.py prints both.
+GZIP_LEVEL = 5
 LISTING_DATE = "Hfpapers-Listing-Date"
 PURPOSE = "Hfpapers-Purpose"
 CACHE_KEY = "Hfpapers-Cache-Key"
 CRAWL = "Hfpapers-Crawl-Id"
+REFERS_FILE = "Hfpapers-Refers-To-File"  # a revisit record: the file (in the data folder) of its original
 PURPOSES = ("list", "api", "html", "abs")
 # Hop-by-hop framing the HTTP client already undid: the body is stored de-chunked, so the header
 # would make a reader de-chunk it a second time.
@@ -151,12 +156,15 @@ class RecordMaker:
         day: date | None,
         purpose: str | None,
         crawl_id: str | None = None,
+        refers_file: str | None = None,
     ):
         http = StatusAndHeaders(_status_line(status), headers, protocol="HTTP/1.1")
         record_id, refers_url, refers_date = refers_to
         extra = {"WARC-Refers-To": record_id}
         if crawl_id:
             extra[CRAWL] = crawl_id
+        if refers_file:
+            extra[REFERS_FILE] = refers_file
         fields = {"WARC-Date": warc_date(when), **self._extension(day, purpose, extra)}
         return self._writer.create_revisit_record(
             url, digest, refers_url, warc_date(refers_date), http_headers=http, warc_headers_dict=fields

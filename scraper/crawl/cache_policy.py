@@ -5,12 +5,14 @@ A versioned arXiv page (`/html/<id>v2`, `/abs/<id>v2`) is immutable, so it is ca
 re-crawl of a day sends no request for it. The HF lists whose upvotes change all day and the arXiv
 API are never cached.
 
-"No HTML for this paper" answers — a 404, arXiv's "No HTML for '<id>'" stub, a failed conversion —
-may still change (arXiv re-renders papers), so they are kept only for HFPAPERS_MISSING_HTML_TTL
-(default 30 days, judged by the response's `Date` header), whether or not the URL carried a
-version: a re-crawl of last week does not ask again for the papers the API did not know (their pages
-are fetched unversioned). A real page at an unversioned URL is never cached: it stands for "the
-latest version", which can change.
+Answers that may still change are kept for HFPAPERS_MISSING_HTML_TTL (default 30 days, judged by
+the response's `Date` header) and then asked for again:
+
+* "No HTML for this paper" answers — a 404, arXiv's "No HTML for '<id>'" stub, a failed conversion —
+  whether or not the URL carried a version (arXiv re-renders papers);
+* any answer at an unversioned URL (`/html/<id>`, `/abs/<id>`): the page of a paper the arXiv API
+  did not know, fetched as "the latest version", which a new version replaces. Within the expiry a
+  refresh does not ask again for the papers the API did not know on an earlier run.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
 from scraper.arxiv_id import ID as ID_GRAMMAR
+from scraper.crawl.stats import CACHE_HITS
 
 ARXIV_PAGE = re.compile(rf"/(?:html|abs)/{ID_GRAMMAR}(?P<version>v\d+)?/?$")
 # What arXiv's "not (yet) a real page" answers say: the 2026 stub (`<h1>No HTML for '<id>'</h1>`,
@@ -81,14 +84,12 @@ class ImmutablePagesPolicy:
         return ARXIV_PAGE.search(urlparse_cached(request).path) is not None
 
     def should_cache_response(self, response: Response, request: Request) -> bool:
-        if response.status not in (200, 404):
-            return False
-        # Unversioned: only the "no HTML" answer is worth keeping (a real page may be superseded).
-        return is_versioned(request) or not is_final(response)
+        return response.status in (200, 404)
 
     def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
-        if is_final(cachedresponse):
-            return is_versioned(request)
+        if is_final(cachedresponse) and is_versioned(request):
+            return True  # a versioned page never changes
+        # a "no HTML" answer, or the latest version of a paper the API did not know: for a while
         age = age_seconds(cachedresponse)
         return age is not None and age < self.missing_ttl
 
@@ -112,4 +113,7 @@ class RefreshingHttpCacheMiddleware(HttpCacheMiddleware):
         if request.meta.get(REFRESH_CACHE) and self.policy.should_cache_request(request):
             self.stats.inc_value("httpcache/refresh")
             return None
-        return super().process_request(request)
+        answer = super().process_request(request)
+        if answer is not None:  # answered from the cache: no request is sent (the run report's count)
+            self.stats.inc_value(CACHE_HITS + (urlparse_cached(request).netloc or "?"))
+        return answer

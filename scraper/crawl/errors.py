@@ -80,7 +80,9 @@ class FailDayOnCallbackError:
         self.crawler.stats.inc_value(stats.INTERNAL_ERRORS)
         days: FailsDays = self.crawler.spider.days  # type: ignore[union-attr]
         detail = f"handling the response: {what}"
-        days.fail_with(day, response.url, INTERNAL_ERROR, detail, None, response.meta.get("arxiv_id"))
+        # an arXiv API answer serves every day of its batch that lists one of its papers
+        for listed in response.meta.get("listing_dates") or [day]:
+            days.fail_with(listed, response.url, INTERNAL_ERROR, detail, None, response.meta.get("arxiv_id"))
         return []
 
 

@@ -120,6 +120,7 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "HFPAPERS_ARXIV": _boolean,
     "HFPAPERS_ARXIV_BATCH": _number(int, 1, 2000),  # the arXiv API returns at most 2000 per query
     "HFPAPERS_REFRESH_DAYS": _number(int, 0, 365),
+    "HFPAPERS_BATCH_DAYS": _number(int, 1, 366),
     "HFPAPERS_MAX_CRAWL_DELAY": _number(float, 0, 3600),
     "HFPAPERS_MISSING_HTML_TTL": _number(int, 0, 10 * 365 * 86400),
     "HFPAPERS_TEST_WRITE_PAUSE": _write_pause,

@@ -21,6 +21,7 @@ LIST_ENTRIES_REPEATED = "hfpapers/list_entries_repeated"  # an entry a previous 
 
 # -- arXiv -----------------------------------------------------------------------------------------
 ARXIV_API_MISSING = "hfpapers/arxiv_api_missing"  # ids the arXiv API had no entry for
+PAGES_KEPT = "hfpapers/pages_kept"  # papers whose day held their page's rows already: not fetched
 
 # -- requests and answers --------------------------------------------------------------------------
 UNREACHABLE_HOSTS = "hfpapers/unreachable_hosts"
@@ -32,4 +33,6 @@ CRAWL_DELAY = "hfpapers/crawl_delay/"  # + host
 FULLTEXT = "hfpapers/fulltext/"  # + fulltext status (abs_<status> for the abs fallback)
 REJECTS = "hfpapers/rejects/"  # + reject reason
 RESPONSES = "hfpapers/responses/"  # + kind (hf_list, arxiv_api, arxiv_html, arxiv_abs)[/cached]
+SENT = "hfpapers/sent/"  # + host: requests that went out on the network (retries and robots.txt too)
+CACHE_HITS = "hfpapers/cache_hits/"  # + host: requests the HTTP cache (the archive) answered
 ROWS = "hfpapers/rows/"  # + table

@@ -24,7 +24,7 @@ import shutil
 import sys
 import time
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from scraper.files import fsync_dir
 from scraper.layout import DEFAULT_DATA_DIR, Layout, tmp_path
 from scraper.provenance import parser_revision, stale_days
 from scraper.rebuild.units import unarchived_crawls, units_by_day
+from scraper.runs import write_run_report
 
 PROG = "hfpapers-rebuild"
 JOB_NAME = "job.json"
@@ -133,13 +134,7 @@ class Job:
 
 
 def _write_report(out: Layout, report: dict) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    path = out.run_report(stamp, "rebuild")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tmp_path(path)
-    tmp.write_text(json.dumps(report, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_run_report(out, report, "rebuild")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from pipelines.write import appended_crawls
+from scraper.archive.index import CLOSED, file_entries
 from scraper.archive.recorder import REQUEST_SETTINGS
 from scraper.archive.warc import ArchiveDamaged, decompress_member, parse_member
 from scraper.crawl.identity import CRAWL_ID
-from scraper.layout import Layout, snapshot_crawl_id
-from scraper.schema.registry import APPEND_ONLY
+from scraper.layout import Layout
 
 
 @dataclass(frozen=True)
@@ -20,11 +21,20 @@ class Unit:
     day: date
     warc: Path
     crawl_id: str
-    start: datetime  # its warcinfo's WARC-Date: the cache held only what was archived before
+    start: datetime  # its warcinfo's WARC-Date
     requested: str  # "latest" (asked undated) or "date"
     source: str  # "api" or "html"
     settings: dict[str, str]  # the crawl's settings that shaped its requests
     accept_shrunk: bool = False  # the crawl was told the day's list really shrank
+    # when the crawl closed the day (its closing record; older files: `start`): the crawl's cache
+    # held what was archived before — the day's pages were fetched after the batch's lists
+    closed: datetime | None = None
+    supersedes: tuple[str, ...] = ()  # crawls of the day whose appended rows this one replaced
+    api_queries: tuple[str, ...] = ()  # the arXiv API queries whose answers served the day
+
+    @property
+    def cache_before(self) -> datetime:
+        return self.closed or self.start
 
 
 class UnitError(Exception):
@@ -44,8 +54,13 @@ def read_unit(day: date, warc: Path) -> Unit:
     fields = info.fields()
     settings = {name: fields[f"setting-{name}"] for name in REQUEST_SETTINGS if f"setting-{name}" in fields}
     crawl_id = fields.get("crawl-id") or warc.name.split(".")[0]
-    if not CRAWL_ID.match(crawl_id):  # it names files: never a path
-        raise UnitError(f"{warc}: {crawl_id!r} is not a crawl id")
+    supersedes = tuple(fields.get("supersedes", "").split())
+    for crawl in (crawl_id, *supersedes):
+        if not CRAWL_ID.match(crawl):  # it names files and rows: never a path
+            raise UnitError(f"{warc}: {crawl!r} is not a crawl id")
+    entries = file_entries(warc, Layout(warc.parents[2]), heal=False)
+    closed = next((e.date for e in entries if e.type == CLOSED), None)
+    queries = tuple(dict.fromkeys(e.url for e in entries if e.purpose == "api"))
     return Unit(
         day,
         warc,
@@ -55,6 +70,9 @@ def read_unit(day: date, warc: Path) -> Unit:
         fields.get("source", "api"),
         settings,
         fields.get("accept-shrunk") == "yes",
+        closed,
+        supersedes,
+        queries,
     )
 
 
@@ -69,12 +87,12 @@ def units_by_day(
 
 
 def unarchived_crawls(layout: Layout, day: date, crawl_ids: set[str]) -> list[str]:
-    """Crawls that wrote `day`'s append-only files (ratings snapshots) but left no archive: their rows
-    cannot be derived again (the day was crawled before the archive existed)."""
+    """Crawls whose ratings snapshots `day` holds but that left no archive: their rows cannot be
+    derived again (the day was crawled before the archive existed). The crawls come from the day
+    file's list of appended crawls (pipelines/write.py), or the names of an older version's files."""
     found = []
-    for table in sorted(APPEND_ONLY):
-        for path in layout.partition_files(table, day):
-            crawl = snapshot_crawl_id(path.name)
+    for path in layout.partition_files("ratings", day):
+        for crawl, _rows in appended_crawls(path):
             if crawl and crawl not in crawl_ids:
                 found.append(crawl)
     return sorted(set(found))

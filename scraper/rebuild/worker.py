@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import logging
 import os
 import shutil
@@ -23,8 +24,8 @@ from typing import Any
 
 from scraper.crawl import stats
 from scraper.files import fsync_dir
-from scraper.layout import Layout, snapshot_crawl_id
-from scraper.schema.registry import APPEND_ONLY, TABLES
+from scraper.layout import Layout
+from scraper.schema.registry import TABLES
 
 logger = logging.getLogger("hfpapers.rebuild")
 
@@ -33,6 +34,8 @@ def replay_settings(unit, staging: Path, data_root: Path) -> dict[str, Any]:
     """The settings of one unit's replay: the crawl's request settings, no network, no archive, no
     cache, no retries (the archive holds each request's outcome), no politeness waits."""
     from scraper.archive import replay
+    from scraper.crawl.days import SUPERSEDES_SETTING
+    from scraper.spiders.arxiv import API_QUERIES_SETTING
 
     return {
         **unit.settings,
@@ -41,7 +44,10 @@ def replay_settings(unit, staging: Path, data_root: Path) -> dict[str, Any]:
         "HFPAPERS_ARCHIVE": False,
         replay.REPLAY_DATA: str(data_root),
         replay.REPLAY_WARC: str(unit.warc),
-        replay.REPLAY_START: unit.start.isoformat(),
+        replay.REPLAY_BEFORE: unit.cache_before.isoformat(),
+        # the arXiv API queries the crawl sent for the batch this day was in, answered from the archive
+        API_QUERIES_SETTING: json.dumps(list(unit.api_queries)),
+        SUPERSEDES_SETTING: json.dumps({unit.day.isoformat(): list(unit.supersedes)}),
         "HTTPCACHE_ENABLED": False,
         "ROBOTSTXT_OBEY": False,
         "RETRY_ENABLED": False,
@@ -63,10 +69,10 @@ def replay_settings(unit, staging: Path, data_root: Path) -> dict[str, Any]:
     }
 
 
-def publish(staging: Path, out: Path, day: date, crawl_ids: set[str]) -> None:
+def publish(staging: Path, out: Path, day: date) -> None:
     """Move the rebuilt day from `staging` into `out`: each table's day folder becomes what the
-    replay wrote. Files of append-only tables named after a crawl that is not archived (the day was
-    crawled before the archive existed) are kept; the caller skips such days in place."""
+    replay wrote (a day whose tables hold crawls the archive lacks is skipped by the caller in
+    place, so nothing but derivable rows is replaced)."""
     source, target = Layout(staging), Layout(out)
     for table in TABLES:
         src = source.partition_dir(table, day)
@@ -77,9 +83,7 @@ def publish(staging: Path, out: Path, day: date, crawl_ids: set[str]) -> None:
         for name, path in made.items():
             os.replace(path, dst / name)
         for old in target.partition_files(table, day):
-            crawl = snapshot_crawl_id(old.name)
-            keep = table in APPEND_ONLY and crawl is not None and crawl not in crawl_ids
-            if old.name not in made and not keep:
+            if old.name not in made:
                 old.unlink()
         if dst.is_dir():
             fsync_dir(dst)
@@ -170,7 +174,7 @@ def worker_main(
                 if count:
                     errors.append(f"{unit.warc}: {count} {what} record(s) (see the day's rejects)")
         if not any(e for e in errors if "the replay failed" in e or "warcinfo" in e):
-            publish(staging, out, day, set(result["crawls"]))
+            publish(staging, out, day)
             result["published"] = True
         result["errors"] = errors
         return result

@@ -3,16 +3,26 @@ and optionally pushes it.
 
 Layout of the folder (and of the Hub repository)::
 
-    README.md                                   dataset card: YAML header (one config per table) + docs
-    LICENSE.md                                  what may be reused under which terms
-    assets/overview.png                         papers per day and upvote distribution (shown by the card)
-    data/<table>/date=YYYY-MM-DD/part-0.parquet  papers, fulltext, metrics, claims, ratings
+    README.md                    dataset card: YAML header (one config per table) + docs
+    LICENSE.md                   what may be reused under which terms
+    assets/overview.png          papers per day and upvote distribution (shown by the card)
+    data/<table>/YYYY-MM.parquet one file per table and month: papers, fulltext, metrics, ratings
+    data/claims/YYYY.parquet     one file per year for a small table (PER_YEAR)
 
-`data/<table>/date=…/` mirrors the crawl's own layout on purpose: the Hub viewer and
-`datasets.load_dataset` read it through the card's `configs:` globs; pandas, pyarrow and DuckDB
-read a table folder as a hive-partitioned dataset; and `scraper.dataset.load` (and the README's
-snippets) work unchanged on a downloaded snapshot's `data/`. Keeping the tables under `data/`
-also keeps them apart from the card, the licence and the figure at the repository root.
+Months, not days (the crawl's own layout): a year of daily files is 365 files per table, whose
+footers and schemas weigh as much as small days' rows, and which readers open one by one; a month
+file is one read. A refresh changes the days of its window only, so a push sends the one or two
+month files those days are in (the same data gives the same bytes; huggingface_hub leaves out
+what the repository holds already). Each file's rows are in listing-day order and every row keeps
+its `listing_date`; `datasets.load_dataset` reads each table through the card's `configs:` globs,
+pandas and DuckDB read a table's folder or glob, and `scraper.dataset.load` reads the month files
+too (only those whose period overlaps the days asked for). Keeping the tables under `data/` keeps
+them apart from the card, the licence and the figure at the repository root.
+
+Row groups: at most ROW_GROUP_MAX_ROWS rows (what `datasets` itself writes) and about
+ROW_GROUP_TARGET_BYTES of Arrow data, whichever comes first — the Hub's dataset viewer reads a whole
+row group to show any row of it and refuses row groups over 300 MB, and the files carry a page
+index so it can read less.
 
 Modules, each importing only those above it (this file imports none of them):
 
@@ -34,7 +44,13 @@ RELEASED_TABLES: tuple[str, ...] = ("papers", "fulltext", "metrics", "claims", "
 MANAGED_DIRS: tuple[str, ...] = ("data", "assets")
 MANAGED_FILES: tuple[str, ...] = ("README.md", "LICENSE.md")
 FIGURE_PATH = "assets/overview.png"
-PART_NAME = "part-0.parquet"  # the release's one file per table and day (the crawl's: scraper/layout.py)
+#: Tables released one file per year (`data/<table>/YYYY.parquet`): a few MB a year (`claims`: a few
+#: rows per paper). The others get one file per month.
+PER_YEAR: frozenset[str] = frozenset({"claims"})
+#: Row groups (see above): at most this many rows (`datasets` writes 1,000 per group, 100 for images) …
+ROW_GROUP_MAX_ROWS = 1000
+#: … and about this much Arrow data (a `fulltext` row is a whole paper: ~80 rows at 200 KB).
+ROW_GROUP_TARGET_BYTES = 16 * 1024 * 1024
 
 
 class ReleaseError(Exception):

@@ -1,7 +1,8 @@
-"""Writing the release folder: the filtered Parquet partitions, the card, the licence and the figure.
+"""Writing the release folder: the filtered tables, one Parquet file per table and month (per year
+for small tables: scraper/release/__init__.py), the card, the licence and the figure.
 
 Deterministic: the same `data/` gives byte-identical Parquet files, card and figure, so a push only
-commits the partitions that really changed.
+commits the months that really changed.
 """
 
 from __future__ import annotations
@@ -12,10 +13,20 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from scraper.layout import partition_folder
-from scraper.release import FIGURE_PATH, MANAGED_DIRS, MANAGED_FILES, PART_NAME, RELEASED_TABLES, ReleaseError
+from scraper.layout import period_name
+from scraper.release import (
+    FIGURE_PATH,
+    MANAGED_DIRS,
+    MANAGED_FILES,
+    PER_YEAR,
+    RELEASED_TABLES,
+    ROW_GROUP_MAX_ROWS,
+    ROW_GROUP_TARGET_BYTES,
+    ReleaseError,
+)
 from scraper.release.card import LICENSE_TEXT, render_card
 from scraper.release.figure import draw_overview
 from scraper.release.licence import (
@@ -27,20 +38,65 @@ from scraper.release.licence import (
 )
 from scraper.release.partitions import read_partition, table_partitions
 from scraper.release.summary import ReleaseSummary, TableRelease
-
-# Small row groups for the big nested table, so the Hub viewer can page through it.
-ROW_GROUP_ROWS = {"fulltext": 64}
+from scraper.schema.registry import TABLES
 
 
-def _parquet_options(table: str) -> dict:
+def _parquet_options() -> dict:
     options: dict = {"compression": "zstd", "write_page_index": True}
-    if table in ROW_GROUP_ROWS:
-        options["row_group_size"] = ROW_GROUP_ROWS[table]
     # Content-defined chunking (pyarrow >= 21) makes pages of unchanged rows byte-identical
     # between versions of a file, so the Hub's Xet storage only transfers what changed.
     if "use_content_defined_chunking" in inspect.signature(pq.ParquetWriter.__init__).parameters:
         options["use_content_defined_chunking"] = True
     return options
+
+
+def group_rows(data: pa.Table) -> int:
+    """Rows per row group for rows like `data`'s: at most ROW_GROUP_MAX_ROWS and about
+    ROW_GROUP_TARGET_BYTES of Arrow data."""
+    per_row = max(1, data.nbytes // max(1, data.num_rows))
+    return max(1, min(ROW_GROUP_MAX_ROWS, ROW_GROUP_TARGET_BYTES // per_row))
+
+
+class PeriodFile:
+    """One release file (a table's month or year), written day by day in row groups of one size:
+    a month of full texts never has to be in memory at once."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path = path
+        self.schema = schema
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._per_group: int | None = None
+        self._waiting: list[pa.Table] = []
+        self._waiting_rows = 0
+
+    def add(self, data: pa.Table) -> None:
+        if not data.num_rows:
+            return
+        if self._per_group is None:  # from the period's first rows: the same data, the same bytes
+            self._per_group = group_rows(data)
+        self._waiting.append(data)
+        self._waiting_rows += data.num_rows
+        while self._waiting_rows >= self._per_group:
+            self._write(self._per_group)
+
+    def _write(self, rows: int) -> None:
+        waiting = pa.concat_tables(self._waiting)
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self.path, self.schema, **_parquet_options())
+        self._writer.write_table(waiting.slice(0, rows), row_group_size=rows)
+        rest = waiting.slice(rows)
+        self._waiting, self._waiting_rows = ([rest] if rest.num_rows else []), rest.num_rows
+        self.rows += rows
+
+    def close(self) -> None:
+        if self._waiting_rows:
+            self._write(self._waiting_rows)
+        if self._writer is None:  # a period without rows still gets its (empty) file
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self.path, self.schema, **_parquet_options())
+        self._writer.close()
 
 
 def build_release(
@@ -86,7 +142,9 @@ def _write_tables(
     upvotes: list[int] = []
     flags_by_day: dict[date, dict[tuple[str, int | None], bool]] = {}
     for table in RELEASED_TABLES:  # fulltext comes before metrics and claims
-        for day, files in partitions[table].items():
+        info = tables[table]
+        current: PeriodFile | None = None
+        for day, files in sorted(partitions[table].items()):
             data = read_partition(files, table)
             if table == "papers":
                 papers_per_day[day] = data.num_rows
@@ -97,17 +155,24 @@ def _write_tables(
             elif table in ("metrics", "claims"):  # they follow the licence of the day's full text
                 filter_rows = filter_metrics if table == "metrics" else filter_claims
                 data = filter_rows(data, flags_by_day.get(day, {}), counts)
-            relative = f"data/{table}/{partition_folder(day)}/{PART_NAME}"
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(data, target, **_parquet_options(table))
-            info = tables[table]
+            relative = f"data/{table}/{period_name(day, table in PER_YEAR)}.parquet"
+            if current is None or current.path != staging / relative:
+                if current is not None:
+                    _close(current, info, staging)
+                current = PeriodFile(staging / relative, TABLES[table])
+            current.add(data)
             info.rows += data.num_rows
-            info.files.append(relative)
             info.days.append(day)
-            info.size_bytes += target.stat().st_size
+        if current is not None:
+            _close(current, info, staging)
     released = {name: info for name, info in tables.items() if info.files}
     return ReleaseSummary(released, counts, papers_per_day, upvotes, repo_id)
+
+
+def _close(period: PeriodFile, info: TableRelease, staging: Path) -> None:
+    period.close()
+    info.files.append(period.path.relative_to(staging).as_posix())
+    info.size_bytes += period.path.stat().st_size
 
 
 def _move_into_place(staging: Path, out_dir: Path) -> None:

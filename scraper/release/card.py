@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from scraper.release import FIGURE_PATH, RELEASED_TABLES
+from scraper.release import FIGURE_PATH, PER_YEAR, RELEASED_TABLES, ROW_GROUP_MAX_ROWS, ROW_GROUP_TARGET_BYTES
 from scraper.release.licence import BODY_COLUMNS
 from scraper.release.summary import ReleaseSummary
 from scraper.schema.markdown import column_table
@@ -76,7 +76,7 @@ def card_metadata(summary: ReleaseSummary) -> dict:
             continue
         config: dict[str, object] = {
             "config_name": name,
-            "data_files": [{"split": "train", "path": f"data/{name}/date=*/*.parquet"}],
+            "data_files": [{"split": "train", "path": f"data/{name}/*.parquet"}],
         }
         if name == "papers":
             config["default"] = True
@@ -122,8 +122,18 @@ def _body(summary: ReleaseSummary) -> str:
         "",
         "## Configurations",
         "",
-        "Each configuration is one table, stored as one Parquet file per listing day under "
-        "`data/<table>/date=YYYY-MM-DD/` (one `train` split).",
+        "Each configuration is one table (one `train` split), stored as one Parquet file per month "
+        "of listing days, `data/<table>/YYYY-MM.parquet`"
+        + (
+            " (" + ", ".join(f"`{t}`" for t in sorted(PER_YEAR)) + ": one file per year, "
+            "`data/<table>/YYYY.parquet`, as it is small)"
+            if PER_YEAR & set(summary.tables)
+            else ""
+        )
+        + ". A file's rows are in listing-day order, and every row carries its day in "
+        "`listing_date`. A new release rewrites only the months whose days changed. Row groups hold "
+        f"at most {ROW_GROUP_MAX_ROWS:,} rows and about {ROW_GROUP_TARGET_BYTES // 2**20} MiB of data, "
+        "and the files carry a page index, so the dataset viewer and readers fetch little to reach a row.",
         "",
         "| config | rows | listing days | first day | last day | what a row is |",
         "|---|---:|---:|---|---|---|",
@@ -153,13 +163,13 @@ def _body(summary: ReleaseSummary) -> str:
         "",
         "```sql",
         "-- DuckDB",
-        "SELECT date, count(*) AS papers, sum(upvotes) AS upvotes",
-        f"FROM read_parquet('hf://datasets/{repo}/data/papers/*/*.parquet', hive_partitioning = true)",
-        "GROUP BY date ORDER BY date;",
+        "SELECT listing_date, count(*) AS papers, sum(upvotes) AS upvotes",
+        f"FROM read_parquet('hf://datasets/{repo}/data/papers/*.parquet')",
+        "GROUP BY listing_date ORDER BY listing_date;",
         "```",
         "",
-        "`listing_date` is the listing day of a row. pandas, pyarrow and DuckDB also add the folder's "
-        "`date` key as a column; `datasets` reads the files only.",
+        "`listing_date` is the listing day of a row; to read a few months only, name their files "
+        f"(`data/papers/{summary.last_day:%Y-%m}.parquet`).",
         "",
         "## Full text and licences",
         "",
@@ -188,14 +198,16 @@ def _body(summary: ReleaseSummary) -> str:
         "",
         "1. fetches the Daily Papers list from Hugging Face's `/api/daily_papers?date=…` (or the "
         "listing page's embedded JSON, which gives the same records);",
-        "2. asks the arXiv API for the metadata of the day's papers (one request per 100 ids);",
+        "2. asks the arXiv API for the metadata of the papers (one request per 100 ids, for all the "
+        "days of a run at once);",
         "3. fetches each paper's arXiv HTML rendering at the version the API reported, falling back "
         "to its abs page when there is none; from the HTML it extracts sections, tables, figures, "
         "references and licence, the numbers of every results table (`metrics`), and the quantitative "
         "claims of the abstract and conclusion (`claims`);",
         "4. writes the day's partitions once every request of the day is done, and adds one snapshot "
-        "of every paper's upvotes, comments and stars to `ratings` (one file per crawl; an undated "
-        "crawl re-crawls the 14 days before the latest one, so ratings keep their history as they climb).",
+        "of every paper's upvotes, comments and stars to `ratings` (every crawl of a day adds one; an "
+        "undated crawl re-crawls the 14 days before the latest one, so ratings keep their history as "
+        "they climb).",
         "",
         "The crawl obeys robots.txt (including `Crawl-delay`), honours `Retry-After`, and caches "
         "immutable versioned arXiv pages. Input it could not use is kept in a local `rejects` table "

@@ -21,9 +21,13 @@ DECLARED: dict[str, Table] = {
 # Their schemas as written and validated (no field metadata: see `Table.schema`).
 TABLES: dict[str, pa.Schema] = {name: table.schema for name, table in DECLARED.items()}
 
-# Tables whose day folder grows by one file per crawl instead of being replaced (see
-# pipelines/write.py): their history is the point.
-APPEND_ONLY: frozenset[str] = frozenset({"ratings"})
+# Tables whose day is appended to instead of being replaced (pipelines/write.py): the day's one file
+# is rewritten as its old rows, unchanged, followed by each crawl's — their history is the point:
+# every ratings snapshot, every failure.
+APPEND_ONLY: frozenset[str] = frozenset({"ratings", "rejects"})
+# Tables of events that may never happen: a crawl without a failure writes no `rejects`, so `load()`
+# gives an empty frame for them when the data folder holds data (scraper/dataset.py).
+MAY_BE_EMPTY: frozenset[str] = frozenset({"rejects"})
 
 # Rows that travel through the pipelines but are joined into another table when a day is written:
 # the arXiv API's metadata arrives later than the HF row (other domain, other delays), so it is

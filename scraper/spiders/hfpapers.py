@@ -1,10 +1,14 @@
 """The `hfpapers` spider: schedules requests and routes responses to parsers. No parsing here.
 
-Listing days are crawled one after another (scraper/crawl/days.py keeps the book): a day's list is
-requested page by page, every request it leads to runs, and when the engine goes idle the day is
-complete — its list is handed to the writer (signal `day_completed`) and the next day is scheduled.
-Idle is the one moment Scrapy guarantees that nothing of the day is still in flight (retries
-included), so no counting of requests is needed.
+Listing days go in batches (scraper/crawl/days.py keeps the book), each in three steps that end when
+the engine goes idle — the one moment Scrapy guarantees that nothing is in flight (retries
+included), so no counting of requests is needed: the lists of the batch's days, page by page; the
+arXiv API for every id of those lists in one set of queries of up to 100 ids; then, day after day,
+that day's arXiv pages, after which the day is complete — handed to the writer (signal
+`day_completed`) — and the next day's pages are scheduled.
+
+An undated crawl's batch is the latest listing day and its refresh window: the undated answer names
+the latest day and is used as that day's first page (not asked for again by date).
 
 This module routes the Hugging Face lists (scraper/daylist.py judges them before they may replace
 a written day); scraper/spiders/arxiv.py routes each listed paper's arXiv requests.
@@ -19,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
@@ -34,9 +38,9 @@ from scraper.archive.recorder import PURPOSE, fetched_at
 from scraper.args import RunPlan, plan_run
 from scraper.crawl import stats
 from scraper.crawl.body_checks import BODY_KIND
-from scraper.crawl.days import DayBook
+from scraper.crawl.days import DayBook, Step
 from scraper.crawl.failures import describe_failure, failed_request, failure_reason
-from scraper.daylist import judge
+from scraper.daylist import PagedList, judge
 from scraper.derive import abstract_claims
 from scraper.items import Reject, TableRow
 from scraper.parsers.errors import ParseError
@@ -72,29 +76,47 @@ class HfPapersSpider(ArxivRoutes):
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
-    # -- scheduling: one listing day after another -----------------------------------------------
+    # -- scheduling: batches of listing days, step by step ---------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         logger.info("hfpapers: crawling %s from the %s source", self.plan.label, self.plan.source)
         if self.days.days_resumed:  # (stats exist only once the crawl runs)
             self.crawler.stats.set_value(stats.DAYS_RESUMED, self.days.days_resumed)
-        request = self._next_day_request()
-        if request is not None:
+        for request in self._next_batch_requests():
             yield request
 
     def on_idle(self) -> None:
-        """All requests of the current day are done: close the day, then start the next one."""
-        self.days.finish()
-        request = self._next_day_request()
-        if request is not None:
-            self.crawler.engine.crawl(request)
+        """Everything of the current step is done: take the next one (or the next batch)."""
+        requests = self._next_step_requests()
+        if requests:
+            for request in requests:
+                self.crawler.engine.crawl(request)
             raise DontCloseSpider
 
     def closed(self, reason: str) -> None:
         self.days.stopped(reason)
 
-    def _next_day_request(self) -> scrapy.Request | None:
-        return self._list_request(self.days.begin_next(), 0) if self.days.pending else None
+    def _next_batch_requests(self) -> list[scrapy.Request]:
+        return [self._list_request(entry.day, 0) for entry in self.days.next_batch()]
+
+    def _next_step_requests(self) -> list[scrapy.Request]:
+        """The requests of the next step that has any, closing the days that need none."""
+        days = self.days
+        if days.step is Step.LISTS and self.crawler.settings.getbool("HFPAPERS_ARXIV"):
+            days.step = Step.API
+            api = list(self._arxiv_api_requests(days.api_ids()))
+            if api:
+                return api
+        while True:
+            entry = days.next_page_day()
+            if entry is None:  # the batch is done: the next one, if any
+                requests = self._next_batch_requests()
+                if requests or not days.pending:
+                    return requests
+                continue
+            requests = list(self._page_requests(entry))
+            if requests:
+                return requests
 
     def _list_request(self, day: dt.date | None, page: int) -> scrapy.Request:
         """Page `page` of `day`'s list (day None: the undated request that names the latest day)."""
@@ -137,40 +159,45 @@ class HfPapersSpider(ArxivRoutes):
         except ParseError as exc:
             yield from self._unparseable_list(asked, response, exc)
             return
-        if asked is None:
-            yield from self._latest_day_learned(entries, response.url)
-            return
-        page = response.meta["page"]
-        new = self.days.pages.add_page(entries, response.url)
+        if asked is None:  # the undated answer: it names the latest day and is its first page
+            asked = yield from self._latest_day_learned(entries, response.url)
+            if asked is None:
+                return
+        yield from self._list_page(asked, response.meta["page"], entries, response)
+
+    def _list_page(self, day: dt.date, page: int, entries: list, response: Response) -> Iterator[Any]:
+        """One page of `day`'s list: ask for the next page, or route the list once it is complete."""
+        pages = self.days.state(day).pages
+        new = pages.add_page(entries, response.url)
         if entries and not new:
             logger.info(
                 "%s: page %d brought no paper not already seen (%d repeated); the list is complete",
-                asked,
+                day,
                 page,
                 len(entries),
             )
         if new:
             if page + 1 >= self.crawler.settings.getint("HFPAPERS_MAX_LIST_PAGES"):
                 self.days.fail(
-                    asked,
+                    day,
                     f"the list goes on past {page + 1} pages "
-                    f"({len(self.days.pages.page_url)} papers so far); not trusted",
+                    f"({len(pages.page_url)} papers so far); not trusted",
                 )
-                logger.error("%s: %s (%s)", asked, self.days.failure, response.url)
+                logger.error("%s: %s (%s)", day, self.days.failure(day), response.url)
                 yield Reject(
-                    asked,
+                    day,
                     response.url,
                     "list_too_long",
-                    self.days.failure or "",
+                    self.days.failure(day) or "",
                     "papers",
                     crawled_at=fetched_at(response),
                 )
                 return
-            yield self._list_request(asked, page + 1)
+            yield self._list_request(day, page + 1)
             return
-        if self.days.pages.repeated:
-            self.crawler.stats.inc_value(stats.LIST_ENTRIES_REPEATED, self.days.pages.repeated)
-        yield from self._route_list(asked, self.days.pages.daily_list(asked), response)
+        if pages.repeated:
+            self.crawler.stats.inc_value(stats.LIST_ENTRIES_REPEATED, pages.repeated)
+        yield from self._route_list(day, pages.daily_list(day), response)
 
     def parse_listing_html(self, response: Response) -> Iterator[Any]:
         asked: dt.date | None = response.meta["listing_date"]
@@ -189,9 +216,10 @@ class HfPapersSpider(ArxivRoutes):
         except ParseError as exc:
             yield from self._unparseable_list(asked, response, exc)
             return
-        if asked is None:
-            yield from self._latest_day_learned(None, response.url, daily.listing_date)
-            return
+        if asked is None:  # the undated page: it names the latest day and holds its whole list
+            asked = yield from self._latest_day_learned(None, response.url, daily.listing_date)
+            if asked is None:
+                return
         yield from self._route_list(asked, daily, response)
 
     def _unparseable_list(self, day: dt.date | None, response: Response, exc: ParseError) -> Iterator[Reject]:
@@ -209,8 +237,10 @@ class HfPapersSpider(ArxivRoutes):
 
     def _latest_day_learned(
         self, entries: list | None, url: str, latest: dt.date | None = None
-    ) -> Iterator[scrapy.Request | Reject]:
-        """The undated request named the latest listing day: crawl it, then the refresh window."""
+    ) -> Generator[scrapy.Request | Reject, None, dt.date | None]:
+        """The undated request named the latest listing day: it and the refresh window before it
+        make the batch. Yields the window days' list requests; returns the latest day (None: the
+        answer named none, and the refresh failed)."""
         if latest is None and entries is not None:
             latest = infer_listing_date(entries)
         if latest is None:
@@ -220,7 +250,7 @@ class HfPapersSpider(ArxivRoutes):
             logger.error("latest day: %s; no day of the refresh window was crawled (%s)", reason, url)
             filed = self.days.fail(None, reason)
             yield Reject(filed, url, "suspicious_list", reason, "papers")
-            return
+            return None
         window = self.plan.refresh_days
         if window is None:
             window = self.crawler.settings.getint("HFPAPERS_REFRESH_DAYS", 14)
@@ -233,8 +263,9 @@ class HfPapersSpider(ArxivRoutes):
         )
         self.crawler.stats.set_value(stats.LATEST_DAY, latest.isoformat())
         self.crawler.stats.set_value(stats.REFRESH_DAYS, window)
-        self.days.refresh_before(latest, window)
-        yield self._list_request(latest, 0)
+        for entry in self.days.latest_known(latest, window):
+            yield self._list_request(entry.day, 0)
+        return latest
 
     def _route_list(
         self, day: dt.date, daily: DailyList, response: Response, empty_why: str = "empty list"
@@ -245,8 +276,9 @@ class HfPapersSpider(ArxivRoutes):
         # (without the archive, HFPAPERS_ARCHIVE=false, no fetch time is kept: the list's is now)
         url, listed_at = response.url, fetched_at(response) or dt.datetime.now(dt.UTC)
         verdict = judge(daily, written_ids(self.days.data_dir, "papers", day), self.plan.accept_shrunk)
+        pages = self.days.state(day).pages
         for entry in daily.rejects:
-            page = self.days.pages.url_of(entry.raw) or url  # the page the entry was on
+            page = pages.url_of(entry.raw) or url  # the page the entry was on
             logger.warning("%s: entry %r kept out of the dataset: %s", page, entry.arxiv_id, entry.reason)
             yield Reject(
                 day,
@@ -268,7 +300,7 @@ class HfPapersSpider(ArxivRoutes):
             self.days.fail(day, verdict.problem or "")
             yield Reject(day, url, "suspicious_list", verdict.problem or "", "papers", crawled_at=listed_at)
             return
-        self.days.mark_read()
+        self.days.mark_read(day, [record["arxiv_id"] for record in daily.records])
         if not daily.records:
             logger.info("%s: no Daily Papers list (%s) — 0 papers (%s)", day, empty_why, url)
             self.crawler.stats.inc_value(stats.DAYS_EMPTY)
@@ -281,12 +313,12 @@ class HfPapersSpider(ArxivRoutes):
             )
         if verdict.left:
             self.crawler.stats.inc_value(stats.PAPERS_LEFT_LIST, len(verdict.left))
-        pages = f", {self.days.pages.pages} pages" if self.days.pages.pages > 1 else ""
-        logger.info("%s: %d papers listed (%s%s)", day, len(daily.records), url, pages)
+        many = f", {pages.pages} pages" if pages.pages > 1 else ""
+        logger.info("%s: %d papers listed (%s%s)", day, len(daily.records), url, many)
         self.days.papers_so_far += len(daily.records)
         self.crawler.stats.inc_value(stats.PAPERS_LISTED, len(daily.records))
         for record in daily.records:
-            page = self.days.pages.page_url.get(record["arxiv_id"]) or url  # the page it was on
+            page = pages.page_url.get(record["arxiv_id"]) or url  # the page it was on
             yield from invalid_value_rejects(day, page, record, listed_at)
             claims = abstract_claims(record)
             yield TableRow("papers", record, day, page, crawled_at=listed_at)
@@ -294,8 +326,8 @@ class HfPapersSpider(ArxivRoutes):
             yield TableRow("ratings", rating, day, page, crawled_at=listed_at)
             for claim in claims:
                 yield TableRow("claims", claim, day, page, crawled_at=listed_at)
-        if self.crawler.settings.getbool("HFPAPERS_ARXIV"):
-            yield from self._arxiv_api_requests(day, [r["arxiv_id"] for r in daily.records])
+        # the list's raw entries are rows now: let them go before the day's pages are fetched
+        self.days.state(day).pages = PagedList()
 
     def listing_failed(self, failure: Failure) -> Iterator[Reject]:
         request = failed_request(failure)

@@ -99,3 +99,51 @@ def derive_release_overlay(folder: Path) -> Path:
     licensed = page.replace(HTML_ID.encode(), LICENSED_ID.encode()).replace(b"<body>", b"<body>" + CC_BY_LINK)
     (folder / "arxiv_html" / f"{LICENSED_ID}v1.html").write_bytes(licensed)
     return folder
+
+
+# -- a big day with arXiv: every listed paper has an API entry and a real HTML page -----------------
+
+RECORDED_PAGES = sorted((FIXTURES / "arxiv_html").glob("*v*.html"))
+
+
+def pooled_entries(count: int, fixtures: Path = FIXTURES, skip: int = 0) -> list[dict]:
+    """`count` real daily entries with distinct paper ids, pooled from every recorded day (as
+    tests/test_lists.py does)."""
+    pool: dict[str, dict] = {}
+    for path in sorted((fixtures / "hf_daily_api").glob("20*.json")):
+        for entry in json.loads(path.read_text()):
+            pool.setdefault(entry["paper"]["id"], entry)
+    entries = list(pool.values())
+    if len(entries) < skip + count:
+        raise ValueError(f"only {len(entries)} distinct real entries recorded")
+    return [json.loads(json.dumps(e)) for e in entries[skip : skip + count]]
+
+
+def derive_big_arxiv_day(folder: Path, day: str, count: int = 130, fixtures: Path = FIXTURES) -> list[str]:
+    """Serve a day of `count` real HF entries (pooled, distinct) as `day`, each paper with an arXiv
+    API entry (the real recorded entry of 1707.08567 with id, title and links rewritten, version 1)
+    and an HTML page at v1: the real recorded pages, taken in turn (each file copied whole; only its
+    name differs). Returns the ids. Nothing recorded is edited."""
+    entries = pooled_entries(count, fixtures)
+    ids = [e["paper"]["id"] for e in entries]
+    lists = folder / "hf_daily_api"
+    lists.mkdir(parents=True, exist_ok=True)
+    (lists / f"{day}.json").write_text(json.dumps(entries))
+    feed = etree.fromstring((fixtures / "arxiv_api/idlist_1707.08567.xml").read_bytes())
+    donor = feed.find(f"{ATOM}entry")
+    feed.remove(donor)
+    pages = folder / "arxiv_html"
+    pages.mkdir(parents=True, exist_ok=True)
+    for n, arxiv_id in enumerate(ids):
+        entry = copy.deepcopy(donor)
+        entry.find(f"{ATOM}id").text = f"http://arxiv.org/abs/{arxiv_id}v1"
+        entry.find(f"{ATOM}title").text = entries[n]["paper"].get("title") or arxiv_id
+        for link in entry.findall(f"{ATOM}link"):
+            link.set("href", link.get("href").replace("1707.08567v1", f"{arxiv_id}v1"))
+        feed.append(entry)
+        source = RECORDED_PAGES[n % len(RECORDED_PAGES)]
+        (pages / f"{arxiv_id}v1.html").write_bytes(source.read_bytes())
+    api = folder / "arxiv_api"
+    api.mkdir(parents=True, exist_ok=True)
+    (api / f"derived_big_day_{day}.xml").write_bytes(etree.tostring(feed))
+    return ids
