@@ -38,7 +38,9 @@ _TEX_FONT_LEAD = re.compile(
     rb"|textbf|textit|underline|[^&\x00]{0,11}[&\x00]))"
 )
 # The bytes such a TeX can start with (a quick test before the pattern): as above.
-_FONT_LEAD_FIRST = frozenset(bytes([b]) for b in b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x00&\\" + bytes(range(0x80, 0x100)))
+_FONT_LEAD_FIRST = frozenset(
+    bytes([b]) for b in b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x00&\\" + bytes(range(0x80, 0x100))
+)
 _TEX_SPANS = {
     (False, False): b'<span class="ltx_tex">',
     (True, False): b'<span class="ltx_tex ltx_tex_block">',
