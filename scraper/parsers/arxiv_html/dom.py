@@ -23,15 +23,23 @@ _DISPLAY_BLOCK = re.compile(rb"""\bdisplay\s*=\s*["']block["']""")
 # The end of a start tag: the first '>' outside quotes (the loop unrolled: runs of other bytes
 # are taken at once, ~1.3x fewer instructions than one alternation per byte).
 _TAG_END = re.compile(rb"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
-# The usual LaTeXML start tag, <math alttext="…" class=… display=… id=…>: alttext first, only
-# double quotes. One match gives the TeX and the end of the tag.
-_MATH_START = re.compile(rb"""<math alttext="([^"]*)"[^>"']*(?:"[^"]*"[^>"']*)*>""")
+# The usual LaTeXML start tags, <math alttext="…" class=… display=… id=…> (0.8.8) and <math id=…
+# class=… alttext="…" display=… intent=…> (oxide, later LaTeXML), only double quotes: one match
+# gives the TeX and the end of the tag. (The general path takes the first "alttext" of the tag, so
+# this one only stands when the id and class before it hold no "alttext": see _strip_math.)
+_MATH_START = re.compile(
+    rb"""<math(?P<pre> id="[^"]*" class="[^"]*")? alttext="([^"]*)"[^>"']*(?:"[^"]*"[^>"']*)*>"""
+)
 # Bytes an alttext can start with when its text may match a tables._STYLE_TEX pattern: whitespace
 # or NUL (the parser drops NUL), then non-ASCII (Unicode space), an entity, or a backslash
 # and one of the command names, or an entity/NUL soon after the backslash.
 _TEX_FONT_LEAD = re.compile(
     rb"[ \t\n\r\x0b\x0c\x1c-\x1f\x00]*(?:[\x80-\xff&]|\\(?:bf|bm|boldsymbol|emph|it|mathbf|mathit|pmb"
     rb"|textbf|textit|underline|[^&\x00]{0,11}[&\x00]))"
+)
+# The bytes such a TeX can start with (a quick test before the pattern): as above.
+_FONT_LEAD_FIRST = frozenset(
+    bytes([b]) for b in b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x00&\\" + bytes(range(0x80, 0x100))
 )
 _TEX_SPANS = {
     (False, False): b'<span class="ltx_tex">',
@@ -58,9 +66,9 @@ def _strip_math(body: bytes) -> tuple[bytes, int, bool]:
     i = find(_MATH_OPEN)
     while i != -1:
         m = fast(body, i)
-        if m is not None:
+        if m is not None and ((pre := m.group(1)) is None or b"alttext" not in pre):
             end = m.end()
-            tex = m.group(1)
+            tex = m.group(2)
         else:
             if body[i + 5 : i + 6] not in _MATH_NAME_END:
                 leftover = True
@@ -74,9 +82,8 @@ def _strip_math(body: bytes) -> tuple[bytes, int, bool]:
             leftover = True
             break
         count += 1
-        start_tag = body[i:end]
         if tex is None:
-            alt = _ALTTEXT.search(start_tag)
+            alt = _ALTTEXT.search(body[i:end])
             if alt is None:
                 leftover = True
                 i = find(_MATH_OPEN, j)
@@ -84,13 +91,13 @@ def _strip_math(body: bytes) -> tuple[bytes, int, bool]:
             tex = alt.group(1) if alt.group(1) is not None else alt.group(2)
         if b"<" in tex:
             tex = tex.replace(b"<", b"&lt;")
-        block = b"block" in start_tag and _DISPLAY_BLOCK.search(start_tag) is not None
+        block = find(b"block", i, end) != -1 and _DISPLAY_BLOCK.search(body, i, end) is not None
         # TeX that may start with a font command (\mathbf…, see tables._STYLE_TEX) gets the class
         # ltx_fontcmd, so that the table style query finds it with the [class*="ltx_f"] it
         # already has (see tables._TABLE_FIG_SEL) instead of one more selector. A superset: after
         # whitespace/NUL (which the parser drops), a backslash and a command name, or anything
         # an entity or a non-ASCII character could turn into one.
-        styled = _TEX_FONT_LEAD.match(tex) is not None
+        styled = tex[:1] in _FONT_LEAD_FIRST and _TEX_FONT_LEAD.match(tex) is not None
         out += (body[pos:i], _TEX_SPANS[block, styled], tex, b"</span>")
         pos = j + len(_MATH_CLOSE)
         i = find(_MATH_OPEN, pos)

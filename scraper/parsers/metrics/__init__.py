@@ -36,7 +36,7 @@ def clear_caches() -> None:
 
     for cached in (
         normalize_label, parse_cell_items, label_unit, caption_unit, rules.is_pair_header,
-        reader._direction, reader._caption_direction, units._part_unit,
+        reader._direction, reader._caption_direction, units._part_unit, rules.names_outcome,
     ):  # fmt: skip
         cached.cache_clear()
 

@@ -48,8 +48,9 @@ _WORDS = re.compile(r"[a-z0-9#@↑↓][a-z0-9\-@/_.]*[a-z0-9]|[a-z0-9#↑↓%]")
 def words(text: str) -> set[str]:
     """The lower-cased words of a text (hyphenated words kept whole and also split)."""
     found = set(_WORDS.findall(text.lower()))
-    for w in [w for w in found if "-" in w]:
-        found.update(w.split("-"))
+    if "-" in text:
+        for w in [w for w in found if "-" in w]:
+            found.update(w.split("-"))
     return found
 
 
@@ -176,7 +177,6 @@ def table_kind(
     data = 2 * len(_DATA_CAPTION & cap_words) + len(_DATA_CAPTION_WEAK & cap_words)
     if not _DATA_TRIGGERS.isdisjoint(cap_words):
         data += len(_DATA_PHRASE.findall(caption))
-    results = _results_score(caption, cap_words)
     header = " | ".join(header_texts).lower()
     head_words = words(header)
     outcome = (
@@ -185,6 +185,10 @@ def table_kind(
         or not _OUTCOME_HEADER.isdisjoint(head_words)
         or _OUTCOME_MARKS.search(header) is not None
     )
+    # The caption's words of results (a scan of the whole caption) are counted only when they
+    # can change the answer: a table of values with outcome evidence and no caption words of
+    # settings or data is `results` whatever they say.
+    results = _results_score(caption, cap_words) if config or data or not has_values or not outcome else 0
     if (config or data) and (not results or (not outcome and results <= max(config, data))):
         # the caption speaks of settings or data more than of results
         if config >= data and not (data and _data_header(header, head_words)):

@@ -42,11 +42,16 @@ def _direction(text: str | None) -> str | None:
     return None
 
 
+# What normalize_cell_text may turn into an arrow or into "higher is better" (TeX, braces,
+# scripts, math, a zero-width space inside a word); a caption without any reads the same as is.
+_TEX_MARKS = ("\\", "{", "}", "_", "^", "$", "\u200b")
+
+
 @functools.lru_cache(maxsize=1024)
 def _caption_direction(caption: str | None) -> str | None:
     if not caption or not any(word in caption for word in _DIRECTION_WORDS):
         return None
-    c = normalize_cell_text(caption)
+    c = normalize_cell_text(caption) if any(m in caption for m in _TEX_MARKS) else caption
     if "↑" in c or "↓" in c:  # an arrow legend: applies per column, not to the whole table
         return None
     return _direction(c)

@@ -317,6 +317,12 @@ _OUTCOME_WORDS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # the lowest header level is asked twice per column
+def names_outcome(text: str) -> bool:
+    """The header text names an outcome (a metric, an arrow, a measured quantity)."""
+    return _OUTCOME_WORDS.search(text) is not None
+
+
 def _significant_digits(value: float) -> int:
     text = f"{abs(value):.10g}".replace(".", "").lstrip("0")
     text = text.split("e")[0].rstrip("0") if "e" in text else text.rstrip("0")
@@ -351,7 +357,7 @@ def _facts(grid: Grid, body: list[int], c: int) -> _ColumnFacts:
             for it in items:
                 if it.spread is not None or it.high is not None or it.spread_plus is not None:
                     marked = True
-                if it.value != int(it.value) and _significant_digits(it.value) >= 3:
+                if not precise and it.value != int(it.value) and _significant_digits(it.value) >= 3:
                     precise = True
             continue
         t = grid.label(r, c)
@@ -385,11 +391,11 @@ def _is_setting_header(label: str) -> int:
     if not label:
         return 0
     lowest = label.split(LABEL_SEP)[-1].strip()
-    bare = _TRAILING_PARENS.sub("", lowest).strip()
-    if _OUTCOME_WORDS.search(lowest) and not _SETTING_WORDS.search(lowest):
-        return 0
     if _SETTING_WORDS.search(lowest):
-        return 2
+        return 2  # a setting, whether or not an outcome is also named
+    if names_outcome(lowest):
+        return 0
+    bare = _TRAILING_PARENS.sub("", lowest).strip()
     if _SYMBOL.fullmatch(bare):
         if bare.startswith("#") or "_" in bare or bare in _SETTING_LETTERS:
             return 2
@@ -486,7 +492,7 @@ def _setting_columns(
         score += -2 if f.precise else 1
         if f.marked:
             score -= 3
-        if _OUTCOME_WORDS.search(paths[c][-1] if paths[c] else "") and named < 2:
+        if named < 2 and names_outcome(paths[c][-1] if paths[c] else ""):
             score -= 3
         if score < 3:
             break
