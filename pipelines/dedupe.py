@@ -8,9 +8,9 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from scraper.items import TableRow
+from scraper.fetch.items import TableRow
+from scraper.fetch.signals import day_completed
 from scraper.schema.registry import KEYS
-from scraper.signals import day_completed
 
 
 class DedupePipeline:

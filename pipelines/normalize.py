@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from scraper.crawl import stats
-from scraper.items import Reject, TableRow
-from scraper.normalize import add_common, clean_paper
+from scraper.derive.clean import add_common, clean_paper
+from scraper.fetch import stats
+from scraper.fetch.items import Reject, TableRow
 from scraper.schema.registry import JOINED
 
 PAYLOAD_LIMIT = 65536

@@ -20,8 +20,8 @@ from typing import Any
 import pyarrow as pa
 
 from pipelines.normalize import reject_row
-from scraper.crawl import stats
-from scraper.items import Reject, TableRow
+from scraper.fetch import stats
+from scraper.fetch.items import Reject, TableRow
 from scraper.schema import SchemaError, check_columns, conform_batch
 from scraper.schema.registry import schema_of
 

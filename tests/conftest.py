@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from scraper.schema.registry import APPEND_ONLY
-from tests.tools import overlays
-from tests.tools.replay import FaultPlan, replay_settings, serve
+from scraper.use.demo import derived_day as overlays
+from scraper.use.demo.replay import FaultPlan, replay_settings, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -261,7 +261,7 @@ def assert_same_tables(expected_dir: Path, got_dir: Path) -> None:
     value, `crawled_at` included), and an append-only table's day the same crawls in the same order."""
     import pyarrow.parquet as pq
 
-    from pipelines.write import appended_crawls
+    from scraper.store.partitions import appended_crawls
 
     expected, got = table_files(expected_dir), table_files(got_dir)
     assert list(got) == list(expected)

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from scraper.args import ArgumentError, plan_run
+from scraper.fetch.args import ArgumentError, plan_run
 from tests.conftest import ROOT
 
 TODAY = date(2026, 11, 24)

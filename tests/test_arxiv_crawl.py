@@ -10,18 +10,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import FIXTURES, Replay, run_crawl, start_replay
-
-# The derived arXiv day, shared with `hfpapers-demo` (tests/tools/overlays.py says what is derived
+# The derived arXiv day, shared with `hfpapers-demo` (scraper/use/demo/derived_day.py says what is derived
 # from which real capture).
-from tests.tools.overlays import ABS_ID, HTML_ID, REAL_ATOM_IDS, derive_arxiv_day
-from tests.tools.overlays import ARXIV_DAY as DAY
+from scraper.use.demo.derived_day import ABS_ID, HTML_ID, REAL_ATOM_IDS, derive_arxiv_day
+from scraper.use.demo.derived_day import ARXIV_DAY as DAY
+from tests.conftest import FIXTURES, Replay, run_crawl, start_replay
 
 pytestmark = pytest.mark.crawl
 
 
 def derive_overlay(folder: Path) -> Path:
-    """The derived arXiv day (`tests.tools.overlays.derive_arxiv_day`) from tests/fixtures, in `folder`."""
+    """The derived arXiv day (`scraper.use.demo.derived_day.derive_arxiv_day`) from tests/fixtures,
+    in `folder`."""
     return derive_arxiv_day(folder, FIXTURES)
 
 

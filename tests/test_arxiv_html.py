@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.parsers.arxiv_html import classify_license, extract_tables, parse_html
-from scraper.parsers.errors import ParseError
+from scraper.parse.arxiv_html import classify_license, extract_tables, parse_html
+from scraper.parse.errors import ParseError
 from scraper.schema import conform
 from scraper.schema.fulltext import FULLTEXT
 

@@ -11,7 +11,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
-from scraper.crawl.cache_policy import ImmutablePagesPolicy
+from scraper.fetch.cache_policy import ImmutablePagesPolicy
 from tests.conftest import fixture_bytes, run_crawl, start_replay
 
 pytestmark = pytest.mark.crawl

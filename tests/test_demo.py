@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from scraper.use.demo.derived_day import ABS_ID, ARXIV_DAY_AS, HTML_ID
 from tests.conftest import DEMO_ENV, FIXTURES, run_demo
 from tests.tools.docs import README, section
-from tests.tools.overlays import ABS_ID, ARXIV_DAY_AS, HTML_ID
 
 pytestmark = pytest.mark.crawl
 

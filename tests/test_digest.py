@@ -26,8 +26,8 @@ import pyarrow.parquet as pq
 import pytest
 from lxml import html as lxml_html
 
-from scraper.digest.cli import main
 from scraper.schema.registry import TABLES
+from scraper.use.digest.cli import main
 from tests.conftest import ROOT, run_crawl, start_replay
 from tests.tools.docs import section as section_of
 

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.write import append_partition, assemble, write_partition
-from scraper.derive import abstract_claims
-from scraper.normalize import add_common, clean_paper
-from scraper.parsers.hf_daily_api import parse_daily_api
+from scraper.derive.clean import add_common, clean_paper
+from scraper.derive.rows import abstract_claims
+from scraper.parse.hf_daily_api import parse_daily_api
 from scraper.schema import conform
 from scraper.schema.ratings import RATED_COLUMNS
 from scraper.schema.registry import TABLES
+from scraper.store.partitions import append_partition, assemble, write_partition
 from tests.conftest import FIXTURES
 
 # The recorded days of ISO week 2025-W40 (Monday 09-29 … Friday 10-03; 10-01 has no recording).

@@ -1,4 +1,4 @@
-"""Faults real sites throw, injected by the replay server (tests/tools/replay.py) into a real crawl:
+"""Faults real sites throw, injected by the replay server (scraper/use/demo/replay.py) into a real crawl:
 nothing is lost, nothing is corrupted, and every failure is explained.
 
 The central figure: a backfill crawled with 429s (Retry-After 0–1 s), 5xx, connection resets,
@@ -17,9 +17,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from scraper.archive import open_response
-from scraper.crawl.body_checks import body_problem
-from scraper.crawl.retry_after import status_message
+from scraper.fetch.body_checks import body_problem
+from scraper.fetch.retry_after import status_message
+from scraper.store.archive import open_response
+from scraper.use.demo.derived_day import ARXIV_DAY as DAY
+from scraper.use.demo.derived_day import HTML_ID
+from scraper.use.demo.derived_day import derive_arxiv_day as derive_overlay
+from scraper.use.demo.replay import FAULT_KINDS, FaultInjector, FaultPlan, Reply, parse_fault_rates
 from tests.conftest import (
     DERIVED_BACKFILL,
     FAST_RETRY_SETTINGS,
@@ -31,10 +35,6 @@ from tests.conftest import (
     run_rebuild,
     start_replay,
 )
-from tests.tools.overlays import ARXIV_DAY as DAY
-from tests.tools.overlays import HTML_ID
-from tests.tools.overlays import derive_arxiv_day as derive_overlay
-from tests.tools.replay import FAULT_KINDS, FaultInjector, FaultPlan, Reply, parse_fault_rates
 
 pytestmark = pytest.mark.crawl
 

@@ -17,9 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 from scrapy.settings import Settings
 
-from pipelines.write import clean_stale_writes
-from scraper.args import FIRST_LIST_DAY, ArgumentError, plan_run
-from scraper.crawl.preflight import PreflightError, check_settings, data_dir_lock
+from scraper.fetch.args import FIRST_LIST_DAY, ArgumentError, plan_run
+from scraper.fetch.preflight import PreflightError, check_settings, data_dir_lock
+from scraper.store.partitions import clean_stale_writes
 from tests.conftest import CRAWL_ENV, ROOT, crawl_command, start_crawl
 
 pytestmark = pytest.mark.crawl

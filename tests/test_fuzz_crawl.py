@@ -26,7 +26,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from scraper.arxiv_id import is_arxiv_id
+from scraper.parse.arxiv_id import is_arxiv_id
 from tests.conftest import FIXTURES, run_crawl, start_replay
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.crawl]

@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from scraper.daylist import MAX_UNUSABLE_SHARE, PagedList, allowed_to_leave, judge
-from scraper.parsers.hf_daily_api import entries_to_daily_list
+from scraper.fetch.lists import MAX_UNUSABLE_SHARE, PagedList, allowed_to_leave, judge
+from scraper.parse.hf_daily_api import entries_to_daily_list
 from tests.conftest import FIXTURES, CrawlResult, assert_same_tables, run_crawl, run_rebuild, start_replay
 
 pytestmark = pytest.mark.crawl
@@ -327,7 +327,7 @@ def test_unusable_entries_fail_the_day_and_are_not_journaled(tmp_path: Path) -> 
     assert not (data / "papers").exists()
     rejects = pd.read_parquet(data / "rejects" / f"date={BIG_DAY}")
     assert (rejects["reason"] == "entry_not_an_object").sum() == 17
-    from scraper.crawl.journal import DayJournal
+    from scraper.fetch.journal import DayJournal
 
     journal = DayJournal(job / "hfpapers-days.jsonl")
     assert BIG_DAY not in {d.isoformat() for d in journal.finished("api", str(data.resolve()))}
@@ -423,11 +423,12 @@ def _requests_by_kind(requests: list[dict]) -> dict[str, int]:
 
 def test_what_a_refresh_costs(tmp_path: Path) -> None:
     """Two undated crawls (latest day + 14 days before it) of a window holding the derived arXiv
-    day (tests/tools/overlays.py, served as 2026-07-30) and a derived day of 20 real entries (2026-07-28);
+    day (scraper/use/demo/derived_day.py, served as 2026-07-30) and a derived day of 20 real entries
+    (2026-07-28);
     between them both days grow. The second crawl fetches every list again, asks the arXiv API for
     the days' ids again, and fetches arXiv pages only for what it has not fetched before: the
     versioned pages come from the archive (the HTTP cache's store). Prints the figures (pytest -s)."""
-    from tests.tools.overlays import ABS_ID, ARXIV_DAY, HTML_ID, derive_arxiv_day
+    from scraper.use.demo.derived_day import ABS_ID, ARXIV_DAY, HTML_ID, derive_arxiv_day
 
     overlay = derive_arxiv_day(tmp_path / "overlay", FIXTURES)
     arxiv_day = json.loads((overlay / "hf_daily_api" / f"{ARXIV_DAY}.json").read_text())

@@ -22,9 +22,12 @@ import pyarrow.parquet as pq
 import pytest
 from huggingface_hub import DatasetCard, RepoFile
 
-from scraper.dataset import load
-from scraper.release import PER_YEAR, RELEASED_TABLES, ReleaseError
-from scraper.release.push import (
+from scraper.schema.registry import TABLES
+from scraper.use.dataset import load
+from scraper.use.demo.derived_day import ARXIV_DAY as DAY
+from scraper.use.demo.derived_day import CONCLUSION_CLAIM, HTML_ID, LICENSED_ID
+from scraper.use.release import PER_YEAR, RELEASED_TABLES, ReleaseError
+from scraper.use.release.push import (
     LocalFile,
     RemoteFile,
     fetch_remote_state,
@@ -32,10 +35,7 @@ from scraper.release.push import (
     plan_upload,
     release_files,
 )
-from scraper.schema.registry import TABLES
 from tests.conftest import ROOT, run_crawl, start_replay
-from tests.tools.overlays import ARXIV_DAY as DAY
-from tests.tools.overlays import CONCLUSION_CLAIM, HTML_ID, LICENSED_ID
 
 BACKFILL = ("start=2025-09-29", "end=2025-10-03")  # 09-29, 09-30 and 10-03 have lists
 
@@ -47,7 +47,7 @@ def release_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
     script = shutil.which("hfpapers-release", path=str(Path(sys.executable).parent)) or shutil.which(
         "hfpapers-release"
     )
-    cmd = [script] if script else [sys.executable, "-m", "scraper.release.cli"]
+    cmd = [script] if script else [sys.executable, "-m", "scraper.use.release.cli"]
     return subprocess.run(
         [*cmd, *args],
         cwd=ROOT,

@@ -21,9 +21,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from scraper.archive.warc import iter_members
-from scraper.crawl.journal import JOURNAL_NAME, DayJournal
+from scraper.fetch.journal import JOURNAL_NAME, DayJournal
 from scraper.schema.registry import APPEND_ONLY
+from scraper.store.archive.warc import iter_members
+from scraper.use.demo.derived_day import ABS_ID, HTML_ID
+from scraper.use.demo.replay import FaultPlan
 from tests.conftest import (
     ARXIV_DAY_AS,
     DERIVED_BACKFILL,
@@ -34,8 +36,6 @@ from tests.conftest import (
     start_crawl,
     start_replay,
 )
-from tests.tools.overlays import ABS_ID, HTML_ID
-from tests.tools.replay import FaultPlan
 
 pytestmark = pytest.mark.crawl
 
@@ -227,7 +227,7 @@ def test_a_day_killed_while_it_closes_holds_one_snapshot_and_rebuilds_the_same(
     redo's), every row once, as an uninterrupted crawl; and a rebuild from the archive — which holds
     the killed crawl's answers for that day too — gives the very same tables, since the redo's
     archive file says which crawl it superseded."""
-    from pipelines.write import appended_crawls
+    from scraper.store.partitions import appended_crawls
     from tests.conftest import assert_same_tables, run_rebuild
 
     data, job = tmp_path / "data", tmp_path / "job"

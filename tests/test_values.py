@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scraper.arxiv_id import VERSIONED_ARXIV_ID, is_arxiv_id
-from scraper.parsers.hf_daily_api import COUNT_BOUND, as_count, entries_to_daily_list
-from scraper.parsers.text import parse_iso_datetime
+from scraper.parse.arxiv_id import VERSIONED_ARXIV_ID, is_arxiv_id
+from scraper.parse.hf_daily_api import COUNT_BOUND, as_count, entries_to_daily_list
+from scraper.parse.text import parse_iso_datetime
 from tests.conftest import FIXTURES, run_crawl, start_replay
 
 DAY = "2025-10-06"  # a Monday without a capture: the derived day is served there

@@ -3,7 +3,7 @@
 `metrics` is long format: one row per number found in an arXiv HTML table cell (a cell such as
 ``1008 (17.07%)`` or ``0.97 / 0.09`` gives two rows, told apart by `value_index`). `claims` holds
 one row per quantitative result stated in an abstract or conclusion sentence. Both are filled by
-`scraper.parsers.metrics` / `scraper.parsers.claims`; the common columns are added by the pipeline.
+`scraper.derive.metrics` / `scraper.derive.claims`; the common columns are added by the pipeline.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from scraper.schema import CRAWLER, DERIVED, HTML, Table, column
 CLAIM_KINDS: tuple[str, ...] = ("speedup", "reduction", "improvement", "absolute", "relative")
 #: Values of `metrics.direction` (null when the table does not say).
 DIRECTIONS: tuple[str, ...] = ("higher", "lower")
-#: Values of `metrics.table_kind` (how it is decided: docs/results.md, `scraper.parsers.metrics.kind`).
+#: Values of `metrics.table_kind` (how it is decided: docs/results.md, `scraper.derive.metrics.kind`).
 TABLE_KINDS: tuple[str, ...] = ("results", "configuration", "data", "other")
 #: Values of `claims.source_section`.
 CLAIM_SECTIONS: tuple[str, ...] = ("abstract", "conclusion")

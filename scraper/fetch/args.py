@@ -1,0 +1,140 @@
+"""Spider arguments, checked before any request is sent: which listing days to crawl, from where."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from scraper.parse.dates import parse_day
+
+SOURCES = ("api", "html")
+MAX_REFRESH_DAYS = 365
+# The spider's `-a` names; anything else (a typo such as `Date=`) would otherwise be ignored silently.
+SPIDER_ARGUMENTS = ("date", "start", "end", "source", "refresh", "accept_shrunk")
+# The first Hugging Face Daily Papers list (docs/sources.md §2): earlier days cannot have one.
+FIRST_LIST_DAY = date(2023, 5, 4)
+
+
+class ArgumentError(ValueError):
+    """A bad `-a` argument; its message is the one line shown to the user."""
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """`days` is None for "the latest listing day" (learned from the data), else the days in order."""
+
+    days: tuple[date, ...] | None
+    source: str
+    # Undated crawls only: how many calendar days before the latest listing day are crawled again
+    # (their lists grow and their upvotes climb after the day). None: the HFPAPERS_REFRESH_DAYS setting.
+    refresh_days: int | None = None
+    # The maintainer confirmed that these days' lists really lost papers (scraper/fetch/lists.py): a
+    # list lacking more than a few written papers may replace the day.
+    accept_shrunk: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.days is None:
+            return "latest listing day"
+        if len(self.days) == 1:
+            return self.days[0].isoformat()
+        return f"{self.days[0].isoformat()} … {self.days[-1].isoformat()} ({len(self.days)} days)"
+
+
+def _parse_day(name: str, value: str, today: date) -> date:
+    try:
+        day = parse_day(value, name)
+    except ValueError as exc:
+        raise ArgumentError(str(exc)) from None
+    if day > today:
+        raise ArgumentError(f"{name}={value} is in the future (today is {today.isoformat()} UTC)")
+    if day < FIRST_LIST_DAY:
+        raise ArgumentError(
+            f"{name}={value} is before the first Daily Papers list ({FIRST_LIST_DAY.isoformat()}); "
+            "lists begin on that day"
+        )
+    return day
+
+
+def check_argument_names(names: Iterable[str]) -> None:
+    """Refuse `-a` names the spider does not know (they would be ignored and the wrong days crawled)."""
+    unknown = sorted(set(names) - set(SPIDER_ARGUMENTS))
+    if unknown:
+        raise ArgumentError(
+            f"unknown argument {', '.join(f'-a {n}=…' for n in unknown)}; "
+            f"the spider takes {', '.join(SPIDER_ARGUMENTS)}"
+        )
+
+
+def _parse_refresh(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_REFRESH_DAYS:
+        raise ArgumentError(
+            f"refresh={value!r} is not a number of days from 0 to {MAX_REFRESH_DAYS} (0 turns it off)"
+        )
+    return int(text)
+
+
+_YES, _NO = ("yes", "true", "1"), ("no", "false", "0")
+
+
+def _parse_accept_shrunk(value: str | None, dated: bool) -> bool:
+    if value is None:
+        return False
+    text = str(value).strip().lower()
+    if text not in _YES + _NO:
+        raise ArgumentError(f"accept_shrunk={value!r} is not yes or no")
+    if text in _YES and not dated:
+        raise ArgumentError(
+            "accept_shrunk=yes goes with date=… or start=…/end=…: name the days whose lists really shrank"
+        )
+    return text in _YES
+
+
+def plan_run(
+    date: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    source: str | None = None,
+    today: date | None = None,
+    refresh: str | None = None,
+    accept_shrunk: str | None = None,
+) -> RunPlan:
+    """Validate the spider's arguments and return what to crawl; raise ArgumentError otherwise."""
+    plan = _plan_days(date, start, end, source, today, refresh)
+    shrunk = _parse_accept_shrunk(accept_shrunk, dated=plan.days is not None)
+    return RunPlan(plan.days, plan.source, plan.refresh_days, shrunk) if shrunk else plan
+
+
+def _plan_days(
+    date: str | None,
+    start: str | None,
+    end: str | None,
+    source: str | None,
+    today: date | None,
+    refresh: str | None,
+) -> RunPlan:
+    today = today or datetime.now(UTC).date()
+    source = (source or "api").strip().lower()
+    if source not in SOURCES:
+        raise ArgumentError(f"source={source!r} is not one of {', '.join(SOURCES)}")
+    if date is not None and (start is not None or end is not None):
+        raise ArgumentError("give either date=… or start=…/end=…, not both")
+    refresh_days = _parse_refresh(refresh)
+    if refresh_days is not None and (date is not None or start is not None or end is not None):
+        raise ArgumentError("refresh=N goes with the undated crawl (latest day), not with date=/start=/end=")
+    if date is not None:
+        return RunPlan((_parse_day("date", date, today),), source)
+    if start is None and end is None:
+        return RunPlan(None, source, refresh_days)
+    if start is None or end is None:
+        raise ArgumentError("a backfill needs both start=YYYY-MM-DD and end=YYYY-MM-DD")
+    first, last = _parse_day("start", start, today), _parse_day("end", end, today)
+    if last < first:
+        raise ArgumentError(f"end={end} is before start={start}")
+    # Every calendar day: some Sundays have lists, so no day is skipped by weekday.
+    days = tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
+    return RunPlan(days, source)
