@@ -16,7 +16,7 @@ from scraper.derive.claims import (
     split_sentences,
 )
 from scraper.schema import SCHEMA_VERSION, conform
-from scraper.schema.metrics import CLAIM_KINDS, CLAIMS
+from scraper.schema.claims import CLAIM_KINDS, CLAIMS
 
 API = Path(__file__).parent / "fixtures" / "hf_daily_api"
 COMMON = {

@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from scraper.schema.metrics import CLAIM_KINDS
+from scraper.schema.claims import CLAIM_KINDS
 
 # ---------------------------------------------------------------------------------------------
 # Text preparation

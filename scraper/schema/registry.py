@@ -7,8 +7,9 @@ import pyarrow as pa
 
 from scraper.schema import Table
 from scraper.schema.arxiv import ARXIV_JOINED
+from scraper.schema.claims import CLAIMS_TABLE
 from scraper.schema.fulltext import FULLTEXT_TABLE
-from scraper.schema.metrics import CLAIMS_TABLE, METRICS_TABLE
+from scraper.schema.metrics import METRICS_TABLE
 from scraper.schema.papers import PAPERS_TABLE
 from scraper.schema.ratings import RATINGS_TABLE
 from scraper.schema.rejects import REJECTS_TABLE
