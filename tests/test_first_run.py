@@ -21,6 +21,7 @@ from scraper.fetch.args import FIRST_LIST_DAY, ArgumentError, plan_run
 from scraper.fetch.preflight import PreflightError, check_settings, data_dir_lock
 from scraper.store.partitions import clean_stale_writes
 from tests.conftest import CRAWL_ENV, ROOT, crawl_command, start_crawl
+from tests.tools.write_pause import write_pause
 
 pytestmark = pytest.mark.crawl
 
@@ -182,7 +183,7 @@ def test_a_second_crawl_leaves_the_first_ones_live_write_alone(replay, tmp_path)
         data,
         log,
         "date=2025-09-30",
-        settings={"HFPAPERS_ARXIV": "false", "HFPAPERS_TEST_WRITE_PAUSE": "2025-09-30/papers=8"},
+        settings={"HFPAPERS_ARXIV": "false", **write_pause("2025-09-30/papers=8")},
     )
     try:
         deadline = time.monotonic() + 90

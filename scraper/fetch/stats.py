@@ -26,6 +26,21 @@ PAGES_KEPT = "hfpapers/pages_kept"  # papers whose day held their page's rows al
 # -- requests and answers --------------------------------------------------------------------------
 UNREACHABLE_HOSTS = "hfpapers/unreachable_hosts"
 UNREACHABLE_REQUESTS = "hfpapers/unreachable_requests"
+# Back-off and Retry-After (scraper/fetch/retry_after.py), beside Scrapy's own `retry/` stats
+BACKOFFS = "retry/backoff_count"
+BACKOFF_SECONDS = "retry/backoff_seconds"
+RETRY_AFTER_HONOURED = "retry/retry_after_honoured"
+RETRY_AFTER_TOO_LONG = "retry/retry_after_too_long"
+CACHE_REFRESHED = "httpcache/refresh"  # cached answers that failed the body check, fetched again
+# Scrapy's own, read by the run report
+SCRAPY_RETRIES = "retry/count"
+SCRAPY_RETRIES_BY_REASON = "retry/reason_count/"  # + reason
+SCRAPY_RETRIES_GIVEN_UP = "retry/max_reached"
+
+# -- the web archive (scraper/fetch/archive_recorder.py) and its replay (archive_replay.py) --------
+ARCHIVE_ANSWERS = "hfpapers/archive/answers"
+ARCHIVE_FAILURES = "hfpapers/archive/failures"
+REPLAY = "hfpapers/replay/"  # + answers | missing | damaged
 
 # Families of stats, one per value of what follows the prefix.
 BODY_CHECK = "hfpapers/body_check/"  # + truncated_body | malformed_body
