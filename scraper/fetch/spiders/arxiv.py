@@ -124,7 +124,6 @@ class ArxivRoutes(scrapy.Spider):
         )
 
     def parse_arxiv_api(self, response: Response, days: list[dt.date], arxiv_ids: list[str]) -> Iterator[Any]:
-        asked = arxiv_ids
         at = fetched_at(response)
         self._count_response(response, "arxiv_api")
         found: dict[str, dict] = {}
@@ -138,24 +137,24 @@ class ArxivRoutes(scrapy.Spider):
             for message in feed.errors:
                 logger.error("arXiv API error (HTTP %d) for %s: %s", response.status, response.url, message)
             for entry in feed.entries:
-                if entry["arxiv_id"] in asked and entry["arxiv_id"] not in found:
+                if entry["arxiv_id"] in arxiv_ids and entry["arxiv_id"] not in found:
                     found[entry["arxiv_id"]] = entry
         book = self.days
         for arxiv_id, entry in found.items():
             book.version_found(arxiv_id, entry.get("arxiv_version"))
         for day in days:
             listed = set(book.state(day).papers)
-            for arxiv_id in asked:
+            for arxiv_id in arxiv_ids:
                 if arxiv_id in listed and arxiv_id in found:
                     yield TableRow("arxiv", found[arxiv_id], day, response.url, crawled_at=at)
-        missing = [i for i in asked if i not in found]
+        missing = [i for i in arxiv_ids if i not in found]
         if missing:
             logger.warning(
                 "%s: arXiv API has no entry for %d of %d papers (%s); their latest "
                 "version is fetched unversioned",
                 ", ".join(d.isoformat() for d in days),
                 len(missing),
-                len(asked),
+                len(arxiv_ids),
                 ", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""),
             )
             self.crawler.stats.inc_value(stats.ARXIV_API_MISSING, len(missing))
@@ -305,26 +304,25 @@ class ArxivRoutes(scrapy.Spider):
     def parse_arxiv_abs(
         self, response: Response, day: dt.date, arxiv_id: str, version: int | None, fulltext_status: str
     ) -> Iterator[Any]:
-        status = fulltext_status
         at = fetched_at(response)
         self._count_response(response, "arxiv_abs")
         if response.status == 404:
             logger.warning("%s: no abs page either (404); no full text", arxiv_id)
             yield TableRow(
-                "fulltext", no_fulltext(arxiv_id, version, status), day, response.url, crawled_at=at
+                "fulltext", no_fulltext(arxiv_id, version, fulltext_status), day, response.url, crawled_at=at
             )
             return
         try:
-            row = fulltext_from_abs(parse_abs(response.body, response.url), status)
+            row = fulltext_from_abs(parse_abs(response.body, response.url), fulltext_status)
         except ParseError as exc:
             logger.error("arXiv abs page %s could not be parsed: %s", response.url, exc)
             yield Reject(day, response.url, exc.reason, exc.detail, "fulltext", arxiv_id, crawled_at=at)
             yield TableRow(
-                "fulltext", no_fulltext(arxiv_id, version, status), day, response.url, crawled_at=at
+                "fulltext", no_fulltext(arxiv_id, version, fulltext_status), day, response.url, crawled_at=at
             )
             return
         row["arxiv_id"] = arxiv_id
-        self.crawler.stats.inc_value(f"{stats.FULLTEXT}abs_{status}")
+        self.crawler.stats.inc_value(f"{stats.FULLTEXT}abs_{fulltext_status}")
         yield TableRow("fulltext", row, day, response.url, crawled_at=at)
 
     def arxiv_page_failed(self, failure: Failure) -> Iterator[Any]:

@@ -4,8 +4,8 @@ Listing days go in batches (scraper/fetch/day_book.py keeps the book), each in t
 the engine goes idle — the one moment Scrapy guarantees that nothing is in flight (retries
 included), so no counting of requests is needed: the lists of the batch's days, page by page; the
 arXiv API for every id of those lists in one set of queries of up to 100 ids; then, day after day,
-that day's arXiv pages, after which the day is complete — handed to the writer (signal
-`day_completed`) — and the next day's pages are scheduled.
+that day's arXiv pages, after which the day is complete — the day book has the writer write it
+(scraper/fetch/day_writer.py) — and the next day's pages are scheduled.
 
 An undated crawl's batch is the latest listing day and its refresh window: the undated answer names
 the latest day and is used as that day's first page (not asked for again by date).
@@ -156,18 +156,17 @@ class HfPapersSpider(ArxivRoutes):
     # -- routing: the day's list -----------------------------------------------------------------
 
     def parse_daily_api(self, response: Response, day: dt.date | None, page: int) -> Iterator[Any]:
-        asked = day
         self._count_response(response, "hf_list")
         try:
             entries = daily_api_entries(response.body, response.url)
         except ParseError as exc:
-            yield from self._unparseable_list(asked, response, exc)
+            yield from self._unparseable_list(day, response, exc)
             return
-        if asked is None:  # the undated answer: it names the latest day and is its first page
-            asked = yield from self._latest_day_learned(entries, response.url)
-            if asked is None:
+        if day is None:  # the undated answer: it names the latest day and is its first page
+            day = yield from self._latest_day_learned(entries, response.url)
+            if day is None:
                 return
-        yield from self._list_page(asked, page, entries, response)
+        yield from self._list_page(day, page, entries, response)
 
     def _list_page(self, day: dt.date, page: int, entries: list, response: Response) -> Iterator[Any]:
         """One page of `day`'s list: ask for the next page, or route the list once it is complete."""
@@ -204,27 +203,26 @@ class HfPapersSpider(ArxivRoutes):
         yield from self._route_list(day, pages.daily_list(day), response)
 
     def parse_listing_html(self, response: Response, day: dt.date | None) -> Iterator[Any]:
-        asked = day
         self._count_response(response, "hf_list")
         final = urlparse(response.url)
         if (
-            asked is not None
+            day is not None
             and response.meta.get("redirect_urls")
             and (final.path.rstrip("/").endswith("/papers") and not final.query)
         ):
             # HF redirects a date without a list to the undated /papers page.
-            yield from self._route_list(asked, DailyList(asked), response, "redirected to /papers")
+            yield from self._route_list(day, DailyList(day), response, "redirected to /papers")
             return
         try:
-            daily = parse_listing_html(response.body, response.url, asked)
+            daily = parse_listing_html(response.body, response.url, day)
         except ParseError as exc:
-            yield from self._unparseable_list(asked, response, exc)
+            yield from self._unparseable_list(day, response, exc)
             return
-        if asked is None:  # the undated page: it names the latest day and holds its whole list
-            asked = yield from self._latest_day_learned(None, response.url, daily.listing_date)
-            if asked is None:
+        if day is None:  # the undated page: it names the latest day and holds its whole list
+            day = yield from self._latest_day_learned(None, response.url, daily.listing_date)
+            if day is None:
                 return
-        yield from self._route_list(asked, daily, response)
+        yield from self._route_list(day, daily, response)
 
     def _unparseable_list(self, day: dt.date | None, response: Response, exc: ParseError) -> Iterator[Reject]:
         logger.error("listing %s could not be parsed: %s", response.url, exc)
