@@ -84,8 +84,9 @@ def _parse_accept_shrunk(value: str | None, dated: bool) -> bool:
     return text in _YES
 
 
-def _argument(help: str) -> Any:
-    return field(default=None, metadata={"help": help})
+def _argument(description: str) -> Any:
+    """A spider argument: text from the command line, None when not given."""
+    return field(default=None, metadata={"help": description})
 
 
 @dataclass(frozen=True)
