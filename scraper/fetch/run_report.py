@@ -61,11 +61,11 @@ class RunReport:
         def prefixed(prefix: str) -> dict[str, Any]:
             return {k[len(prefix) :]: v for k, v in sorted(values.items()) if k.startswith(prefix)}
 
-        statuses = prefixed("downloader/response_status_count/")
+        statuses = prefixed(stats.SCRAPY_STATUSES)
         sent, hits = prefixed(stats.SENT), prefixed(stats.CACHE_HITS)
         return {
             "finish_reason": reason,
-            "elapsed_seconds": values.get("elapsed_time_seconds"),
+            "elapsed_seconds": values.get(stats.SCRAPY_ELAPSED),
             # what went out on the network, and what the cache (the archive) answered instead
             "requests_sent": sum(sent.values()),
             "cache_hits": sum(hits.values()),
@@ -77,7 +77,7 @@ class RunReport:
             "responses_by_status": statuses,
             "faults_seen": {
                 "error_statuses": {k: v for k, v in statuses.items() if k.isdigit() and int(k) >= 400},
-                "exceptions": prefixed("downloader/exception_type_count/"),
+                "exceptions": prefixed(stats.SCRAPY_EXCEPTIONS),
                 "bad_bodies": prefixed(stats.BODY_CHECK),
             },
             "retries": values.get(stats.SCRAPY_RETRIES, 0),
@@ -87,8 +87,8 @@ class RunReport:
             "backoffs": values.get(stats.BACKOFFS, 0),
             "backoff_seconds": round(values.get(stats.BACKOFF_SECONDS, 0.0), 3),
             "cache_refreshed": values.get(stats.CACHE_REFRESHED, 0),
-            "items_scraped": values.get("item_scraped_count", 0),
-            "items_dropped": values.get("item_dropped_count", 0),
+            "items_scraped": values.get(stats.SCRAPY_ITEMS_SCRAPED, 0),
+            "items_dropped": values.get(stats.SCRAPY_ITEMS_DROPPED, 0),
             "rows_by_table": prefixed(stats.ROWS),
             "rejects_by_reason": prefixed(stats.REJECTS),
             "days_written": values.get(stats.DAYS_WRITTEN, 0),

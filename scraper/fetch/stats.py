@@ -1,5 +1,6 @@
-"""Names of the crawl's own stats (Scrapy's stats collector; every run report lists them), in one
-place: the spider, the middlewares, the pipelines and the run report all take them from here."""
+"""Names of the stats the crawl keeps (Scrapy's stats collector; every run report lists them), and of
+Scrapy's own that it reads, in one place: the spider, the middlewares, the pipelines and the run
+report all take them from here."""
 
 # -- listing days ----------------------------------------------------------------------------------
 DAYS_FAILED = "hfpapers/days_failed"  # days that could not be fetched, trusted or written: exit 1
@@ -36,6 +37,11 @@ CACHE_REFRESHED = "httpcache/refresh"  # cached answers that failed the body che
 SCRAPY_RETRIES = "retry/count"
 SCRAPY_RETRIES_BY_REASON = "retry/reason_count/"  # + reason
 SCRAPY_RETRIES_GIVEN_UP = "retry/max_reached"
+SCRAPY_STATUSES = "downloader/response_status_count/"  # + HTTP status
+SCRAPY_EXCEPTIONS = "downloader/exception_type_count/"  # + exception type
+SCRAPY_ELAPSED = "elapsed_time_seconds"
+SCRAPY_ITEMS_SCRAPED = "item_scraped_count"
+SCRAPY_ITEMS_DROPPED = "item_dropped_count"
 
 # -- the web archive (scraper/fetch/archive_recorder.py) and its replay (archive_replay.py) --------
 ARCHIVE_ANSWERS = "hfpapers/archive/answers"
