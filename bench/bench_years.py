@@ -322,7 +322,7 @@ def refresh_figures(work: Path, rounds: int) -> None:
     parts = {
         "lists: parse + abstract claims": ("parse_daily_api", "hfpapers.py"),
         "arXiv API answers": ("parse_arxiv_api", "arxiv.py"),
-        "writing the days' tables": ("pack_day", "write.py"),
+        "writing the days' tables": ("write_day", "write.py"),
         "archive: recording answers": ("process_response", "recorder.py"),
         "archive: finishing day files + index": ("close_day", "recorder.py"),
         "archive: pages index update": ("write_pages", "index.py"),

@@ -30,32 +30,31 @@ merged into the one file when the writer opens, each old file a segment named af
 old files are removed after the merged file is in place (a kill in between leaves rows twice until
 the next crawl merges again, and never loses one).
 
-Test hook: HFPAPERS_TEST_WRITE_PAUSE = "YYYY-MM-DD[/table]=SECONDS" makes the writer sleep after the
-temporary file of that day (and table) is written and fsynced, before os.replace — long enough for a
-test to kill the process there; the table `journal` pauses after the day's files are all in place,
-before the job's journal records it (scraper/fetch/day_book.py).
+The day book (scraper/fetch/day_book.py) calls `write_day` / `drop_day` when it closes a day
+(the DayWriter interface, scraper/fetch/day_writer.py).
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pyarrow as pa
-from scrapy import signals
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
 
 from pipelines.normalize import reject_row
 from pipelines.validate import batch_rows, conform_rows
 from scraper.fetch import stats
+from scraper.fetch.day_writer import DayWriter, FailedDay, WrittenDay
 from scraper.fetch.identity import crawl_id
-from scraper.fetch.items import Reject, TableRow
-from scraper.fetch.signals import day_completed, day_failed
+from scraper.fetch.items import TableRow
 from scraper.fetch.stats import DAYS_WRITTEN
 from scraper.schema.registry import APPEND_ONLY, JOIN_INTO, JOINED, TABLES, schema_of
 from scraper.store.layout import Layout
@@ -76,28 +75,6 @@ from scraper.store.partitions import (
 logger = logging.getLogger(__name__)
 
 
-def write_pause_hook(spec: str) -> Callable[[str, date], Callable[[Path], None] | None]:
-    """HFPAPERS_TEST_WRITE_PAUSE ("YYYY-MM-DD[/table]=SECONDS") -> a function giving, per table and
-    day, the pause to make before os.replace (None: no pause)."""
-    if not spec.strip():
-        return lambda table, day: None
-    target, _, seconds = spec.partition("=")
-    day_text, _, table_name = target.strip().partition("/")
-    pause_day, pause = date.fromisoformat(day_text), float(seconds)
-
-    def hook(table: str, day: date) -> Callable[[Path], None] | None:
-        if day != pause_day or (table_name and table != table_name):
-            return None
-
-        def sleep(tmp: Path) -> None:
-            logger.warning("test hook: pausing %.1fs before replacing %s", pause, tmp)
-            time.sleep(pause)
-
-        return sleep
-
-    return hook
-
-
 @dataclass
 class DayRows:
     """One listing day's rows, until the day is written: records waiting for their batch, and the
@@ -107,31 +84,22 @@ class DayRows:
     converted: dict[str, list[pa.Table]] = field(default_factory=lambda: defaultdict(list))
 
 
-class ParquetWriterPipeline:
-    def __init__(self, root: Path, stats=None, write_pause: str = "", run_id: str = "") -> None:
+class ParquetWriterPipeline(DayWriter):
+    def __init__(self, root: Path, stats: StatsCollector | None = None, run_id: str = "") -> None:
         self.root = root
         self.stats = stats
         # Names this crawl's rows in append-only tables (`ratings`, `rejects`): the crawl id, which
         # also names its archive files (a rebuild writes the same ids).
         self.run_id = run_id or crawl_id(None)
         self.days: dict[date, DayRows] = defaultdict(DayRows)
-        self._pause_before_replace = write_pause_hook(write_pause)
 
     @classmethod
-    def from_crawler(cls, crawler):
-        settings = crawler.settings
-        pipeline = cls(
-            Layout.of(settings).root,
-            crawler.stats,
-            settings.get("HFPAPERS_TEST_WRITE_PAUSE") or "",
-            crawl_id(crawler),
-        )
-        crawler.signals.connect(pipeline.pack_day, signal=day_completed)
-        crawler.signals.connect(pipeline.drop_day, signal=day_failed)
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        pipeline = cls(Layout.of(crawler.settings).root, crawler.stats, crawl_id(crawler))
         crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
         return pipeline
 
-    def open_spider(self, spider=None) -> None:
+    def open_spider(self, spider: Spider | None = None) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         stale = clean_stale_writes(self.root)
         if stale:
@@ -140,7 +108,7 @@ class ParquetWriterPipeline:
         if merged:
             logger.info("merged the per-crawl files of %d day(s) into one file per day", merged)
 
-    def process_item(self, item: Any, spider=None) -> Any:
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if isinstance(item, TableRow) and schema_of(item.table) is not None:
             rows = self.days[item.listing_date]
             rows.waiting[item.table].append(item)
@@ -170,13 +138,14 @@ class ParquetWriterPipeline:
         self._convert(rows, "rejects")
         return rows.converted
 
-    def pack_day(
-        self,
-        listing_date: date,
-        supersedes: Collection[str] = (),
-        kept: dict[str, str] | None = None,
-        **_: Any,
-    ) -> dict[str, int]:
+    def before_replace(self, table: str, day: date) -> Callable[[Path], None] | None:
+        """A function called with `table`'s temporary file of `day`, complete and fsynced, just before
+        it takes the final name (None: none). Subclasses may return one."""
+        return None
+
+    def write_day(
+        self, listing_date: date, supersedes: Collection[str] = (), kept: Mapping[str, str] | None = None
+    ) -> WrittenDay:
         """Write every table's partition for a completed day (tables with no rows are removed,
         append-only tables get this crawl's rows after their old ones); return the rows written per
         table. `supersedes`: crawls of this day whose rows this crawl replaces in the append-only
@@ -191,7 +160,7 @@ class ParquetWriterPipeline:
         joins = {name: assemble_joined(name, tables.get(name, [])) for name in JOINED}
         for table in TABLES:
             rows = tables.get(table, [])
-            pause = self._pause_before_replace(table, listing_date)
+            pause = self.before_replace(table, listing_date)
             if table in APPEND_ONLY:
                 data = assemble(table, rows) if rows else None
                 path = append_partition(self.root, table, listing_date, data, self.run_id, supersedes, pause)
@@ -216,30 +185,23 @@ class ParquetWriterPipeline:
                 self.stats.inc_value(stats.ROWS + table, data.num_rows)
         if self.stats and written:
             self.stats.inc_value(DAYS_WRITTEN)
-        return written
+        return WrittenDay(written)
 
-    def drop_day(
-        self,
-        listing_date: date | None,
-        reason: str = "",
-        filed_under: date | None = None,
-        rejects: Iterable[Reject] = (),
-        supersedes: Collection[str] = (),
-        **_: Any,
-    ) -> None:
+    def drop_day(self, failed: FailedDay) -> None:
         """A failed day keeps its old partitions; only its rejects (why it failed) are added —
-        under `filed_under` when the listing day is unknown (a failed undated request). `rejects`:
+        under `filed_under` when the listing day is unknown (a failed undated request), with the
         failures that reached no pipeline (an exception in a callback or a pipeline)."""
-        day = listing_date or filed_under
+        listing_date, supersedes = failed.listing_date, failed.supersedes
+        day = listing_date or failed.filed_under
         if day is None:
             return
         rows = self.days.pop(day, DayRows())
         rows.waiting = defaultdict(list, {"rejects": rows.waiting.get("rejects", [])})
-        for reject in rejects:
+        for reject in failed.rejects:
             rows.waiting["rejects"].append(reject_row(reject, reject.crawled_at or datetime.now(UTC)))
         self._convert(rows, "rejects")
         if listing_date is not None:
-            logger.warning("%s: day failed (%s); its partitions were left as they were", day, reason)
+            logger.warning("%s: day failed (%s); its partitions were left as they were", day, failed.reason)
         found = rows.converted.get("rejects", [])
         for table in sorted(APPEND_ONLY):
             data = assemble(table, found) if table == "rejects" and found else None

@@ -77,9 +77,17 @@ DOWNLOAD_TIMEOUT = 60
 RETRY_ENABLED = True
 RETRY_TIMES = 4  # retries after the first try: 5 tries in all
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
-RETRY_AFTER_MAX = 900  # seconds; a server asking for longer makes us give up on that request
-RETRY_BACKOFF_BASE = 1.0  # seconds a domain pauses after a failure without Retry-After; doubles…
-RETRY_BACKOFF_MAX = 60.0  # …with each failure in a row, up to this
+HFPAPERS_RETRY_AFTER_MAX = 900.0  # seconds; a server asking for longer makes us give up on that request
+HFPAPERS_RETRY_BACKOFF_BASE = 1.0  # seconds a domain pauses after a failure without Retry-After; doubles…
+HFPAPERS_RETRY_BACKOFF_MAX = 60.0  # …with each failure in a row, up to this
+# A host that has never answered in this crawl (scraper/fetch/retry_after.py): its failed connections
+# are retried for HFPAPERS_UNREACHABLE_AFTER seconds after its first request; after that its requests
+# are tried once each, with HFPAPERS_UNREACHABLE_TIMEOUT, until it answers. Its robots.txt (its first
+# request: small, answered at once when the host is up) times out after HFPAPERS_ROBOTS_TIMEOUT.
+# Without network a crawl so ends in well under a minute instead of spending every retry on each request.
+HFPAPERS_UNREACHABLE_AFTER = 6.0
+HFPAPERS_UNREACHABLE_TIMEOUT = 15.0
+HFPAPERS_ROBOTS_TIMEOUT = 10.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.fetch.retry_after.RetryAfterMiddleware": 550,

@@ -149,8 +149,8 @@ def derive_backfill_overlay(folder: Path) -> Path:
 # in a row for its path, so with at most 2 injected faults in a row a path may need more than 3 tries.
 FAST_RETRY_SETTINGS = {
     "DOWNLOAD_TIMEOUT": "2",
-    "RETRY_BACKOFF_BASE": "0.05",
-    "RETRY_BACKOFF_MAX": "0.5",
+    "HFPAPERS_RETRY_BACKOFF_BASE": "0.05",
+    "HFPAPERS_RETRY_BACKOFF_MAX": "0.5",
     "RETRY_TIMES": "6",
 }
 

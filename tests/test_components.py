@@ -26,7 +26,6 @@ from scraper.fetch.body_checks import BODY_KIND, BodyCheckMiddleware
 from scraper.fetch.cache_policy import REFRESH_CACHE
 from scraper.fetch.items import Reject, TableRow
 from scraper.fetch.retry_after import RetryAfterMiddleware
-from scraper.fetch.signals import day_completed
 from scraper.parse.hf_daily_api import parse_daily_api
 from scraper.schema.ratings import RATED_COLUMNS
 from tests.conftest import fixture_bytes
@@ -113,8 +112,7 @@ def test_pipelines_write_a_day_and_keep_out_what_breaks_the_schema(tmp_path: Pat
     items.append(Reject(DAY, LIST_URL, "entry_not_an_object", "", "papers", None, "'x'"))
     passed, dropped, pipelines = run_pipelines(crawler, items)
     assert len(dropped) == 1 and records[0]["arxiv_id"] in dropped[0]
-    results = crawler.signals.send_catch_log(day_completed, listing_date=DAY)
-    written = next(r for _, r in results if isinstance(r, dict))
+    written = pipelines[-1].write_day(DAY).rows
     papers = pq.read_table(tmp_path / "papers" / "date=2025-09-29" / "part-0.parquet")
     assert written["papers"] == papers.num_rows == len(records)  # the broken rows went to rejects
     rejects = pq.read_table(tmp_path / "rejects" / "date=2025-09-29" / "part-0.parquet").to_pylist()
@@ -141,7 +139,7 @@ def test_each_crawl_appends_its_ratings_to_the_days_one_file(tmp_path: Path) -> 
             for r in real_rows()
         ]
         _, _, pipelines = run_pipelines(crawler, rows)
-        crawler.signals.send_catch_log(day_completed, listing_date=DAY)
+        pipelines[-1].write_day(DAY)
         del pipelines
         files = sorted((tmp_path / "ratings" / "date=2025-09-29").glob("*.parquet"))
         assert [f.name for f in files] == ["part-0.parquet"]  # one file per day, however many crawls

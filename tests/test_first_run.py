@@ -21,6 +21,7 @@ from scraper.fetch.args import FIRST_LIST_DAY, ArgumentError, plan_run
 from scraper.fetch.preflight import PreflightError, check_settings, data_dir_lock
 from scraper.store.partitions import clean_stale_writes
 from tests.conftest import CRAWL_ENV, ROOT, crawl_command, start_crawl
+from tests.tools.write_pause import write_pause
 
 pytestmark = pytest.mark.crawl
 
@@ -124,6 +125,19 @@ def test_booleans_take_yes_no_and_numbers_are_parsed() -> None:
         check_settings(Settings({"HFPAPERS_ARXIV": "flase"}))
 
 
+def test_the_unknown_setting_line_names_the_product_settings_only() -> None:
+    with pytest.raises(PreflightError) as caught:
+        check_settings(Settings({"HFPAPERS_ARXV": "false"}))
+    known = str(caught.value).split("hfpapers settings are ", 1)[1].split(", ")
+    assert "HFPAPERS_CONTACT" in known and "HFPAPERS_RETRY_AFTER_MAX" in known
+    assert not [name for name in known if "TEST" in name]  # no test hook is offered to users
+    contact = Settings({"HFPAPERS_CONTACT": "you@example.org"}, priority="cmdline")
+    check_settings(contact)
+    assert contact["HFPAPERS_CONTACT"] == "you@example.org"
+    with pytest.raises(PreflightError, match="not a number"):  # a renamed retry setting is checked
+        check_settings(Settings({"HFPAPERS_RETRY_BACKOFF_MAX": "soon"}))
+
+
 def test_the_first_list_day_is_the_earliest_date_allowed() -> None:
     assert FIRST_LIST_DAY.isoformat() == "2023-05-04"
     assert plan_run(date="2023-05-04").days == (FIRST_LIST_DAY,)
@@ -182,7 +196,7 @@ def test_a_second_crawl_leaves_the_first_ones_live_write_alone(replay, tmp_path)
         data,
         log,
         "date=2025-09-30",
-        settings={"HFPAPERS_ARXIV": "false", "HFPAPERS_TEST_WRITE_PAUSE": "2025-09-30/papers=8"},
+        settings={"HFPAPERS_ARXIV": "false", **write_pause("2025-09-30/papers=8")},
     )
     try:
         deadline = time.monotonic() + 90

@@ -36,6 +36,7 @@ from tests.conftest import (
     start_crawl,
     start_replay,
 )
+from tests.tools.write_pause import write_pause
 
 pytestmark = pytest.mark.crawl
 
@@ -174,7 +175,7 @@ def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
             data,
             log,
             *DERIVED_BACKFILL,
-            settings={**settings, "HFPAPERS_TEST_WRITE_PAUSE": f"{ARXIV_DAY_AS}/papers=60"},
+            settings={**settings, **write_pause(f"{ARXIV_DAY_AS}/papers=60")},
         )
         wait_until(lambda: "test hook: pausing" in log.read_text(), proc, log)
         kill_hard(proc)
@@ -240,7 +241,7 @@ def test_a_day_killed_while_it_closes_holds_one_snapshot_and_rebuilds_the_same(
             data,
             log,
             *DERIVED_BACKFILL,
-            settings={**settings, "HFPAPERS_TEST_WRITE_PAUSE": f"{ARXIV_DAY_AS}/{pause}=60"},
+            settings={**settings, **write_pause(f"{ARXIV_DAY_AS}/{pause}=60")},
         )
         wait_until(lambda: "test hook: pausing" in log.read_text(), proc, log)
         kill_hard(proc)

@@ -246,7 +246,6 @@ _KW_IMPROVE = re.compile(
     r"advantage\b",
     re.I,
 )
-_KW_RELATIVE = re.compile(r"longer|beyond|larger|bigger|more\b|within|of\s+the\b|\bof\b", re.I)
 
 
 # what follows "only N%" when N% is a share of a resource rather than a score

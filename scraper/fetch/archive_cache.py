@@ -10,10 +10,11 @@ page is fetched again and archived whole), as Scrapy treats a failed cache read.
 
 from __future__ import annotations
 
-from scrapy import Request
+from scrapy import Request, Spider
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
+from scrapy.settings import BaseSettings
 
 from scraper.fetch.archive_recorder import FETCHED_AT, archive_index
 from scraper.fetch.cache_policy import CACHEABLE
@@ -33,17 +34,17 @@ def response_from_record(record: ArchivedRecord, url: str, body: bytes | None = 
 
 
 class ArchiveCacheStorage:
-    def __init__(self, settings) -> None:
+    def __init__(self, settings: BaseSettings) -> None:
         self.settings = settings
         self.index: ArchiveIndex | None = None
 
-    def open_spider(self, spider) -> None:
+    def open_spider(self, spider: Spider) -> None:
         self.index = archive_index(spider.crawler)
 
-    def close_spider(self, spider) -> None:
+    def close_spider(self, spider: Spider) -> None:
         pass
 
-    def retrieve_response(self, spider, request: Request) -> Response | None:
+    def retrieve_response(self, spider: Spider, request: Request) -> Response | None:
         key = cache_key(request.url)
         if key is None or self.index is None:
             return None
@@ -54,5 +55,5 @@ class ArchiveCacheStorage:
         request.meta[FETCHED_AT] = entry.date  # rows from it carry the time it was fetched
         return response_from_record(record, request.url)
 
-    def store_response(self, spider, request: Request, response: Response) -> None:
+    def store_response(self, spider: Spider, request: Request, response: Response) -> None:
         request.meta[CACHEABLE] = True

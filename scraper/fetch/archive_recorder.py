@@ -31,14 +31,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Self
 from weakref import WeakKeyDictionary
 
-from scrapy import Request, signals
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.http.headers import Headers
 from twisted.python.failure import Failure
 
+from scraper.fetch import stats
 from scraper.fetch.cache_policy import CACHEABLE
 from scraper.fetch.failures import describe_failure, failure_reason
 from scraper.fetch.identity import crawl_id
@@ -52,6 +55,9 @@ from scraper.store.layout import Layout, tmp_path
 logger = logging.getLogger(__name__)
 
 PURPOSE = "purpose"  # request meta set by the spider: list, api, html or abs
+# request meta set by the spider: the listing days an answer serves ([None]: the undated list, whose
+# day is not known yet); it is archived in the first one's file
+LISTING_DAYS = "listing_days"
 FETCHED_AT = "fetched_at"  # request meta: when the answer the spider got was fetched (UTC)
 ARCHIVE_SETTING = "HFPAPERS_ARCHIVE"
 # The settings that shape a crawl's requests: a rebuild replays a day with the same ones.
@@ -70,7 +76,7 @@ REQUEST_SETTINGS = (
 _indexes: WeakKeyDictionary[Any, ArchiveIndex] = WeakKeyDictionary()
 
 
-def archive_index(crawler) -> ArchiveIndex:
+def archive_index(crawler: Crawler) -> ArchiveIndex:
     """The archive index of a crawl's data folder: one per crawler, shared by the recorder and the
     cache (which answers from it)."""
     if crawler not in _indexes:
@@ -87,7 +93,7 @@ def fetched_at(request_or_response: Request | Response) -> datetime | None:
     return request_or_response.meta.get(FETCHED_AT)
 
 
-def _headers(headers) -> list[tuple[str, str]]:
+def _headers(headers: Headers) -> list[tuple[str, str]]:
     out = []
     for name, values in headers.items():
         if name.lower() in DROPPED_HEADERS:
@@ -120,8 +126,8 @@ Pending = Callable[[date, "Entry | None"], list[tuple[Any, dict | None]]]
 
 
 class ArchiveRecorder:
-    def __init__(self, crawler) -> None:
-        if not crawler.settings.getbool(ARCHIVE_SETTING, True):
+    def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool(ARCHIVE_SETTING):
             raise NotConfigured
         self.crawler = crawler
         self.layout = Layout.of(crawler.settings)
@@ -132,7 +138,7 @@ class ArchiveRecorder:
         self.pending: list[Pending] = []  # answers to the undated request, until its day is known
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         recorder = cls(crawler)
         crawler.signals.connect(recorder.close_day, signal=day_closing)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
@@ -140,7 +146,9 @@ class ArchiveRecorder:
 
     # -- the middleware --------------------------------------------------------------------------
 
-    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
         if "cached" in response.flags or not request.meta.get(PURPOSE):
             return response  # archived already (the cache said when: FETCHED_AT) / not ours
         when = now()
@@ -191,10 +199,10 @@ class ArchiveRecorder:
             return [(answer, entry), (request_record, None)]
 
         self._record(request, build)
-        self.crawler.stats.inc_value("hfpapers/archive/answers")
+        self.crawler.stats.inc_value(stats.ARCHIVE_ANSWERS)
         return response
 
-    def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
         if not request.meta.get(PURPOSE):
             return None
         when = now()
@@ -215,13 +223,13 @@ class ArchiveRecorder:
             return [(request_record, None), (note, {"type": "failure"})]
 
         self._record(request, build)
-        self.crawler.stats.inc_value("hfpapers/archive/failures")
+        self.crawler.stats.inc_value(stats.ARCHIVE_FAILURES)
         return None
 
     # -- files -----------------------------------------------------------------------------------
 
     def _record(self, request: Request, build: Pending) -> None:
-        days = request.meta.get("listing_dates") or [request.meta.get("listing_date")]
+        days = request.meta.get(LISTING_DAYS) or [None]
         if days[0] is None:
             self.pending.append(build)  # the undated request: its day is not known yet
             return
@@ -325,7 +333,7 @@ class ArchiveRecorder:
         self.index.add(day_file.entries)
         logger.info("archived %s (%d answers)", day_file.final, len(day_file.entries))
 
-    def spider_closed(self, spider=None, reason: str = "") -> None:
+    def spider_closed(self, spider: Spider | None = None, reason: str = "") -> None:
         """Days still open did not finish: their files are not trusted, so they go. Then the pages
         index takes in this crawl's files (and any an earlier, killed crawl left)."""
         for day, day_file in list(self.files.items()):

@@ -22,17 +22,20 @@ import logging
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Self
 
-from scrapy import Request
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from scraper.fetch import stats
 from scraper.fetch.archive_cache import response_from_record
 from scraper.fetch.archive_recorder import FETCHED_AT
 from scraper.fetch.failures import ArchivedFailure
 from scraper.store.archive.index import ArchiveIndex, Entry, file_entries
 from scraper.store.archive.keys import cache_key
-from scraper.store.archive.warc import ArchiveDamaged, read_record
+from scraper.store.archive.warc import ArchiveDamaged, ArchivedRecord, read_record
 from scraper.store.layout import Layout
 
 logger = logging.getLogger(__name__)
@@ -41,11 +44,7 @@ REPLAY_DATA = "HFPAPERS_REPLAY_DATA"  # the data folder whose archive is replaye
 REPLAY_WARC = "HFPAPERS_REPLAY_WARC"  # the unit: one WARC file in it
 REPLAY_BEFORE = "HFPAPERS_REPLAY_BEFORE"  # when the unit's day closed (ISO): the cache held what came before
 MISSING, DAMAGED = "archive_missing", "archive_damaged"
-STAT_ANSWERS, STAT_MISSING, STAT_DAMAGED = (
-    "hfpapers/replay/answers",
-    "hfpapers/replay/missing",
-    "hfpapers/replay/damaged",
-)
+STAT_ANSWERS, STAT_MISSING, STAT_DAMAGED = (stats.REPLAY + what for what in ("answers", "missing", "damaged"))
 
 
 @cache
@@ -64,7 +63,7 @@ def unit_answers(root: str, warc: str) -> dict[str, Entry]:
 
 
 class ArchiveReplay:
-    def __init__(self, crawler) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         if not settings.get(REPLAY_WARC):
             raise NotConfigured
@@ -77,10 +76,10 @@ class ArchiveReplay:
         self.own_name = self.index.layout.relative(self.warc)
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def process_request(self, request: Request, spider=None) -> Response:
+    def process_request(self, request: Request, spider: Spider | None = None) -> Response:
         entry = self.own.get(request.url)
         if entry is None:
             key = cache_key(request.url)
@@ -106,7 +105,7 @@ class ArchiveReplay:
         self.crawler.stats.inc_value(STAT_ANSWERS)
         return response_from_record(record, request.url, body)
 
-    def _read(self, entry: Entry):
+    def _read(self, entry: Entry) -> ArchivedRecord:
         path = self.root / entry.filename
         try:
             return read_record(path, entry.offset, entry.length)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from scraper.parse.dates import parse_day
 
 SOURCES = ("api", "html")
 MAX_REFRESH_DAYS = 365
-# The spider's `-a` names; anything else (a typo such as `Date=`) would otherwise be ignored silently.
-SPIDER_ARGUMENTS = ("date", "start", "end", "source", "refresh", "accept_shrunk")
 # The first Hugging Face Daily Papers list (docs/sources.md §2): earlier days cannot have one.
 FIRST_LIST_DAY = date(2023, 5, 4)
 
@@ -57,16 +57,6 @@ def _parse_day(name: str, value: str, today: date) -> date:
     return day
 
 
-def check_argument_names(names: Iterable[str]) -> None:
-    """Refuse `-a` names the spider does not know (they would be ignored and the wrong days crawled)."""
-    unknown = sorted(set(names) - set(SPIDER_ARGUMENTS))
-    if unknown:
-        raise ArgumentError(
-            f"unknown argument {', '.join(f'-a {n}=…' for n in unknown)}; "
-            f"the spider takes {', '.join(SPIDER_ARGUMENTS)}"
-        )
-
-
 def _parse_refresh(value: str | None) -> int | None:
     if value is None:
         return None
@@ -94,19 +84,58 @@ def _parse_accept_shrunk(value: str | None, dated: bool) -> bool:
     return text in _YES
 
 
-def plan_run(
-    date: str | None = None,
-    start: str | None = None,
-    end: str | None = None,
-    source: str | None = None,
-    today: date | None = None,
-    refresh: str | None = None,
-    accept_shrunk: str | None = None,
-) -> RunPlan:
-    """Validate the spider's arguments and return what to crawl; raise ArgumentError otherwise."""
-    plan = _plan_days(date, start, end, source, today, refresh)
-    shrunk = _parse_accept_shrunk(accept_shrunk, dated=plan.days is not None)
-    return RunPlan(plan.days, plan.source, plan.refresh_days, shrunk) if shrunk else plan
+def _argument(description: str) -> Any:
+    """A spider argument: text from the command line, None when not given."""
+    return field(default=None, metadata={"help": description})
+
+
+@dataclass(frozen=True)
+class SpiderArguments:
+    """The `hfpapers` spider's `-a` arguments, declared here only: each as the text given on the
+    command line (None: not given), with its help. `plan()` checks them together and says what to
+    crawl (a RunPlan) or raises ArgumentError with the one line shown to the user."""
+
+    date: str | None = _argument("one listing day, YYYY-MM-DD (default: the latest day)")
+    start: str | None = _argument("first day of a backfill, YYYY-MM-DD (with end)")
+    end: str | None = _argument("last day of a backfill, YYYY-MM-DD (with start)")
+    source: str | None = _argument(f"where the lists come from: {' or '.join(SOURCES)} (default api)")
+    refresh: str | None = _argument(
+        f"undated crawls: days before the latest day crawled again, 0 to {MAX_REFRESH_DAYS} "
+        "(default: HFPAPERS_REFRESH_DAYS)"
+    )
+    accept_shrunk: str | None = _argument("yes: the named days' lists really lost papers; replace them")
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    @classmethod
+    def check_names(cls, given: Mapping[str, Any]) -> None:
+        """Refuse `-a` names the spider does not know (they would be ignored and the wrong days
+        crawled), e.g. a typo such as `Date=`."""
+        unknown = sorted(set(given) - set(cls.names()))
+        if unknown:
+            raise ArgumentError(
+                f"unknown argument {', '.join(f'-a {n}=…' for n in unknown)}; "
+                f"the spider takes {', '.join(cls.names())}"
+            )
+
+    @classmethod
+    def take(cls, given: MutableMapping[str, Any]) -> SpiderArguments:
+        """The spider's arguments, taken out of `given` (what else is there is left in it)."""
+        return cls(**{name: given.pop(name) for name in cls.names() if name in given})
+
+    def plan(self, today: dt.date | None = None) -> RunPlan:
+        """Validate the arguments and return what to crawl; raise ArgumentError otherwise."""
+        plan = _plan_days(self.date, self.start, self.end, self.source, today, self.refresh)
+        shrunk = _parse_accept_shrunk(self.accept_shrunk, dated=plan.days is not None)
+        return RunPlan(plan.days, plan.source, plan.refresh_days, shrunk) if shrunk else plan
+
+
+def plan_run(today: date | None = None, **given: str | None) -> RunPlan:
+    """`-a` arguments by name -> what to crawl: unknown names and bad values raise ArgumentError."""
+    SpiderArguments.check_names(given)
+    return SpiderArguments(**given).plan(today)
 
 
 def _plan_days(

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Self, cast
 
 from lxml import etree
-from scrapy import Request
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -95,14 +97,16 @@ class BodyCheckMiddleware:
     instead (BodyCheckFailed), since the lenient HTML parsers would make half a record of it, and
     the request's errback records the reject."""
 
-    def __init__(self, crawler) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def process_response(self, request: Request, response: Response, spider=None):
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
         kind = body_kind(request, response)
         if kind is None or not (response.status == 200 or (kind == "atom" and response.status == 400)):
             return response
@@ -115,7 +119,7 @@ class BodyCheckMiddleware:
         logger.warning("%s: %s%s (%d bytes): %s", reason, where, request.url, len(response.body), detail)
         retry = None
         if not request.meta.get("dont_retry"):
-            retry = get_retry_request(request, spider=self.crawler.spider, reason=reason)
+            retry = get_retry_request(request, spider=cast(Spider, self.crawler.spider), reason=reason)
         if retry is not None:
             retry.meta[REFRESH_CACHE] = True
             return retry

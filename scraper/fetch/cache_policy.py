@@ -20,13 +20,13 @@ from __future__ import annotations
 import time
 from email.utils import parsedate_to_datetime
 
-from scrapy import Request
+from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
-from scraper.fetch.stats import CACHE_HITS
+from scraper.fetch import stats
 from scraper.store.archive.keys import ARXIV_PAGE
 
 # What arXiv's "not (yet) a real page" answers say: the 2026 stub (`<h1>No HTML for '<id>'</h1>`,
@@ -68,7 +68,7 @@ def age_seconds(response: Response, now: float | None = None) -> float | None:
 
 class ImmutablePagesPolicy:
     def __init__(self, settings: BaseSettings) -> None:
-        self.missing_ttl = settings.getfloat("HFPAPERS_MISSING_HTML_TTL", 30 * 86400)
+        self.missing_ttl = settings.getfloat("HFPAPERS_MISSING_HTML_TTL")
 
     def should_cache_request(self, request: Request) -> bool:
         return ARXIV_PAGE.search(urlparse_cached(request).path) is not None
@@ -99,11 +99,11 @@ class RefreshingHttpCacheMiddleware(HttpCacheMiddleware):
     there, if any, failed the body check) and the fresh answer is stored over it, so a damaged entry
     (a truncated page, or one a killed crawl left half written) heals itself."""
 
-    def process_request(self, request: Request, spider=None):
+    def process_request(self, request: Request, spider: Spider | None = None) -> Request | Response | None:
         if request.meta.get(REFRESH_CACHE) and self.policy.should_cache_request(request):
-            self.stats.inc_value("httpcache/refresh")
+            self.stats.inc_value(stats.CACHE_REFRESHED)
             return None
         answer = super().process_request(request)
         if answer is not None:  # answered from the cache: no request is sent (the run report's count)
-            self.stats.inc_value(CACHE_HITS + (urlparse_cached(request).netloc or "?"))
+            self.stats.inc_value(stats.CACHE_HITS + (urlparse_cached(request).netloc or "?"))
         return answer

@@ -27,6 +27,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from scraper.fetch import stats
+from scraper.fetch.archive_recorder import LISTING_DAYS
 from scraper.fetch.items import TableRow
 
 logger = logging.getLogger(__name__)
@@ -69,7 +70,8 @@ class FailDayOnCallbackError:
         if isinstance(exception, (HttpError, IgnoreRequest)):  # Scrapy's own flow, not a failure
             return None
         what = describe(exception)
-        day = response.meta.get("listing_date")
+        days = response.meta.get(LISTING_DAYS) or [None]  # an arXiv API answer serves several
+        day = days[0]
         logger.error(
             "%s: handling %s failed (%s); the day is not written",
             day or "the latest day",
@@ -78,11 +80,12 @@ class FailDayOnCallbackError:
             exc_info=(type(exception), exception, exception.__traceback__),
         )
         self.crawler.stats.inc_value(stats.INTERNAL_ERRORS)
-        days: FailsDays = self.crawler.spider.days  # type: ignore[union-attr]
+        book: FailsDays = self.crawler.spider.days  # type: ignore[union-attr]
         detail = f"handling the response: {what}"
+        arxiv_id = response.cb_kwargs.get("arxiv_id")
         # an arXiv API answer serves every day of its batch that lists one of its papers
-        for listed in response.meta.get("listing_dates") or [day]:
-            days.fail_with(listed, response.url, INTERNAL_ERROR, detail, None, response.meta.get("arxiv_id"))
+        for listed in days:
+            book.fail_with(listed, response.url, INTERNAL_ERROR, detail, None, arxiv_id)
         return []
 
 

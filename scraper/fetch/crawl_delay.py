@@ -4,9 +4,11 @@ robots.txt rules but not this directive)."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Self
 
-from scrapy import signals
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 
 from scraper.fetch import stats
@@ -19,18 +21,18 @@ class CrawlDelay:
     delay): when a site's robots.txt is parsed, its download slot gets at least that delay, one
     connection and no jitter. Delays above HFPAPERS_MAX_CRAWL_DELAY are capped, with a warning."""
 
-    def __init__(self, crawler) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.max_delay = crawler.settings.getfloat("HFPAPERS_MAX_CRAWL_DELAY", 60.0)
+        self.max_delay = crawler.settings.getfloat("HFPAPERS_MAX_CRAWL_DELAY")
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT")
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler)
         crawler.signals.connect(extension.robots_parsed, signal=signals.robots_parsed)
         return extension
 
-    def robots_parsed(self, robotparser, request, **_: Any) -> None:
+    def robots_parsed(self, robotparser: RobotParser, request: Request, **_: Any) -> None:
         delay = robotparser.crawl_delay(self.user_agent)
         netloc = urlparse_cached(request).netloc
         if not delay:

@@ -9,8 +9,10 @@ that nothing is in flight (retries included), so no request counting is needed:
 2. arXiv API: the ids of every list of the batch in one set of queries of up to 100 ids (a refresh
    asks ⌈ids/100⌉ times, not once per day);
 3. pages: day after day, that day's arXiv pages; when they are done the day is closed — its archive
-   file finished, its partitions written (signal `day_completed`) and journaled, or, when it failed,
-   reported (signal `day_failed`) and not journaled, so a resumed job tries it again.
+   file finished, its partitions written (the writer's `write_day`, then signal `day_completed`) and
+   journaled, or, when it failed, its rejects written (`drop_day`, then signal `day_failed`) and not
+   journaled, so a resumed job tries it again. The writer is the item pipeline that is a DayWriter
+   (scraper/fetch/day_writer.py).
 
 Days are closed one at a time, in the batch's order, so a day is still written whole and atomically,
 and a kill loses at most the days of the batch not yet closed. Closing in order also keeps the
@@ -24,6 +26,7 @@ import datetime as dt
 import json
 import logging
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -35,6 +38,7 @@ from twisted.python.failure import Failure
 from scraper.fetch import stats
 from scraper.fetch.args import RunPlan
 from scraper.fetch.callback_errors import fail_day_on_item_error
+from scraper.fetch.day_writer import DayWriter, FailedDay, WrittenDay
 from scraper.fetch.identity import crawl_id
 from scraper.fetch.items import Reject
 from scraper.fetch.journal import JOURNAL_NAME, DayJournal
@@ -88,7 +92,7 @@ class DayBook:
         self.outcomes: dict[str, dict] = {}  # listing day -> how it ended (for the run report)
         self._started = time.monotonic()
         settings = crawler.settings
-        self.batch_days = max(1, settings.getint(BATCH_DAYS_SETTING, 15))
+        self.batch_days = max(1, settings.getint(BATCH_DAYS_SETTING))
         # Crawls of a day this crawl supersedes: a resumed job redoes a day whose closing a crawl of the
         # job began but did not finish; the redo replaces what that crawl appended (ratings, rejects).
         self.superseded: dict[dt.date, list[str]] = {}
@@ -101,7 +105,6 @@ class DayBook:
             self._skip_finished_days(self.journal)
             for day, crawls in self.journal.interrupted(plan.source, str(self.data_dir)).items():
                 self.superseded.setdefault(day, []).extend(c for c in crawls if c != self.crawl_id)
-        self._pause_before_journal = _journal_pause(settings.get("HFPAPERS_TEST_WRITE_PAUSE") or "")
         fail_day_on_item_error(crawler, self)
 
     def _skip_finished_days(self, journal: DayJournal) -> None:
@@ -169,6 +172,26 @@ class DayBook:
         """The day's list was read and may be written; `papers` are to be followed to arXiv."""
         state = self.state(day)
         state.ok, state.papers = True, papers
+        self.papers_so_far += len(papers)
+
+    def release_list_pages(self, day: dt.date) -> None:
+        """The day's list entries are rows now: let its pages go before the day's arXiv pages come."""
+        self.state(day).pages = PagedList()
+
+    def version_found(self, arxiv_id: str, version: int | None) -> None:
+        """The arXiv API gave `arxiv_id`'s latest version: its pages are asked for at that version."""
+        self.versions[arxiv_id] = version
+
+    def keep_page(self, day: dt.date, arxiv_id: str, url: str) -> None:
+        """`day` holds the rows of `arxiv_id`'s page `url` already: they are kept, not fetched."""
+        self.state(day).kept[arxiv_id] = url
+
+    def start_api_step(self) -> bool:
+        """Move from the lists step to the arXiv API step; False when the lists step is over."""
+        if self.step is not Step.LISTS:
+            return False
+        self.step = Step.API
+        return True
 
     def fail(self, day: dt.date | None, reason: str, at: dt.datetime | None = None) -> dt.date:
         """Mark the day failed; the writer is told when it closes. Returns the day its rejects are
@@ -238,14 +261,7 @@ class DayBook:
             filed = entry.filed_under
             self._journal_closing(filed)
             self._close(entry, filed, "failed", entry.failure)
-            self.crawler.signals.send_catch_log(
-                day_failed,
-                listing_date=day,
-                reason=entry.failure,
-                filed_under=filed,
-                rejects=entry.failure_rejects,
-                supersedes=supersedes or (),
-            )
+            self._drop(FailedDay(day, entry.failure, filed, tuple(entry.failure_rejects), supersedes or ()))
             self._journal_failed(filed)
         elif entry.ok and day is not None:
             self._journal_closing(day)
@@ -277,40 +293,56 @@ class DayBook:
             return False
         return True
 
-    def _complete(self, entry: Day, day: dt.date, supersedes: list[str] | tuple) -> None:
-        results = self.crawler.signals.send_catch_log(
-            day_completed, listing_date=day, supersedes=supersedes, kept=entry.kept
+    def _writer(self) -> DayWriter | None:
+        return self.crawler.get_item_pipeline(DayWriter)
+
+    def _drop(self, failed: FailedDay) -> None:
+        """A failed day: the writer adds its rejects, then `day_failed` tells whoever listens."""
+        writer = self._writer()
+        if writer is not None:
+            try:
+                writer.drop_day(failed)
+            except Exception:  # its rejects are lost, the day already counts as failed: say so, go on
+                logger.exception("%s: the failed day's rejects could not be written", failed.filed_under)
+        self.crawler.signals.send_catch_log(
+            day_failed,
+            listing_date=failed.listing_date,
+            reason=failed.reason,
+            filed_under=failed.filed_under,
+            rejects=failed.rejects,
+            supersedes=failed.supersedes,
         )
-        failures = [result for _, result in results if isinstance(result, Failure)]
-        if failures:
-            cause = failures[0].getErrorMessage()
+
+    def _write(self, entry: Day, day: dt.date, supersedes: Collection[str]) -> WrittenDay:
+        """Have the writer write the completed day, then tell whoever listens (`day_completed`)."""
+        writer = self._writer()
+        try:
+            return writer.write_day(day, supersedes, entry.kept) if writer is not None else WrittenDay()
+        finally:
+            self.crawler.signals.send_catch_log(day_completed, listing_date=day)
+
+    def _complete(self, entry: Day, day: dt.date, supersedes: Collection[str]) -> None:
+        try:
+            written = self._write(entry, day, supersedes)
+        except Exception as exc:
+            cause = str(exc)
             logger.error(
                 "%s: the day could not be written (%s); it counts as failed and a resumed job redoes it",
                 day,
                 cause,
+                exc_info=True,
             )
             self.crawler.stats.inc_value(stats.DAYS_FAILED)
             self.outcomes[day.isoformat()] = {"outcome": "failed"}
             reason = f"the day could not be written: {cause}"
             reject = Reject(day, None, "write_failed", reason, None)
-            self.crawler.signals.send_catch_log(
-                day_failed,
-                listing_date=day,
-                reason=reason,
-                filed_under=day,
-                rejects=[reject],
-                supersedes=supersedes,
-            )
+            self._drop(FailedDay(day, reason, day, (reject,), supersedes))
             self._journal_failed(day)
             return
-        rows = next((r for _, r in results if isinstance(r, dict)), {})
+        rows = written.rows
         self.outcomes[day.isoformat()] = {"outcome": "written" if rows else "empty", "rows": rows}
         if self.journal is None:
             return
-        pause = self._pause_before_journal(day)
-        if pause:
-            logger.warning("test hook: pausing %.1fs before journaling %s", pause, day)
-            time.sleep(pause)
         try:
             self.journal.record(day, self.plan.source, str(self.data_dir), rows, self.crawl_id)
         except OSError as exc:  # the day is written; a resumed job would only redo it
@@ -319,18 +351,18 @@ class DayBook:
             )
 
     def _journal_closing(self, day: dt.date | None) -> None:
-        if self.journal is None or day is None:
-            return
-        try:
-            self.journal.closing(day, self.plan.source, str(self.data_dir), self.crawl_id)
-        except OSError as exc:
-            logger.error("%s: the job journal %s could not be appended (%s)", day, self.journal.path, exc)
+        """The day begins to close: if the crawl dies now, a resumed job redoes it and supersedes us."""
+        self._journal_note(day, closing=True)
 
     def _journal_failed(self, day: dt.date | None) -> None:
+        self._journal_note(day, closing=False)
+
+    def _journal_note(self, day: dt.date | None, closing: bool) -> None:
         if self.journal is None or day is None:
             return
+        note = self.journal.closing if closing else self.journal.failed
         try:
-            self.journal.failed(day, self.plan.source, str(self.data_dir), self.crawl_id)
+            note(day, self.plan.source, str(self.data_dir), self.crawl_id)
         except OSError as exc:
             logger.error("%s: the job journal %s could not be appended (%s)", day, self.journal.path, exc)
 
@@ -364,13 +396,3 @@ class DayBook:
                 reason,
                 "it" if len(unfinished) == 1 else "them",
             )
-
-
-def _journal_pause(spec: str):
-    """HFPAPERS_TEST_WRITE_PAUSE="YYYY-MM-DD/journal=SECONDS" (tests): the pause before journaling."""
-    target, _, seconds = spec.partition("=")
-    day_text, _, table = target.strip().partition("/")
-    if table != "journal" or not seconds:
-        return lambda day: 0.0
-    pause_day, pause = dt.date.fromisoformat(day_text), float(seconds)
-    return lambda day: pause if day == pause_day else 0.0

@@ -84,7 +84,7 @@ def describe_failure(failure: Failure) -> str:
         return f"HTTP {status}{hint}"
     # DNS, refused, TLS, timeout: named with the host (one line a user can act on).
     request = failed_request(failure)
-    connection = describe_connection_failure(exc, request.url if request is not None else "")
+    connection = describe_connection_failure(exc, request.url)
     if connection is not None:
         return connection
     if isinstance(exc, ResponseDataLossError):
@@ -92,7 +92,7 @@ def describe_failure(failure: Failure) -> str:
     if isinstance(exc, (DownloadCancelledError, CancelledError)) and not str(exc):
         # Scrapy cancels an answer without Content-Length once it grows past the size limit, with
         # no message of its own (the limit is in the request's meta, else DOWNLOAD_MAXSIZE).
-        limit = request.meta.get("download_maxsize") if request is not None else None
+        limit = request.meta.get("download_maxsize")
         size = f" ({limit} bytes)" if limit else ""
         return f"the answer grew past the download size limit{size} and was cancelled"
     return f"{type(exc).__name__}: {exc}"

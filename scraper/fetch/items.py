@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+PAYLOAD_LIMIT = 65536  # characters of a rejected answer kept in its `rejects` row (64 KiB)
+
 
 @dataclass
 class TableRow:

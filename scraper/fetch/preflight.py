@@ -7,7 +7,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -91,16 +90,6 @@ def user_agent(settings: BaseSettings) -> str:
     return f"{agent[:-1]}; contact: {contact})"
 
 
-_WRITE_PAUSE = re.compile(r"^(\d{4}-\d{2}-\d{2})(/[a-z_]+)?=\d+(\.\d+)?$")
-
-
-def _write_pause(name: str, value: Any) -> str:
-    text = str(value or "").strip()
-    if text and not _WRITE_PAUSE.match(text):
-        raise PreflightError(f"-s {name}={value!r} is not YYYY-MM-DD[/table]=SECONDS")
-    return text
-
-
 def _crawl_id(name: str, value: Any) -> str:
     text = str(value or "").strip()
     if text and not CRAWL_ID.match(text):
@@ -123,7 +112,6 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "HFPAPERS_BATCH_DAYS": _number(int, 1, 366),
     "HFPAPERS_MAX_CRAWL_DELAY": _number(float, 0, 3600),
     "HFPAPERS_MISSING_HTML_TTL": _number(int, 0, 10 * 365 * 86400),
-    "HFPAPERS_TEST_WRITE_PAUSE": _write_pause,
     "HFPAPERS_CRAWL_ID": _crawl_id,  # set by hfpapers-rebuild: the archived crawl it replays
     # HF serves at most 100 per page; pages × page size stays within `listing_rank` (int16), so no
     # rank can ever break the schema: a longer day fails loudly instead.

@@ -15,9 +15,10 @@ from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
@@ -63,17 +64,6 @@ def status_message(status: int) -> str:
         return f"{status} (non-standard status)"
 
 
-# -- a host that cannot be reached at all -------------------------------------------------------
-
-# Seconds a host that has never answered in this crawl keeps getting retries after its first
-# request; then (or once a request to it gave up) its requests are tried once each, with a short
-# timeout, until it answers. Without network a crawl so ends in well under a minute instead of
-# spending every retry and back-off (minutes) on each request.
-UNREACHABLE_AFTER = 6.0
-ROBOTS_TIMEOUT = 10.0  # a host's first request is its robots.txt: small, answered at once when up
-UNREACHABLE_TIMEOUT = 15.0  # a request to a host found unreachable (one try)
-
-
 class OneLineRobotsErrors(logging.Filter):
     """Scrapy logs a robots.txt that could not be fetched with a full traceback (60 lines without
     network); the crawl goes on without it, so one warning line naming the cause is enough."""
@@ -101,24 +91,27 @@ class RetryAfterMiddleware(RetryMiddleware):
     (its download slot):
 
     * when a 429/503 says how long to wait (Retry-After / RateLimit), the slot pauses that long;
-      waits longer than RETRY_AFTER_MAX give up on the request with a clear log line;
+      waits longer than HFPAPERS_RETRY_AFTER_MAX give up on the request with a clear log line;
     * other retried failures (5xx without Retry-After, timeouts, resets, data loss) pause the slot
-      RETRY_BACKOFF_BASE × 2^(n-1) seconds after its n-th failure in a row, at most
-      RETRY_BACKOFF_MAX; an answer that is not retried resets n.
+      HFPAPERS_RETRY_BACKOFF_BASE × 2^(n-1) seconds after its n-th failure in a row, at most
+      HFPAPERS_RETRY_BACKOFF_MAX; an answer that is not retried resets n.
 
     Retries themselves stop after RETRY_TIMES (Scrapy logs "Gave up retrying …" at ERROR, and the
     request's errback records a reject).
 
     A host that has not answered once in this crawl and fails at the connection level (DNS, refused,
-    TLS, timeout) is retried for UNREACHABLE_AFTER seconds at most; after that it is logged once as
+    TLS, timeout) is retried for HFPAPERS_UNREACHABLE_AFTER seconds at most; after that it is logged once as
     unreachable and its requests are tried once each until it answers (no network: the crawl ends
     in seconds, with one line naming the cause and the host)."""
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 600.0)
-        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
-        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+        self.max_wait = settings.getfloat("HFPAPERS_RETRY_AFTER_MAX")
+        self.backoff_base = settings.getfloat("HFPAPERS_RETRY_BACKOFF_BASE")
+        self.backoff_max = settings.getfloat("HFPAPERS_RETRY_BACKOFF_MAX")
+        self.unreachable_after = settings.getfloat("HFPAPERS_UNREACHABLE_AFTER")
+        self.unreachable_timeout = settings.getfloat("HFPAPERS_UNREACHABLE_TIMEOUT")
+        self.robots_timeout = settings.getfloat("HFPAPERS_ROBOTS_TIMEOUT")
         self._not_before: dict[str, float] = {}
         self._failures: dict[str, int] = {}  # slot -> failed downloads in a row
         self._answered: set[str] = set()  # slots that gave any answer in this crawl
@@ -140,8 +133,8 @@ class RetryAfterMiddleware(RetryMiddleware):
         wait = min(self.backoff_max, self.backoff_base * 2 ** (failures - 1))
         if wait > 0:
             self._pause(slot, wait)
-            self.crawler.stats.inc_value("retry/backoff_count")
-            self.crawler.stats.inc_value("retry/backoff_seconds", wait)
+            self.crawler.stats.inc_value(stats.BACKOFFS)
+            self.crawler.stats.inc_value(stats.BACKOFF_SECONDS, wait)
             logger.debug(
                 "%s for %s: failure %d in a row on %s; backing off %.2fs",
                 reason,
@@ -151,13 +144,13 @@ class RetryAfterMiddleware(RetryMiddleware):
                 wait,
             )
 
-    async def process_request(self, request: Request, spider=None) -> None:
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         slot = self._slot(request)
         if slot not in self._answered:
             self._first_contact.setdefault(slot, time.monotonic())
-            limit = UNREACHABLE_TIMEOUT if slot in self._unreachable else None
+            limit = self.unreachable_timeout if slot in self._unreachable else None
             if urlsplit(request.url).path == "/robots.txt":
-                limit = ROBOTS_TIMEOUT
+                limit = self.robots_timeout
             if limit is not None:
                 timeout = float(request.meta.get("download_timeout", limit))
                 request.meta["download_timeout"] = min(timeout, limit)
@@ -169,7 +162,9 @@ class RetryAfterMiddleware(RetryMiddleware):
 
             await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
 
-    def process_response(self, request: Request, response: Response, spider=None):
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
         if "cached" not in response.flags:
             slot = self._slot(request)
             self._answered.add(slot)
@@ -186,17 +181,17 @@ class RetryAfterMiddleware(RetryMiddleware):
         if wait is not None:
             if wait > self.max_wait:
                 logger.error(
-                    "%s asks to wait %.0fs (> RETRY_AFTER_MAX=%.0fs); giving up on %s",
+                    "%s asks to wait %.0fs (> HFPAPERS_RETRY_AFTER_MAX=%.0fs); giving up on %s",
                     reason,
                     wait,
                     self.max_wait,
                     request.url,
                 )
-                self.crawler.stats.inc_value("retry/retry_after_too_long")
+                self.crawler.stats.inc_value(stats.RETRY_AFTER_TOO_LONG)
                 return response
             slot = self._slot(request)
             self._pause(slot, wait)
-            self.crawler.stats.inc_value("retry/retry_after_honoured")
+            self.crawler.stats.inc_value(stats.RETRY_AFTER_HONOURED)
             logger.warning(
                 "%s for %s: server asks to wait %.1fs; pausing %s", reason, request.url, wait, slot
             )
@@ -204,7 +199,9 @@ class RetryAfterMiddleware(RetryMiddleware):
             self._back_off(request, reason)
         return self._retry(request, reason) or response
 
-    def process_exception(self, request: Request, exception: Exception, spider=None):
+    def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | Response | None:
         slot = self._slot(request)
         cause = describe_connection_failure(exception, request.url)
         if cause is not None and slot not in self._answered:
@@ -213,13 +210,15 @@ class RetryAfterMiddleware(RetryMiddleware):
             self._back_off(request, type(exception).__name__)
         return super().process_exception(request, exception)
 
-    def _first_contact_failed(self, request: Request, exception: Exception, slot: str, cause: str):
-        """A host that never answered failed to connect: retry within UNREACHABLE_AFTER, then stop."""
+    def _first_contact_failed(
+        self, request: Request, exception: Exception, slot: str, cause: str
+    ) -> Request | Response | None:
+        """A host that never answered failed to connect: retry for HFPAPERS_UNREACHABLE_AFTER, then stop."""
         if slot in self._unreachable:
             self.crawler.stats.inc_value(stats.UNREACHABLE_REQUESTS)
             return None  # tried once; the request's errback records why
         retry = None
-        if time.monotonic() - self._first_contact.get(slot, 0.0) < UNREACHABLE_AFTER:
+        if time.monotonic() - self._first_contact.get(slot, 0.0) < self.unreachable_after:
             if not request.meta.get("dont_retry"):
                 self._back_off(request, type(exception).__name__)
             retry = super().process_exception(request, exception)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
-from scrapy import signals
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
 from scrapy.utils.httpobj import urlparse_cached
 
 from scraper.fetch import stats
@@ -41,18 +42,18 @@ class RunReport:
     error status (404 included: arXiv's "no HTML"), download exceptions by type (timeouts, resets,
     data loss…) and bodies that failed the body check (cut short / malformed)."""
 
-    def __init__(self, crawler) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.layout = Layout.of(crawler.settings)
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.request_sent, signal=signals.request_reached_downloader)
         return extension
 
-    def request_sent(self, request, spider=None) -> None:
+    def request_sent(self, request: Request, spider: Spider | None = None) -> None:
         """A request reached the downloader: it goes out on the network (cache hits never get here)."""
         self.crawler.stats.inc_value(stats.SENT + (urlparse_cached(request).netloc or "?"))
 
@@ -60,11 +61,11 @@ class RunReport:
         def prefixed(prefix: str) -> dict[str, Any]:
             return {k[len(prefix) :]: v for k, v in sorted(values.items()) if k.startswith(prefix)}
 
-        statuses = prefixed("downloader/response_status_count/")
+        statuses = prefixed(stats.SCRAPY_STATUSES)
         sent, hits = prefixed(stats.SENT), prefixed(stats.CACHE_HITS)
         return {
             "finish_reason": reason,
-            "elapsed_seconds": values.get("elapsed_time_seconds"),
+            "elapsed_seconds": values.get(stats.SCRAPY_ELAPSED),
             # what went out on the network, and what the cache (the archive) answered instead
             "requests_sent": sum(sent.values()),
             "cache_hits": sum(hits.values()),
@@ -76,18 +77,18 @@ class RunReport:
             "responses_by_status": statuses,
             "faults_seen": {
                 "error_statuses": {k: v for k, v in statuses.items() if k.isdigit() and int(k) >= 400},
-                "exceptions": prefixed("downloader/exception_type_count/"),
+                "exceptions": prefixed(stats.SCRAPY_EXCEPTIONS),
                 "bad_bodies": prefixed(stats.BODY_CHECK),
             },
-            "retries": values.get("retry/count", 0),
-            "retries_by_reason": prefixed("retry/reason_count/"),
-            "retries_given_up": values.get("retry/max_reached", 0),
-            "retry_after_honoured": values.get("retry/retry_after_honoured", 0),
-            "backoffs": values.get("retry/backoff_count", 0),
-            "backoff_seconds": round(values.get("retry/backoff_seconds", 0.0), 3),
-            "cache_refreshed": values.get("httpcache/refresh", 0),
-            "items_scraped": values.get("item_scraped_count", 0),
-            "items_dropped": values.get("item_dropped_count", 0),
+            "retries": values.get(stats.SCRAPY_RETRIES, 0),
+            "retries_by_reason": prefixed(stats.SCRAPY_RETRIES_BY_REASON),
+            "retries_given_up": values.get(stats.SCRAPY_RETRIES_GIVEN_UP, 0),
+            "retry_after_honoured": values.get(stats.RETRY_AFTER_HONOURED, 0),
+            "backoffs": values.get(stats.BACKOFFS, 0),
+            "backoff_seconds": round(values.get(stats.BACKOFF_SECONDS, 0.0), 3),
+            "cache_refreshed": values.get(stats.CACHE_REFRESHED, 0),
+            "items_scraped": values.get(stats.SCRAPY_ITEMS_SCRAPED, 0),
+            "items_dropped": values.get(stats.SCRAPY_ITEMS_DROPPED, 0),
             "rows_by_table": prefixed(stats.ROWS),
             "rejects_by_reason": prefixed(stats.REJECTS),
             "days_written": values.get(stats.DAYS_WRITTEN, 0),
@@ -96,7 +97,7 @@ class RunReport:
             "days_resumed": values.get(stats.DAYS_RESUMED, 0),
         }
 
-    def spider_closed(self, spider, reason: str) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         collected = self.crawler.stats.get_stats()
         days = getattr(getattr(spider, "days", None), "outcomes", {})
         revision = parser_revision()
@@ -108,7 +109,7 @@ class RunReport:
             "days": {day: {**info, "parser_revision": revision} for day, info in sorted(days.items())},
             "summary": self.summary(collected, reason),
             "stats": collected,
-            "spider_args": {k: getattr(spider, "plan", None) and str(spider.plan) for k in ("plan",)},
+            "spider_args": {"plan": str(plan) if (plan := getattr(spider, "plan", None)) else None},
         }
         logger.info("run report: %s", json.dumps(report["summary"], default=_jsonable))
         # whole or absent, like the partitions; earlier months' reports are rolled into one file each

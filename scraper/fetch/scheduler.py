@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from scrapy.core.scheduler import Scheduler
+from scrapy.crawler import Crawler
 from scrapy.utils.misc import build_from_crawler, load_object
 
 
@@ -17,7 +20,7 @@ class MemoryQueueScheduler(Scheduler):
     dupefilter still keeps its fingerprints there (all our requests are dont_filter)."""
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         return cls(
             dupefilter=build_from_crawler(load_object(settings["DUPEFILTER_CLASS"]), crawler),

@@ -1,5 +1,6 @@
-"""Names of the crawl's own stats (Scrapy's stats collector; every run report lists them), in one
-place: the spider, the middlewares, the pipelines and the run report all take them from here."""
+"""Names of the stats the crawl keeps (Scrapy's stats collector; every run report lists them), and of
+Scrapy's own that it reads, in one place: the spider, the middlewares, the pipelines and the run
+report all take them from here."""
 
 # -- listing days ----------------------------------------------------------------------------------
 DAYS_FAILED = "hfpapers/days_failed"  # days that could not be fetched, trusted or written: exit 1
@@ -26,6 +27,26 @@ PAGES_KEPT = "hfpapers/pages_kept"  # papers whose day held their page's rows al
 # -- requests and answers --------------------------------------------------------------------------
 UNREACHABLE_HOSTS = "hfpapers/unreachable_hosts"
 UNREACHABLE_REQUESTS = "hfpapers/unreachable_requests"
+# Back-off and Retry-After (scraper/fetch/retry_after.py), beside Scrapy's own `retry/` stats
+BACKOFFS = "retry/backoff_count"
+BACKOFF_SECONDS = "retry/backoff_seconds"
+RETRY_AFTER_HONOURED = "retry/retry_after_honoured"
+RETRY_AFTER_TOO_LONG = "retry/retry_after_too_long"
+CACHE_REFRESHED = "httpcache/refresh"  # cached answers that failed the body check, fetched again
+# Scrapy's own, read by the run report
+SCRAPY_RETRIES = "retry/count"
+SCRAPY_RETRIES_BY_REASON = "retry/reason_count/"  # + reason
+SCRAPY_RETRIES_GIVEN_UP = "retry/max_reached"
+SCRAPY_STATUSES = "downloader/response_status_count/"  # + HTTP status
+SCRAPY_EXCEPTIONS = "downloader/exception_type_count/"  # + exception type
+SCRAPY_ELAPSED = "elapsed_time_seconds"
+SCRAPY_ITEMS_SCRAPED = "item_scraped_count"
+SCRAPY_ITEMS_DROPPED = "item_dropped_count"
+
+# -- the web archive (scraper/fetch/archive_recorder.py) and its replay (archive_replay.py) --------
+ARCHIVE_ANSWERS = "hfpapers/archive/answers"
+ARCHIVE_FAILURES = "hfpapers/archive/failures"
+REPLAY = "hfpapers/replay/"  # + answers | missing | damaged
 
 # Families of stats, one per value of what follows the prefix.
 BODY_CHECK = "hfpapers/body_check/"  # + truncated_body | malformed_body

@@ -10,7 +10,7 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -205,7 +205,7 @@ def derived_pages(root: Path, day: date, revision: str) -> dict[str, PageRows]:
     }
 
 
-def kept_rows(root: Path, table: str, day: date, kept: dict[str, str]) -> pa.Table | None:
+def kept_rows(root: Path, table: str, day: date, kept: Mapping[str, str]) -> pa.Table | None:
     """The rows of `day`'s `table` that came from the pages in `kept` (arxiv_id -> page URL)."""
     path = Layout(root).part_file(table, day)
     if not kept or not path.exists():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -41,7 +42,7 @@ def _day(value: date | str | None, name: str) -> date | None:
     return None if value is None else parse_day(value, name)
 
 
-def _pandas_dtype(data_type: pa.DataType):
+def _pandas_dtype(data_type: pa.DataType) -> Any:
     """The pandas dtype of an Arrow type (None: pyarrow's default conversion)."""
     if data_type in _NULLABLE_INTS:
         return _NULLABLE_INTS[data_type]

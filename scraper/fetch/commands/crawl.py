@@ -19,7 +19,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
 from scraper.fetch import stats
-from scraper.fetch.args import SPIDER_ARGUMENTS, ArgumentError, check_argument_names, plan_run
+from scraper.fetch.args import ArgumentError, SpiderArguments
 from scraper.fetch.preflight import (
     PreflightError,
     check_data_dir,
@@ -38,10 +38,9 @@ class Command(ScrapyCrawl):
         # line on stderr and nothing else.
         super().process_options(args, opts)
         if args[:1] == ["hfpapers"]:
-            spargs = dict(opts.spargs)
             try:
-                check_argument_names(spargs)
-                plan_run(**{name: spargs.get(name) for name in SPIDER_ARGUMENTS})
+                SpiderArguments.check_names(opts.spargs)
+                SpiderArguments(**opts.spargs).plan()
                 assert self.settings is not None  # set by Scrapy before options are processed
                 check_settings(self.settings)
                 if self.settings.getpriority("USER_AGENT") == self.settings.getpriority("BOT_NAME"):

@@ -26,7 +26,7 @@ import time
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from scraper.fetch.preflight import PreflightError, lock_data_dir
 from scraper.fetch.rebuild.units import unarchived_crawls, units_by_day
@@ -42,7 +42,7 @@ DONE_NAME = "done.jsonl"
 
 
 class _OneLineParser(argparse.ArgumentParser):
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{PROG}: {message}\n")
 
 
@@ -84,7 +84,6 @@ def _day(value: str | None, option: str, parser: argparse.ArgumentParser) -> dat
         return dates.parse_day(value, option)
     except ValueError as exc:
         parser.error(str(exc))
-    return None
 
 
 class Job:
@@ -165,7 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         lock.close()
 
 
-def _rebuild(args: argparse.Namespace, data: Layout, out: Layout, in_place: bool, start, end) -> int:
+def _rebuild(
+    args: argparse.Namespace, data: Layout, out: Layout, in_place: bool, start: date | None, end: date | None
+) -> int:
     revision = parser_revision()
     archived = units_by_day(data, start, end)
     days = sorted(archived)

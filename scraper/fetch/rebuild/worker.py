@@ -18,19 +18,25 @@ import os
 import shutil
 import signal
 import traceback
+from collections.abc import Generator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from twisted.internet.defer import Deferred
 
 from scraper.fetch import stats
 from scraper.schema.registry import TABLES
 from scraper.store.files import fsync_dir
 from scraper.store.layout import Layout
 
+if TYPE_CHECKING:
+    from scraper.fetch.rebuild.units import Unit
+
 logger = logging.getLogger("hfpapers.rebuild")
 
 
-def replay_settings(unit, staging: Path, data_root: Path) -> dict[str, Any]:
+def replay_settings(unit: Unit, staging: Path, data_root: Path) -> dict[str, Any]:
     """The settings of one unit's replay: the crawl's request settings, no network, no archive, no
     cache, no retries (the archive holds each request's outcome), no politeness waits."""
     from scraper.fetch import archive_replay as replay
@@ -131,7 +137,7 @@ def worker_main(
     runner = CrawlerRunner()
 
     @defer.inlineCallbacks
-    def replay_day(day: date, warcs: list[str]):
+    def replay_day(day: date, warcs: list[str]) -> Generator[Deferred[Any], Any, dict[str, Any]]:
         result: dict[str, Any] = {"day": day.isoformat(), "crawls": [], "rows": {}, "answers": 0, "pages": 0}
         errors: list[str] = []
         shutil.rmtree(staging, ignore_errors=True)
@@ -170,7 +176,7 @@ def worker_main(
                     if key.endswith(("arxiv_html", "arxiv_abs")):
                         result["pages"] += value
             for what in ("damaged", "missing"):
-                count = values.get(f"hfpapers/replay/{what}", 0)
+                count = values.get(stats.REPLAY + what, 0)
                 if count:
                     errors.append(f"{unit.warc}: {count} {what} record(s) (see the day's rejects)")
         if not any(e for e in errors if "the replay failed" in e or "warcinfo" in e):
@@ -180,7 +186,7 @@ def worker_main(
         return result
 
     @defer.inlineCallbacks
-    def loop():
+    def loop() -> Generator[Deferred[Any], Any, None]:
         try:
             while True:
                 task = yield threads.deferToThread(tasks.get)
@@ -194,7 +200,7 @@ def worker_main(
                     logger.error("%s", traceback.format_exc())
                 results.put(result)
         finally:
-            reactor.stop()
+            reactor.stop()  # type: ignore[misc]
 
     reactor.callWhenRunning(loop)
     reactor.run()  # type: ignore[misc]

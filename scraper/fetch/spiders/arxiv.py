@@ -19,17 +19,19 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from scraper.derive.rows import fulltext_derived
 from scraper.fetch import stats
-from scraper.fetch.archive_recorder import ARCHIVE_SETTING, PURPOSE, archive_index, fetched_at
+from scraper.fetch.archive_recorder import ARCHIVE_SETTING, LISTING_DAYS, PURPOSE, archive_index, fetched_at
 from scraper.fetch.body_checks import BODY_KIND
+from scraper.fetch.day_book import Day, DayBook
 from scraper.fetch.failures import describe_failure, failed_request, failure_reason
 from scraper.fetch.items import Reject, TableRow
 from scraper.parse.arxiv_abs import fulltext_from_abs, parse_abs
@@ -51,6 +53,30 @@ ABS_FALLBACK = ("conversion_failed", "no_html")
 class ArxivRoutes(scrapy.Spider):
     """Requests to arXiv and the callbacks of their answers (a part of the `hfpapers` spider)."""
 
+    days: DayBook  # set by the spider's from_crawler
+    # set in from_crawler from the crawler's settings (scraper/settings.py)
+    follow_arxiv: bool
+    arxiv_base: str
+    arxiv_api: str
+    arxiv_batch: int
+    api_queries: list[str] | None  # a rebuild's: the queries the crawl sent
+    archive_on: bool
+    missing_html_ttl: float
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.follow_arxiv = settings.getbool("HFPAPERS_ARXIV")
+        spider.arxiv_base = settings.get("HFPAPERS_ARXIV_BASE").rstrip("/")
+        spider.arxiv_api = settings.get("HFPAPERS_ARXIV_API")
+        spider.arxiv_batch = settings.getint("HFPAPERS_ARXIV_BATCH")
+        given = settings.get(API_QUERIES_SETTING)
+        spider.api_queries = json.loads(given) if given is not None else None
+        spider.archive_on = settings.getbool(ARCHIVE_SETTING)
+        spider.missing_html_ttl = settings.getfloat("HFPAPERS_MISSING_HTML_TTL")
+        return spider
+
     def _count_response(self, response: Response, kind: str) -> None:
         """Requests by kind, and how many of them the HTTP cache answered (a refresh's cost)."""
         self.crawler.stats.inc_value(stats.RESPONSES + kind)
@@ -65,16 +91,13 @@ class ArxivRoutes(scrapy.Spider):
 
     def _arxiv_api_requests(self, ids: list[str]) -> Iterator[scrapy.Request]:
         """The arXiv API queries for `ids` (every id of the batch's lists), up to 100 ids each."""
-        settings = self.crawler.settings
-        given = settings.get(API_QUERIES_SETTING)
-        if given is not None:  # a rebuild: the queries the crawl sent, as it sent them
-            for url in json.loads(given):
+        if self.api_queries is not None:  # a rebuild: the queries the crawl sent, as it sent them
+            for url in self.api_queries:
                 request = self._api_request(url, query_ids(url))
                 if request is not None:
                     yield request
             return
-        batch = settings.getint("HFPAPERS_ARXIV_BATCH", 100)
-        api = settings.get("HFPAPERS_ARXIV_API")
+        batch, api = self.arxiv_batch, self.arxiv_api
         unique = list(dict.fromkeys(ids))  # the parser let only real arXiv ids through
         for start in range(0, len(unique), batch):
             chunk = unique[start : start + batch]
@@ -83,17 +106,16 @@ class ArxivRoutes(scrapy.Spider):
                 yield request
 
     def _api_request(self, url: str, ids: list[str]) -> scrapy.Request | None:
-        days = self.days.days_listing(ids)  # type: ignore[attr-defined]
+        days = self.days.days_listing(ids)
         if not days:
             return None
         return scrapy.Request(
             url,
             callback=self.parse_arxiv_api,
             errback=self.arxiv_api_failed,
+            cb_kwargs={"days": days, "arxiv_ids": ids},
             meta={
-                "listing_date": days[0],  # the first day it serves: its archive file holds the answer
-                "listing_dates": days,
-                "arxiv_ids": ids,
+                LISTING_DAYS: days,  # the first day's archive file holds the answer
                 PURPOSE: "api",
                 "handle_httpstatus_list": [400],
                 BODY_KIND: "atom",
@@ -101,9 +123,7 @@ class ArxivRoutes(scrapy.Spider):
             dont_filter=True,
         )
 
-    def parse_arxiv_api(self, response: Response) -> Iterator[Any]:
-        days: list[dt.date] = response.meta["listing_dates"]
-        asked: list[str] = response.meta["arxiv_ids"]
+    def parse_arxiv_api(self, response: Response, days: list[dt.date], arxiv_ids: list[str]) -> Iterator[Any]:
         at = fetched_at(response)
         self._count_response(response, "arxiv_api")
         found: dict[str, dict] = {}
@@ -117,31 +137,31 @@ class ArxivRoutes(scrapy.Spider):
             for message in feed.errors:
                 logger.error("arXiv API error (HTTP %d) for %s: %s", response.status, response.url, message)
             for entry in feed.entries:
-                if entry["arxiv_id"] in asked and entry["arxiv_id"] not in found:
+                if entry["arxiv_id"] in arxiv_ids and entry["arxiv_id"] not in found:
                     found[entry["arxiv_id"]] = entry
-        book = self.days  # type: ignore[attr-defined]
+        book = self.days
         for arxiv_id, entry in found.items():
-            book.versions[arxiv_id] = entry.get("arxiv_version")
+            book.version_found(arxiv_id, entry.get("arxiv_version"))
         for day in days:
             listed = set(book.state(day).papers)
-            for arxiv_id in asked:
+            for arxiv_id in arxiv_ids:
                 if arxiv_id in listed and arxiv_id in found:
                     yield TableRow("arxiv", found[arxiv_id], day, response.url, crawled_at=at)
-        missing = [i for i in asked if i not in found]
+        missing = [i for i in arxiv_ids if i not in found]
         if missing:
             logger.warning(
                 "%s: arXiv API has no entry for %d of %d papers (%s); their latest "
                 "version is fetched unversioned",
                 ", ".join(d.isoformat() for d in days),
                 len(missing),
-                len(asked),
+                len(arxiv_ids),
                 ", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""),
             )
             self.crawler.stats.inc_value(stats.ARXIV_API_MISSING, len(missing))
 
     def arxiv_api_failed(self, failure: Failure) -> Iterator[scrapy.Request | Reject]:
         request = failed_request(failure)
-        days, at = request.meta["listing_dates"], fetched_at(request)
+        days, at = request.cb_kwargs["days"], fetched_at(request)
         cause = describe_failure(failure)
         self._count_failed(request.url, cause)
         logger.error(
@@ -153,20 +173,20 @@ class ArxivRoutes(scrapy.Spider):
         for day in days:
             yield Reject(day, request.url, failure_reason(failure), cause, "arxiv_api", crawled_at=at)
 
-    def _page_requests(self, entry: Any) -> Iterator[scrapy.Request]:
+    def _page_requests(self, entry: Day) -> Iterator[scrapy.Request]:
         """The arXiv pages of one day's papers, at the versions the API gave; a paper whose day
         already holds the rows those pages would give keeps them (`_kept_page`)."""
-        if not self.crawler.settings.getbool("HFPAPERS_ARXIV"):
-            return  # Hugging Face only
-        day: dt.date = entry.day
-        book = self.days  # type: ignore[attr-defined]
+        if not self.follow_arxiv or entry.day is None:
+            return  # Hugging Face only (or no day: never, a day with pages has its date)
+        day = entry.day
+        book = self.days
         derived = derived_pages(book.data_dir, day, parser_revision())
         for arxiv_id in entry.papers:
             version = book.versions.get(arxiv_id)
             rows = derived.get(arxiv_id)
             kept = self._kept_page(arxiv_id, version, rows) if rows is not None else None
             if kept is not None:
-                entry.kept[arxiv_id] = kept
+                book.keep_page(day, arxiv_id, kept)
                 continue
             yield self._html_request(day, arxiv_id, version)
         if entry.kept:
@@ -188,10 +208,10 @@ class ArxivRoutes(scrapy.Spider):
         html = self._arxiv_url("html", arxiv_id, version)
         if rows.source == "html" and rows.url == html and version:
             return html  # a versioned page never changes
-        if not self.crawler.settings.getbool(ARCHIVE_SETTING, True) or rows.status == "fetch_error":
+        if not self.archive_on or rows.status == "fetch_error":
             return None  # (without the archive there is no cache to tell what is still trusted)
         index = archive_index(self.crawler)
-        ttl = self.crawler.settings.getfloat("HFPAPERS_MISSING_HTML_TTL", 30 * 86400)
+        ttl = self.missing_html_ttl
         now = dt.datetime.now(dt.UTC)
 
         def trusted(url: str, versioned_page: bool) -> dt.datetime | None:
@@ -218,18 +238,16 @@ class ArxivRoutes(scrapy.Spider):
         return rows.url if trusted(rows.url, versioned) == at else None  # …and the page read after
 
     def _arxiv_url(self, kind: str, arxiv_id: str, version: int | None) -> str:
-        base = self.crawler.settings.get("HFPAPERS_ARXIV_BASE").rstrip("/")
-        return f"{base}/{kind}/{arxiv_id}" + (f"v{version}" if version else "")
+        return f"{self.arxiv_base}/{kind}/{arxiv_id}" + (f"v{version}" if version else "")
 
     def _html_request(self, day: dt.date, arxiv_id: str, version: int | None) -> scrapy.Request:
         return scrapy.Request(
             self._arxiv_url("html", arxiv_id, version),
             callback=self.parse_arxiv_html,
             errback=self.arxiv_page_failed,
+            cb_kwargs={"day": day, "arxiv_id": arxiv_id, "version": version},
             meta={
-                "listing_date": day,
-                "arxiv_id": arxiv_id,
-                "version": version,
+                LISTING_DAYS: [day],
                 PURPOSE: "html",
                 "handle_httpstatus_list": [404],
                 BODY_KIND: "html",
@@ -242,11 +260,9 @@ class ArxivRoutes(scrapy.Spider):
             self._arxiv_url("abs", arxiv_id, version),
             callback=self.parse_arxiv_abs,
             errback=self.arxiv_page_failed,
+            cb_kwargs={"day": day, "arxiv_id": arxiv_id, "version": version, "fulltext_status": status},
             meta={
-                "listing_date": day,
-                "arxiv_id": arxiv_id,
-                "version": version,
-                "fulltext_status": status,
+                LISTING_DAYS: [day],
                 PURPOSE: "abs",
                 "handle_httpstatus_list": [404],
                 BODY_KIND: "html",
@@ -254,8 +270,9 @@ class ArxivRoutes(scrapy.Spider):
             dont_filter=True,
         )
 
-    def parse_arxiv_html(self, response: Response) -> Iterator[Any]:
-        day, arxiv_id, version = (response.meta[k] for k in ("listing_date", "arxiv_id", "version"))
+    def parse_arxiv_html(
+        self, response: Response, day: dt.date, arxiv_id: str, version: int | None
+    ) -> Iterator[Any]:
         at = fetched_at(response)
         self._count_response(response, "arxiv_html")
         if response.status == 404:
@@ -284,40 +301,39 @@ class ArxivRoutes(scrapy.Spider):
         for claim in claims:
             yield TableRow("claims", claim, day, response.url, crawled_at=at)
 
-    def parse_arxiv_abs(self, response: Response) -> Iterator[Any]:
-        day, arxiv_id, version, status = (
-            response.meta[k] for k in ("listing_date", "arxiv_id", "version", "fulltext_status")
-        )
+    def parse_arxiv_abs(
+        self, response: Response, day: dt.date, arxiv_id: str, version: int | None, fulltext_status: str
+    ) -> Iterator[Any]:
         at = fetched_at(response)
         self._count_response(response, "arxiv_abs")
         if response.status == 404:
             logger.warning("%s: no abs page either (404); no full text", arxiv_id)
             yield TableRow(
-                "fulltext", no_fulltext(arxiv_id, version, status), day, response.url, crawled_at=at
+                "fulltext", no_fulltext(arxiv_id, version, fulltext_status), day, response.url, crawled_at=at
             )
             return
         try:
-            row = fulltext_from_abs(parse_abs(response.body, response.url), status)
+            row = fulltext_from_abs(parse_abs(response.body, response.url), fulltext_status)
         except ParseError as exc:
             logger.error("arXiv abs page %s could not be parsed: %s", response.url, exc)
             yield Reject(day, response.url, exc.reason, exc.detail, "fulltext", arxiv_id, crawled_at=at)
             yield TableRow(
-                "fulltext", no_fulltext(arxiv_id, version, status), day, response.url, crawled_at=at
+                "fulltext", no_fulltext(arxiv_id, version, fulltext_status), day, response.url, crawled_at=at
             )
             return
         row["arxiv_id"] = arxiv_id
-        self.crawler.stats.inc_value(f"{stats.FULLTEXT}abs_{status}")
+        self.crawler.stats.inc_value(f"{stats.FULLTEXT}abs_{fulltext_status}")
         yield TableRow("fulltext", row, day, response.url, crawled_at=at)
 
     def arxiv_page_failed(self, failure: Failure) -> Iterator[Any]:
         request = failed_request(failure)
-        meta, at = request.meta, fetched_at(request)
+        given, at = request.cb_kwargs, fetched_at(request)
         cause = describe_failure(failure)
         self._count_failed(request.url, cause)
-        logger.error("%s: %s failed for good: %s", meta["arxiv_id"], request.url, cause)
-        day, arxiv_id, version = meta["listing_date"], meta["arxiv_id"], meta["version"]
+        day, arxiv_id, version = given["day"], given["arxiv_id"], given["version"]
+        logger.error("%s: %s failed for good: %s", arxiv_id, request.url, cause)
         yield Reject(day, request.url, failure_reason(failure), cause, "fulltext", arxiv_id, crawled_at=at)
-        if "fulltext_status" not in meta:  # the HTML failed: the abs page may still answer
+        if "fulltext_status" not in given:  # the HTML failed: the abs page may still answer
             yield self._abs_request(day, arxiv_id, version, "fetch_error")
         else:
             yield TableRow(

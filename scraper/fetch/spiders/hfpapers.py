@@ -4,8 +4,8 @@ Listing days go in batches (scraper/fetch/day_book.py keeps the book), each in t
 the engine goes idle — the one moment Scrapy guarantees that nothing is in flight (retries
 included), so no counting of requests is needed: the lists of the batch's days, page by page; the
 arXiv API for every id of those lists in one set of queries of up to 100 ids; then, day after day,
-that day's arXiv pages, after which the day is complete — handed to the writer (signal
-`day_completed`) — and the next day's pages are scheduled.
+that day's arXiv pages, after which the day is complete — the day book has the writer write it
+(scraper/fetch/day_writer.py) — and the next day's pages are scheduled.
 
 An undated crawl's batch is the latest listing day and its refresh window: the undated answer names
 the latest day and is used as that day's first page (not asked for again by date).
@@ -23,25 +23,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import AsyncIterator, Generator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from typing import Any, Self
 from urllib.parse import urlencode, urlparse
 
 import scrapy
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from scraper.derive.rows import abstract_claims
 from scraper.fetch import stats
-from scraper.fetch.archive_recorder import PURPOSE, fetched_at
-from scraper.fetch.args import RunPlan, plan_run
+from scraper.fetch.archive_recorder import LISTING_DAYS, PURPOSE, fetched_at
+from scraper.fetch.args import RunPlan, SpiderArguments
 from scraper.fetch.body_checks import BODY_KIND
-from scraper.fetch.day_book import DayBook, Step
+from scraper.fetch.day_book import DayBook
 from scraper.fetch.failures import describe_failure, failed_request, failure_reason
-from scraper.fetch.items import Reject, TableRow
-from scraper.fetch.lists import PagedList, judge
+from scraper.fetch.items import PAYLOAD_LIMIT, Reject, TableRow
+from scraper.fetch.lists import judge
 from scraper.fetch.spiders.arxiv import ArxivRoutes
 from scraper.parse.errors import ParseError
 from scraper.parse.hf_daily_api import DailyList, daily_api_entries, infer_listing_date
@@ -54,25 +55,30 @@ logger = logging.getLogger(__name__)
 
 class HfPapersSpider(ArxivRoutes):
     name = "hfpapers"
-    days: DayBook  # set in from_crawler (it needs the crawler's settings)
+    # set in from_crawler from the crawler's settings (scraper/settings.py)
+    hf_base: str
+    listing_path: str
+    list_page_size: int
+    max_list_pages: int
+    max_list_bytes: int
+    refresh_days: int
 
-    def __init__(
-        self,
-        date: str | None = None,
-        start: str | None = None,
-        end: str | None = None,
-        source: str | None = None,
-        refresh: str | None = None,
-        accept_shrunk: str | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, **kwargs: Any) -> None:
+        arguments = SpiderArguments.take(kwargs)  # the `-a` arguments (scraper/fetch/args.py)
         super().__init__(**kwargs)
-        self.plan: RunPlan = plan_run(date, start, end, source, refresh=refresh, accept_shrunk=accept_shrunk)
+        self.plan: RunPlan = arguments.plan()
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.days = DayBook(spider.plan, crawler)
+        settings = crawler.settings
+        spider.hf_base = settings.get("HFPAPERS_HF_BASE").rstrip("/")
+        spider.listing_path = settings.get("HFPAPERS_LISTING_PATH")
+        spider.list_page_size = settings.getint("HFPAPERS_LIST_PAGE_SIZE")
+        spider.max_list_pages = settings.getint("HFPAPERS_MAX_LIST_PAGES")
+        spider.max_list_bytes = settings.getint("HFPAPERS_MAX_LIST_BYTES")
+        spider.refresh_days = settings.getint("HFPAPERS_REFRESH_DAYS")
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
@@ -102,8 +108,7 @@ class HfPapersSpider(ArxivRoutes):
     def _next_step_requests(self) -> list[scrapy.Request]:
         """The requests of the next step that has any, closing the days that need none."""
         days = self.days
-        if days.step is Step.LISTS and self.crawler.settings.getbool("HFPAPERS_ARXIV"):
-            days.step = Step.API
+        if self.follow_arxiv and days.start_api_step():
             api = list(self._arxiv_api_requests(days.api_ids()))
             if api:
                 return api
@@ -120,50 +125,48 @@ class HfPapersSpider(ArxivRoutes):
 
     def _list_request(self, day: dt.date | None, page: int) -> scrapy.Request:
         """Page `page` of `day`'s list (day None: the undated request that names the latest day)."""
-        settings = self.crawler.settings
-        hf = settings.get("HFPAPERS_HF_BASE").rstrip("/")
+        hf = self.hf_base
+        cb_kwargs: dict[str, Any] = {"day": day}
+        callback: Callable[..., Iterator[Any]]
         if self.plan.source == "html":  # the listing page holds the whole day: no paging
-            if day is None:
-                url = f"{hf}/papers"
-            else:
-                url = hf + settings.get("HFPAPERS_LISTING_PATH").format(date=day.isoformat())
+            url = f"{hf}/papers" if day is None else hf + self.listing_path.format(date=day.isoformat())
             callback, body = self.parse_listing_html, "html"
         else:
             query: dict[str, Any] = {"date": day.isoformat()} if day else {}
-            query["limit"] = settings.getint("HFPAPERS_LIST_PAGE_SIZE", 100)
+            query["limit"] = self.list_page_size
             if day is not None:
                 query["p"] = page
             url = f"{hf}/api/daily_papers?{urlencode(query)}"
             callback, body = self.parse_daily_api, "json"
+            cb_kwargs["page"] = page
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.listing_failed,
+            cb_kwargs=cb_kwargs,
             meta={
-                "listing_date": day,
-                "page": page,
+                LISTING_DAYS: [day],
                 PURPOSE: "list",
                 BODY_KIND: body,
-                "download_maxsize": settings.getint("HFPAPERS_MAX_LIST_BYTES"),
+                "download_maxsize": self.max_list_bytes,
             },
             dont_filter=True,  # a day's list is always fetched fresh (upvotes change)
         )
 
     # -- routing: the day's list -----------------------------------------------------------------
 
-    def parse_daily_api(self, response: Response) -> Iterator[Any]:
-        asked: dt.date | None = response.meta["listing_date"]
+    def parse_daily_api(self, response: Response, day: dt.date | None, page: int) -> Iterator[Any]:
         self._count_response(response, "hf_list")
         try:
             entries = daily_api_entries(response.body, response.url)
         except ParseError as exc:
-            yield from self._unparseable_list(asked, response, exc)
+            yield from self._unparseable_list(day, response, exc)
             return
-        if asked is None:  # the undated answer: it names the latest day and is its first page
-            asked = yield from self._latest_day_learned(entries, response.url)
-            if asked is None:
+        if day is None:  # the undated answer: it names the latest day and is its first page
+            day = yield from self._latest_day_learned(entries, response.url)
+            if day is None:
                 return
-        yield from self._list_page(asked, response.meta["page"], entries, response)
+        yield from self._list_page(day, page, entries, response)
 
     def _list_page(self, day: dt.date, page: int, entries: list, response: Response) -> Iterator[Any]:
         """One page of `day`'s list: ask for the next page, or route the list once it is complete."""
@@ -177,7 +180,7 @@ class HfPapersSpider(ArxivRoutes):
                 len(entries),
             )
         if new:
-            if page + 1 >= self.crawler.settings.getint("HFPAPERS_MAX_LIST_PAGES"):
+            if page + 1 >= self.max_list_pages:
                 self.days.fail(
                     day,
                     f"the list goes on past {page + 1} pages "
@@ -199,28 +202,27 @@ class HfPapersSpider(ArxivRoutes):
             self.crawler.stats.inc_value(stats.LIST_ENTRIES_REPEATED, pages.repeated)
         yield from self._route_list(day, pages.daily_list(day), response)
 
-    def parse_listing_html(self, response: Response) -> Iterator[Any]:
-        asked: dt.date | None = response.meta["listing_date"]
+    def parse_listing_html(self, response: Response, day: dt.date | None) -> Iterator[Any]:
         self._count_response(response, "hf_list")
         final = urlparse(response.url)
         if (
-            asked is not None
+            day is not None
             and response.meta.get("redirect_urls")
             and (final.path.rstrip("/").endswith("/papers") and not final.query)
         ):
             # HF redirects a date without a list to the undated /papers page.
-            yield from self._route_list(asked, DailyList(asked), response, "redirected to /papers")
+            yield from self._route_list(day, DailyList(day), response, "redirected to /papers")
             return
         try:
-            daily = parse_listing_html(response.body, response.url, asked)
+            daily = parse_listing_html(response.body, response.url, day)
         except ParseError as exc:
-            yield from self._unparseable_list(asked, response, exc)
+            yield from self._unparseable_list(day, response, exc)
             return
-        if asked is None:  # the undated page: it names the latest day and holds its whole list
-            asked = yield from self._latest_day_learned(None, response.url, daily.listing_date)
-            if asked is None:
+        if day is None:  # the undated page: it names the latest day and holds its whole list
+            day = yield from self._latest_day_learned(None, response.url, daily.listing_date)
+            if day is None:
                 return
-        yield from self._route_list(asked, daily, response)
+        yield from self._route_list(day, daily, response)
 
     def _unparseable_list(self, day: dt.date | None, response: Response, exc: ParseError) -> Iterator[Reject]:
         logger.error("listing %s could not be parsed: %s", response.url, exc)
@@ -231,7 +233,7 @@ class HfPapersSpider(ArxivRoutes):
             exc.reason,
             exc.detail,
             exc.kind,
-            payload=response.text[:65536] if isinstance(response, TextResponse) else None,
+            payload=response.text[:PAYLOAD_LIMIT] if isinstance(response, TextResponse) else None,
             crawled_at=fetched_at(response),
         )
 
@@ -251,9 +253,7 @@ class HfPapersSpider(ArxivRoutes):
             filed = self.days.fail(None, reason)
             yield Reject(filed, url, "suspicious_list", reason, "papers")
             return None
-        window = self.plan.refresh_days
-        if window is None:
-            window = self.crawler.settings.getint("HFPAPERS_REFRESH_DAYS", 14)
+        window = self.refresh_days if self.plan.refresh_days is None else self.plan.refresh_days
         logger.info(
             "the latest listing day is %s; refreshing the %d days before it (%s … %s)",
             latest,
@@ -315,7 +315,6 @@ class HfPapersSpider(ArxivRoutes):
             self.crawler.stats.inc_value(stats.PAPERS_LEFT_LIST, len(verdict.left))
         many = f", {pages.pages} pages" if pages.pages > 1 else ""
         logger.info("%s: %d papers listed (%s%s)", day, len(daily.records), url, many)
-        self.days.papers_so_far += len(daily.records)
         self.crawler.stats.inc_value(stats.PAPERS_LISTED, len(daily.records))
         for record in daily.records:
             page = pages.page_url.get(record["arxiv_id"]) or url  # the page it was on
@@ -327,11 +326,11 @@ class HfPapersSpider(ArxivRoutes):
             for claim in claims:
                 yield TableRow("claims", claim, day, page, crawled_at=listed_at)
         # the list's raw entries are rows now: let them go before the day's pages are fetched
-        self.days.state(day).pages = PagedList()
+        self.days.release_list_pages(day)
 
     def listing_failed(self, failure: Failure) -> Iterator[Reject]:
         request = failed_request(failure)
-        day: dt.date | None = request.meta.get("listing_date")
+        day: dt.date | None = request.cb_kwargs["day"]
         cause = describe_failure(failure)
         logger.error(
             "%s: the Daily Papers list could not be fetched (%s): %s; this day is not written",

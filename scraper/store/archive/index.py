@@ -29,6 +29,8 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from warcio.recordloader import ArcWarcRecord
+
 from scraper.store.archive.warc import (
     CACHE_KEY,
     REFERS_FILE,
@@ -105,7 +107,7 @@ def day_urn(day: Day) -> str:
     return f"{DAY_URN}{day.isoformat()}"
 
 
-def closing_entry(record, filename: str, offset: int, length: int, day: Day) -> Entry:
+def closing_entry(record: ArcWarcRecord, filename: str, offset: int, length: int, day: Day) -> Entry:
     """The index entry of a day's closing record (type `closed`; not an answer)."""
     when = record.rec_headers.get_header("WARC-Date")
     return Entry(

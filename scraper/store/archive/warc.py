@@ -32,7 +32,7 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from warcio.recordloader import ArcWarcRecordLoader
+from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
@@ -81,7 +81,7 @@ class RecordMaker:
         self._buffer = BytesIO()
         self._writer = WARCWriter(self._buffer, gzip=False, warc_version=WARC_VERSION)
 
-    def member(self, record) -> bytes:
+    def member(self, record: ArcWarcRecord) -> bytes:
         """One record as one gzip member."""
         self._buffer.seek(0)
         self._buffer.truncate()
@@ -99,12 +99,20 @@ class RecordMaker:
         headers.update(extra or {})
         return headers
 
-    def warcinfo(self, filename: str, when: datetime, info: dict[str, str]):
+    def warcinfo(self, filename: str, when: datetime, info: dict[str, str]) -> ArcWarcRecord:
         record = self._writer.create_warcinfo_record(filename, info)
         record.rec_headers.replace_header("WARC-Date", warc_date(when))
         return record
 
-    def request(self, method: str, url: str, headers: list[tuple[str, str]], when: datetime, day, purpose):
+    def request(
+        self,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]],
+        when: datetime,
+        day: date | None,
+        purpose: str | None,
+    ) -> ArcWarcRecord:
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         http = StatusAndHeaders(
@@ -126,7 +134,7 @@ class RecordMaker:
         purpose: str | None,
         cache_key: str | None = None,
         crawl_id: str | None = None,
-    ):
+    ) -> ArcWarcRecord:
         http = StatusAndHeaders(_status_line(status), headers, protocol="HTTP/1.1")
         extra = {CACHE_KEY: cache_key} if cache_key else {}
         if crawl_id:
@@ -157,7 +165,7 @@ class RecordMaker:
         purpose: str | None,
         crawl_id: str | None = None,
         refers_file: str | None = None,
-    ):
+    ) -> ArcWarcRecord:
         http = StatusAndHeaders(_status_line(status), headers, protocol="HTTP/1.1")
         record_id, refers_url, refers_date = refers_to
         extra = {"WARC-Refers-To": record_id}
@@ -178,7 +186,7 @@ class RecordMaker:
         day: date | None,
         purpose: str | None = None,
         concurrent_to: str | None = None,
-    ):
+    ) -> ArcWarcRecord:
         body = "".join(f"{name}: {_one_line(value)}\r\n" for name, value in fields.items()).encode()
         headers = {"WARC-Date": warc_date(when), **self._extension(day, purpose)}
         if concurrent_to:
@@ -204,7 +212,7 @@ def _one_line(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def record_id(record) -> str:
+def record_id(record: ArcWarcRecord) -> str:
     return record.rec_headers.get_header("WARC-Record-ID")
 
 

@@ -21,6 +21,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import pyarrow as pa
 
@@ -41,7 +42,7 @@ FORMATS = ("atom", "html", "md")
 class _OneLineParser(argparse.ArgumentParser):
     """Argument errors as one line (`hfpapers-digest: …`) and exit 2, without the usage block."""
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{PROG}: {message}\n")
 
 

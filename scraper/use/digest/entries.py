@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 
@@ -93,7 +94,7 @@ class Digest:
         self._by_id = {entry.arxiv_id: entry for entry in self.entries}
 
 
-def _value(row: dict, column: str):
+def _value(row: dict, column: str) -> Any:
     """The cell, with pandas' missing markers (NA, NaN, NaT) as None."""
     value = row.get(column)
     if value is None:
@@ -112,7 +113,7 @@ def _items(row: dict, column: str) -> list:
     return list(value)
 
 
-def _listed(value) -> list:
+def _listed(value: Any) -> list:
     """A nested list value (None, a list or an array) as a list."""
     return [] if value is None else list(value)
 
@@ -124,7 +125,7 @@ def count_text(value: int | None, one: str, many: str) -> str:
     return f"{value:,} {one if value == 1 else many}"
 
 
-def _signed(value) -> str | None:
+def _signed(value: Any) -> str | None:
     return None if value is None or pd.isna(value) else f"{int(value):+,}"
 
 

@@ -36,6 +36,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from scraper.use.digest.stopwords import ENGLISH_STOP_WORDS
 
@@ -172,7 +173,9 @@ def find_themes(papers: Sequence[PaperText]) -> Themes:
     return Themes(themes=themes, other=[arxiv_id for arxiv_id in ids if arxiv_id not in grouped])
 
 
-def tfidf(documents: Sequence[Sequence[str]], min_count: int = 2, max_share: float = 1.0):
+def tfidf(
+    documents: Sequence[Sequence[str]], min_count: int = 2, max_share: float = 1.0
+) -> tuple[Any, list[str]]:
     """TF-IDF rows (SciPy CSR), one per document of terms, with scikit-learn's TfidfVectorizer
     formula (tests/test_digest_themes.py checks it against scikit-learn): sublinear term frequency
     1 + ln(count), smooth idf ln((1 + n) / (1 + df)) + 1, each row scaled to unit length. Terms in
@@ -201,7 +204,7 @@ def tfidf(documents: Sequence[Sequence[str]], min_count: int = 2, max_share: flo
     return _unit_rows(matrix.multiply(idf).tocsr()), [str(t) for t in terms[keep]]
 
 
-def _unit_rows(matrix):
+def _unit_rows(matrix: Any) -> Any:
     """Each row divided by its length (rows of zeros stay zeros)."""
     import numpy as np
     import scipy.sparse as sp
@@ -211,7 +214,7 @@ def _unit_rows(matrix):
     return sp.diags(1.0 / lengths) @ matrix
 
 
-def _vectors(papers: Sequence[PaperText], terms: Sequence[_Terms]):
+def _vectors(papers: Sequence[PaperText], terms: Sequence[_Terms]) -> Any:
     """One unit-length row per paper: its words, its keyword phrases and its categories, weighted."""
     import scipy.sparse as sp
 
