@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from scraper.schema.registry import APPEND_ONLY
-from scraper.use.demo import derived_day as overlays
 from scraper.use.demo.replay import FaultPlan, replay_settings, serve
+from tests.tools import derived as overlays
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

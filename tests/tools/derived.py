@@ -1,13 +1,16 @@
-"""Responses derived from real recordings, for the replay server (tests and `hfpapers-demo`).
+"""Responses derived from real recordings for the tests' replay server (the demo's own derived day is
+`scraper/use/demo/derived_day.py`; `derive_backfill_overlay` serves it to the tests' backfills).
 
-What is derived rather than recorded (the recordings hold no day whose papers also have recorded
-arXiv pages), built in a folder served before the recordings (`--overlay`):
+What is derived rather than recorded, built in a folder served before the recordings (`--overlay`):
 
-* the list of 2026-07-30 (no list recorded for it): the real 2026-07-31 entries of the three papers
-  whose arXiv API entries were recorded, plus two copies of a real entry re-pointed at the papers
-  whose HTML (2501.11120v1) and abs page (1902.02534, no HTML) were recorded; in the demo's
-  backfill it is also served as 2025-10-02 (a weekday with no recorded list);
-* their arXiv API answer: a real recorded entry (1707.08567) with its id, title and links rewritten.
+* the tests' arXiv day, 2026-07-30 (no list recorded for it): the real 2026-07-31 entries of the
+  three papers whose arXiv API entries were recorded, plus two copies of a real entry re-pointed at
+  the papers whose HTML (2501.11120v1) and abs page (1902.02534, no HTML) were recorded — a test
+  fixture for routing (HTML, abs fallback, 404s), not a day that holds together as the demo's does:
+  the copies keep the donor's title, authors and abstract in the HF list;
+* their arXiv API answer: a real recorded entry (1707.08567) with its id, title and links rewritten;
+* the release's variant of that day (conclusion claims under two licences), and big days of real
+  entries pooled from every recorded day (tests/test_years.py, bench/).
 
 Nothing recorded is edited: the derived files are new files in the overlay folder.
 """
@@ -20,14 +23,17 @@ from pathlib import Path
 
 from lxml import etree
 
-FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "fixtures"
+from scraper.use.demo.derived_day import DEMO_DAY, derive_demo_overlay
+from scraper.use.demo.derived_day import DEMO_END as DEMO_END  # re-exported for the tests
+from scraper.use.demo.derived_day import DEMO_START as DEMO_START
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
-# The derived arXiv day. Its list is built for 2026-07-30 (no list is recorded for that day) and, in
-# the demo's backfill, also served as 2025-10-02 (a weekday without a recorded list).
+# The tests' derived arXiv day (no list is recorded for it).
 ARXIV_DAY = "2026-07-30"
-ARXIV_DAY_AS = "2025-10-02"
-DEMO_START, DEMO_END = "2025-09-29", "2025-10-03"  # 10-01 has no list: an empty day is part of the show
+# The demo's backfill and its derived day (a weekday without a recorded list), re-exported for tests.
+ARXIV_DAY_AS = DEMO_DAY
 REAL_ATOM_IDS = ["2607.28568", "2607.28582", "2607.28618"]  # in both the HF and arXiv recordings
 HTML_ID, ABS_ID = "2501.11120", "1902.02534"  # recorded HTML page / recorded abs page (no HTML link)
 
@@ -69,12 +75,9 @@ def derive_arxiv_day(folder: Path, fixtures: Path = FIXTURES) -> Path:
 
 
 def derive_backfill_overlay(folder: Path, fixtures: Path = FIXTURES) -> Path:
-    """`derive_arxiv_day`, with its list also served as ARXIV_DAY_AS, so one backfill
-    (DEMO_START … DEMO_END) has recorded lists and real arXiv pages."""
-    derive_arxiv_day(folder, fixtures)
-    lists = folder / "hf_daily_api"
-    (lists / f"{ARXIV_DAY_AS}.json").write_bytes((lists / f"{ARXIV_DAY}.json").read_bytes())
-    return folder
+    """The demo's derived day (`scraper.use.demo.derived_day`), so the tests' backfill (DEMO_START …
+    DEMO_END) crawls what `hfpapers-demo` crawls: recorded lists and real arXiv pages."""
+    return derive_demo_overlay(folder, fixtures)
 
 
 # -- the release's day: the derived arXiv day plus conclusion claims under two licences -------------
@@ -86,7 +89,7 @@ CC_BY_LINK = b'<a id="license-tr" href="https://creativecommons.org/licenses/by/
 
 
 def derive_release_overlay(folder: Path) -> Path:
-    """`derive_overlay`'s day plus two variants of the real HTML capture (2501.11120v1), both with
+    """`derive_arxiv_day`'s day plus two variants of the real HTML capture (2501.11120v1), both with
     one quantitative sentence added at the start of the conclusion so that `claims` gets conclusion
     rows: the page as captured (no licence statement: its text may not be republished) and a copy
     re-pointed at LICENSED_ID with a CC BY 4.0 licence link (its text may)."""
