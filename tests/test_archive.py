@@ -216,7 +216,8 @@ def test_the_answer_behind_a_row_can_be_opened(demo: Path) -> None:
         answer = open_response(demo, row["source_url"], at=row["crawled_at"])
         assert answer.url == row["source_url"]
         assert answer.date.replace(microsecond=answer.date.microsecond // 1000 * 1000) <= row["crawled_at"]
-    metric = pd.read_parquet(demo / "metrics").iloc[0]
+    metrics = pd.read_parquet(demo / "metrics")
+    metric = metrics[metrics["arxiv_id"] == HTML_ID].iloc[0]
     shown = subprocess.run(
         [
             str(REBUILD.parent / "hfpapers-archive"),

@@ -1,5 +1,5 @@
-"""Responses derived from real recordings for the tests' replay server (the demo's own derived day is
-`scraper/use/demo/derived_day.py`; `derive_backfill_overlay` serves it to the tests' backfills).
+"""Responses derived from real recordings for the tests' replay server (the demo's own derived day,
+which holds together, is `scraper/use/demo/derived_day.py`; tests that run the demo read that one).
 
 What is derived rather than recorded, built in a folder served before the recordings (`--overlay`):
 
@@ -7,7 +7,8 @@ What is derived rather than recorded, built in a folder served before the record
   three papers whose arXiv API entries were recorded, plus two copies of a real entry re-pointed at
   the papers whose HTML (2501.11120v1) and abs page (1902.02534, no HTML) were recorded — a test
   fixture for routing (HTML, abs fallback, 404s), not a day that holds together as the demo's does:
-  the copies keep the donor's title, authors and abstract in the HF list;
+  the copies keep the donor's title, authors and abstract in the HF list. The tests' backfill
+  (`derive_backfill_overlay`, `reference_backfill` in conftest.py) also serves it as 2025-10-02;
 * their arXiv API answer: a real recorded entry (1707.08567) with its id, title and links rewritten;
 * the release's variant of that day (conclusion claims under two licences), and big days of real
   entries pooled from every recorded day (tests/test_years.py, bench/).
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from scraper.use.demo.derived_day import DEMO_DAY, derive_demo_overlay
+from scraper.use.demo.derived_day import DEMO_DAY
 from scraper.use.demo.derived_day import DEMO_END as DEMO_END  # re-exported for the tests
 from scraper.use.demo.derived_day import DEMO_START as DEMO_START
 
@@ -75,9 +76,14 @@ def derive_arxiv_day(folder: Path, fixtures: Path = FIXTURES) -> Path:
 
 
 def derive_backfill_overlay(folder: Path, fixtures: Path = FIXTURES) -> Path:
-    """The demo's derived day (`scraper.use.demo.derived_day`), so the tests' backfill (DEMO_START …
-    DEMO_END) crawls what `hfpapers-demo` crawls: recorded lists and real arXiv pages."""
-    return derive_demo_overlay(folder, fixtures)
+    """`derive_arxiv_day`, with its list also served as ARXIV_DAY_AS, so the tests' backfill
+    (DEMO_START … DEMO_END: the demo's days) has recorded lists and real arXiv pages. Not the demo's
+    day (`derive_demo_overlay`): this one keeps a real HF entry that has a GitHub repository, headline
+    claims and a recorded arXiv API entry (2607.28618, AskChem), which the digest's tests read."""
+    derive_arxiv_day(folder, fixtures)
+    lists = folder / "hf_daily_api"
+    (lists / f"{ARXIV_DAY_AS}.json").write_bytes((lists / f"{ARXIV_DAY}.json").read_bytes())
+    return folder
 
 
 # -- the release's day: the derived arXiv day plus conclusion claims under two licences -------------
