@@ -498,7 +498,9 @@ class ReplayServer(ThreadingHTTPServer):
     daemon_threads = True
 
 
-def make_handler(store: FixtureStore, log_path: Path | None, lock: threading.Lock):
+def make_handler(
+    store: FixtureStore, log_path: Path | None, lock: threading.Lock
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -554,7 +556,7 @@ def make_handler(store: FixtureStore, log_path: Path | None, lock: threading.Loc
             self.connection.close()
             self.close_connection = True
 
-        def log_message(self, format: str, *args) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass  # the JSON log replaces stderr chatter
 
     return Handler
