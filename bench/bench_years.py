@@ -56,8 +56,8 @@ import pyarrow.parquet as pq  # noqa: E402
 
 from scraper.store.layout import Layout, period_name, snapshot_name  # noqa: E402
 from scraper.store.partitions import append_partition, write_partition  # noqa: E402
-from scraper.use.demo.derived_day import RECORDED_PAGES, derive_big_arxiv_day, pooled_entries  # noqa: E402
 from scraper.use.demo.replay import replay_settings, serve  # noqa: E402
+from tests.tools.derived import RECORDED_PAGES, derive_big_arxiv_day, pooled_entries  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 BIN = Path(sys.executable).parent

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from scraper.schema.registry import APPEND_ONLY
-from scraper.use.demo import derived_day as overlays
 from scraper.use.demo.replay import FaultPlan, replay_settings, serve
+from tests.tools import derived as overlays
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -139,8 +139,9 @@ ARXIV_DAY_AS = overlays.ARXIV_DAY_AS  # a weekday without a capture: the derived
 
 
 def derive_backfill_overlay(folder: Path) -> Path:
-    """The recorded days 2025-09-29…10-03 with the derived arXiv day served as 2025-10-02, so one
-    backfill has recorded lists and real arXiv pages — `hfpapers-demo`'s crawl too."""
+    """The recorded days 2025-09-29…10-03 with the tests' derived arXiv day served as 2025-10-02, so
+    one backfill has recorded lists and real arXiv pages (the demo serves its own day there:
+    tests/tools/derived.py says how they differ)."""
     return overlays.derive_backfill_overlay(folder, FIXTURES)
 
 

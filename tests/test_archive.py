@@ -23,7 +23,7 @@ from scraper.store.archive import open_response
 from scraper.store.archive.index import Entry, file_entries
 from scraper.store.layout import Layout
 from scraper.store.provenance import parser_revision
-from scraper.use.demo.derived_day import ABS_ID, ARXIV_DAY_AS, DEMO_END, DEMO_START, HTML_ID
+from scraper.use.demo.derived_day import DEMO_PAPERS
 from tests.conftest import (
     CRAWL_ENV,
     REBUILD,
@@ -33,6 +33,7 @@ from tests.conftest import (
     run_rebuild,
     table_files,
 )
+from tests.tools.derived import ABS_ID, ARXIV_DAY_AS, DEMO_END, DEMO_START, HTML_ID
 
 pytestmark = pytest.mark.crawl
 
@@ -130,7 +131,7 @@ def test_every_crawl_report_records_the_parser_revision_per_day(demo: Path) -> N
     assert report["kind"] == "crawl" and report["parser_revision"] == parser_revision()
     assert report["days"]["2025-10-01"]["outcome"] == "empty"
     assert {info["parser_revision"] for info in report["days"].values()} == {parser_revision()}
-    assert report["days"][ARXIV_DAY_AS]["rows"]["papers"] == 5
+    assert report["days"][ARXIV_DAY_AS]["rows"]["papers"] == len(DEMO_PAPERS)
 
 
 def test_a_killed_rebuild_resumes_to_the_same_output(demo: Path, rebuilt, tmp_path: Path) -> None:
@@ -179,6 +180,7 @@ def test_a_damaged_record_is_one_reject_and_the_rest_of_the_day_is_rebuilt(
     data = tmp_path / "data"
     shutil.copytree(demo, data)
     metrics = pd.read_parquet(data / "metrics")
+    metrics = metrics[metrics["arxiv_id"] == HTML_ID]  # one of the day's HTML pages
     page = open_response(data, metrics["source_url"].iloc[0], at=metrics["crawled_at"].iloc[0])
     with open(page.file, "r+b") as handle:  # a failing disk spoils the HTML page's record
         handle.seek(page.offset + 3000)
@@ -214,7 +216,8 @@ def test_the_answer_behind_a_row_can_be_opened(demo: Path) -> None:
         answer = open_response(demo, row["source_url"], at=row["crawled_at"])
         assert answer.url == row["source_url"]
         assert answer.date.replace(microsecond=answer.date.microsecond // 1000 * 1000) <= row["crawled_at"]
-    metric = pd.read_parquet(demo / "metrics").iloc[0]
+    metrics = pd.read_parquet(demo / "metrics")
+    metric = metrics[metrics["arxiv_id"] == HTML_ID].iloc[0]
     shown = subprocess.run(
         [
             str(REBUILD.parent / "hfpapers-archive"),
@@ -251,8 +254,8 @@ def test_the_answer_behind_a_row_can_be_opened(demo: Path) -> None:
 
 
 def test_without_the_archive_nothing_is_kept_and_nothing_is_cached(tmp_path: Path) -> None:
-    from scraper.use.demo.derived_day import ARXIV_DAY, derive_arxiv_day
     from tests.conftest import run_crawl, start_replay
+    from tests.tools.derived import ARXIV_DAY, derive_arxiv_day
 
     server, replay = start_replay(tmp_path, overlay=derive_arxiv_day(tmp_path / "overlay"))
     off = {"HFPAPERS_ARCHIVE": "false"}

@@ -10,17 +10,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-# The derived arXiv day, shared with `hfpapers-demo` (scraper/use/demo/derived_day.py says what is derived
-# from which real capture).
-from scraper.use.demo.derived_day import ABS_ID, HTML_ID, REAL_ATOM_IDS, derive_arxiv_day
-from scraper.use.demo.derived_day import ARXIV_DAY as DAY
 from tests.conftest import FIXTURES, Replay, run_crawl, start_replay
+
+# The tests' derived arXiv day (tests/tools/derived.py says what is derived from which real capture).
+from tests.tools.derived import ABS_ID, HTML_ID, REAL_ATOM_IDS, derive_arxiv_day
+from tests.tools.derived import ARXIV_DAY as DAY
 
 pytestmark = pytest.mark.crawl
 
 
 def derive_overlay(folder: Path) -> Path:
-    """The derived arXiv day (`scraper.use.demo.derived_day.derive_arxiv_day`) from tests/fixtures,
+    """The derived arXiv day (`tests.tools.derived.derive_arxiv_day`) from tests/fixtures,
     in `folder`."""
     return derive_arxiv_day(folder, FIXTURES)
 

@@ -1,5 +1,6 @@
-"""`hfpapers-digest` on a real crawl: the derived backfill 2025-09-29…10-03 of the recorded HF lists,
-whose 2025-10-02 papers have real arXiv API entries, HTML and abs pages (`reference_backfill`).
+"""`hfpapers-digest` on a real crawl: the tests' derived backfill 2025-09-29…10-03 of the recorded HF
+lists, whose 2025-10-02 papers have real arXiv API entries, HTML and abs pages (`reference_backfill`);
+docs/digest.md's commands and excerpts run on the demo's own data (`hfpapers-demo --out data`).
 
 Expected orders and ratings are computed here from the `papers` Parquet with pandas, not with the
 digest's code. A crawl without arXiv is a real crawl of the same day with `HFPAPERS_ARXIV=false`.
@@ -28,7 +29,7 @@ from lxml import html as lxml_html
 
 from scraper.schema.registry import TABLES
 from scraper.use.digest.cli import main
-from tests.conftest import ROOT, run_crawl, start_replay
+from tests.conftest import ROOT, run_crawl, run_demo, start_replay
 from tests.tools.docs import section as section_of
 
 pytestmark = pytest.mark.crawl
@@ -379,14 +380,24 @@ def test_bench_runs_on_a_small_synthetic_span(capsys, data_dir: Path) -> None:
 UTC_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")  # a crawl's time: when the test crawled
 
 
-def test_docs_digest_commands_run_and_their_excerpts_are_real(data_dir: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory) -> Path:
+    """What `hfpapers-demo --out data` writes: the data docs/digest.md's commands and excerpts are
+    about (its 2025-10-02 is the demo's own derived day, not the tests' backfill's)."""
+    work = tmp_path_factory.mktemp("digest-demo")
+    proc = run_demo("--out", "data", cwd=work)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return work / "data"
+
+
+def test_docs_digest_commands_run_and_their_excerpts_are_real(demo_data: Path, tmp_path: Path) -> None:
     section = section_of(DOCS, "## Commands")
     commands = [line.split("#", 1)[0].strip() for block in re.findall(r"```bash\n(.*?)```", section, re.S)
                 for line in block.splitlines() if line.startswith("hfpapers-digest")]  # fmt: skip
     formats = {re.search(r"--format (\w+)", c)[1] if "--format" in c else "md" for c in commands}
     assert formats == {"md", "html", "atom"}
     work = tmp_path / "work"
-    shutil.copytree(data_dir, work / "data")
+    shutil.copytree(demo_data, work / "data")
     outputs = {}
     for command in commands:
         proc = subprocess.run([str(DIGEST_SCRIPT), *command.split()[1:]], cwd=work, capture_output=True,

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scraper.use.demo.derived_day import ARXIV_DAY as DAY
-from scraper.use.demo.derived_day import derive_arxiv_day
 from tests.conftest import FIXTURES, run_crawl, start_replay
+from tests.tools.derived import ARXIV_DAY as DAY
+from tests.tools.derived import derive_arxiv_day
 from tests.tools.inject import MESSAGE
 
 pytestmark = pytest.mark.crawl

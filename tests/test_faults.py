@@ -20,9 +20,6 @@ import pytest
 from scraper.fetch.body_checks import body_problem
 from scraper.fetch.retry_after import status_message
 from scraper.store.archive import open_response
-from scraper.use.demo.derived_day import ARXIV_DAY as DAY
-from scraper.use.demo.derived_day import HTML_ID
-from scraper.use.demo.derived_day import derive_arxiv_day as derive_overlay
 from scraper.use.demo.replay import FAULT_KINDS, FaultInjector, FaultPlan, Reply, parse_fault_rates
 from tests.conftest import (
     DERIVED_BACKFILL,
@@ -35,6 +32,9 @@ from tests.conftest import (
     run_rebuild,
     start_replay,
 )
+from tests.tools.derived import ARXIV_DAY as DAY
+from tests.tools.derived import HTML_ID
+from tests.tools.derived import derive_arxiv_day as derive_overlay
 
 pytestmark = pytest.mark.crawl
 

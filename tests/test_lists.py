@@ -423,12 +423,12 @@ def _requests_by_kind(requests: list[dict]) -> dict[str, int]:
 
 def test_what_a_refresh_costs(tmp_path: Path) -> None:
     """Two undated crawls (latest day + 14 days before it) of a window holding the derived arXiv
-    day (scraper/use/demo/derived_day.py, served as 2026-07-30) and a derived day of 20 real entries
+    day (tests/tools/derived.py, served as 2026-07-30) and a derived day of 20 real entries
     (2026-07-28);
     between them both days grow. The second crawl fetches every list again, asks the arXiv API for
     the days' ids again, and fetches arXiv pages only for what it has not fetched before: the
     versioned pages come from the archive (the HTTP cache's store). Prints the figures (pytest -s)."""
-    from scraper.use.demo.derived_day import ABS_ID, ARXIV_DAY, HTML_ID, derive_arxiv_day
+    from tests.tools.derived import ABS_ID, ARXIV_DAY, HTML_ID, derive_arxiv_day
 
     overlay = derive_arxiv_day(tmp_path / "overlay", FIXTURES)
     arxiv_day = json.loads((overlay / "hf_daily_api" / f"{ARXIV_DAY}.json").read_text())

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from scraper.use.demo.derived_day import ABS_ID
-from scraper.use.demo.derived_day import ARXIV_DAY as DAY
-from scraper.use.demo.derived_day import derive_arxiv_day as derive_overlay
 from tests.conftest import FIXTURES, run_crawl, start_replay
+from tests.tools.derived import ABS_ID
+from tests.tools.derived import ARXIV_DAY as DAY
+from tests.tools.derived import derive_arxiv_day as derive_overlay
 
 pytestmark = pytest.mark.crawl
 

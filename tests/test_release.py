@@ -24,8 +24,6 @@ from huggingface_hub import DatasetCard, RepoFile
 
 from scraper.schema.registry import TABLES
 from scraper.use.dataset import load
-from scraper.use.demo.derived_day import ARXIV_DAY as DAY
-from scraper.use.demo.derived_day import CONCLUSION_CLAIM, HTML_ID, LICENSED_ID
 from scraper.use.release import PER_YEAR, RELEASED_TABLES, ReleaseError
 from scraper.use.release.push import (
     LocalFile,
@@ -36,6 +34,8 @@ from scraper.use.release.push import (
     release_files,
 )
 from tests.conftest import ROOT, run_crawl, start_replay
+from tests.tools.derived import ARXIV_DAY as DAY
+from tests.tools.derived import CONCLUSION_CLAIM, HTML_ID, LICENSED_ID
 
 BACKFILL = ("start=2025-09-29", "end=2025-10-03")  # 09-29, 09-30 and 10-03 have lists
 

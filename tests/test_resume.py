@@ -24,7 +24,6 @@ import pytest
 from scraper.fetch.journal import JOURNAL_NAME, DayJournal
 from scraper.schema.registry import APPEND_ONLY
 from scraper.store.archive.warc import iter_members
-from scraper.use.demo.derived_day import ABS_ID, HTML_ID
 from scraper.use.demo.replay import FaultPlan
 from tests.conftest import (
     ARXIV_DAY_AS,
@@ -36,6 +35,7 @@ from tests.conftest import (
     start_crawl,
     start_replay,
 )
+from tests.tools.derived import ABS_ID, HTML_ID
 from tests.tools.write_pause import write_pause
 
 pytestmark = pytest.mark.crawl

@@ -2,7 +2,7 @@
 lives — through the real `scrapy crawl hfpapers` against the replay server, as a cron job runs it.
 
 The window's lists are real entries: the undated capture of 2026-07-31 (served undated and by date),
-and days derived from real entries pooled from the recorded days (scraper/use/demo/derived_day.py), with
+and days derived from real entries pooled from the recorded days (tests/tools/derived.py), with
 upvotes raised from run to run. Nothing recorded is edited; the changed lists are new files in the
 overlay folder.
 """
@@ -18,8 +18,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from scraper.store.partitions import appended_crawls
-from scraper.use.demo.derived_day import RECORDED_PAGES, derive_big_arxiv_day, pooled_entries
 from tests.conftest import FIXTURES, assert_same_tables, run_crawl, run_rebuild, start_replay
+from tests.tools.derived import RECORDED_PAGES, derive_big_arxiv_day, pooled_entries
 
 pytestmark = pytest.mark.crawl
 

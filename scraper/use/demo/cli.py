@@ -8,17 +8,20 @@ prints where the data is. The crawl goes through the whole product — HF list, 
 text, abs fallback, metrics, claims, ratings — on recorded real responses from the clone's `tests/fixtures/`
 (so it runs from a clone, not from an installed wheel).
 
-What is derived rather than recorded (the recordings hold no day whose papers also have recorded
-arXiv pages), built in a temporary folder and served before the recordings:
-
-* the list of 2025-10-02 (a weekday with no recorded list): the real 2026-07-31 entries of the three
-  papers whose arXiv API entries were recorded, plus two copies of a real entry re-pointed at the
-  papers whose HTML (2501.11120v1) and abs page (1902.02534, no HTML) were recorded;
-* their arXiv API answer: a real recorded entry (1707.08567) with its id, title and links rewritten.
+The recordings hold no day whose papers also have recorded arXiv pages, so 2025-10-02 (a weekday
+with no recorded list) is derived from them, built in a temporary folder and served before them:
+four papers whose arXiv pages were recorded whole — 2501.11120v1, 1706.03762v7 and 2508.08468v6
+(HTML full text with results tables) and 1902.02534v2 (no HTML: the abs fallback) — each with a
+Hugging Face list entry and an arXiv API entry that carry its own title, abstract and authors
+(`scraper/use/demo/derived_day.py` says exactly what is derived from what).
 
 The other days (09-29, 09-30, 10-03) are recorded lists served byte for byte; their papers have no
 recorded arXiv page, so their HTML and abs requests get 404 and their `fulltext` rows say
 `fulltext_source=none`. Loopback gets no politeness delay (the real crawl keeps its delays).
+
+The recordings live in the repository, not in the installed package: run it from a clone
+(https://github.com/hfpapers/hfpapers), or point --fixtures (or HFPAPERS_DEMO_FIXTURES) at a
+clone's tests/fixtures/.
 """
 
 from __future__ import annotations
@@ -35,11 +38,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from scraper.store.layout import Layout
-from scraper.use.demo.derived_day import ARXIV_DAY_AS, DEMO_END, DEMO_START, derive_backfill_overlay
+from scraper.use.demo.derived_day import DEMO_DAY, DEMO_END, DEMO_START, derive_demo_overlay
 from scraper.use.demo.replay import replay_settings, serve
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[3]  # the clone, when run from one
 FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURES_ENV = "HFPAPERS_DEMO_FIXTURES"  # another folder of recordings (a clone's tests/fixtures)
+REPOSITORY = "https://github.com/hfpapers/hfpapers"
 
 TABLES = ("papers", "fulltext", "metrics", "claims", "ratings", "rejects")
 MARKER = "_demo"  # a folder inside the output that says "written by hfpapers-demo"
@@ -134,10 +139,15 @@ def shown_line(line: str) -> str:
 
 
 def _crawl_env() -> dict[str, str]:
-    # The clone's scrapy.cfg names the settings module; PYTHONPATH makes the clone importable even
-    # when hfpapers is not installed in this interpreter.
+    # PYTHONPATH makes the clone importable even when hfpapers is not installed in this interpreter;
+    # the settings module is named here too (the clone's scrapy.cfg names it only in the clone).
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    return {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": path}
+    return {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": path,
+        "SCRAPY_SETTINGS_MODULE": "scraper.settings",
+    }
 
 
 def row_counts(out: Path) -> dict[str, int]:
@@ -171,18 +181,18 @@ def run_demo(out: Path, fixtures: Path = FIXTURES) -> int:
     code is returned."""
     if not (fixtures / "hf_daily_api").is_dir():
         raise DemoError(
-            f"no recorded responses at {fixtures}: the demo runs from a clone of the "
-            "repository (git clone …; pip install -e .)"
+            f"no recorded responses at {fixtures}: the demo needs a clone of the repository "
+            f"(git clone {REPOSITORY}; pip install -e . in it; run hfpapers-demo there)"
         )
     check_out_dir(out)
     (out / MARKER).mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="hfpapers-demo-") as tmp:
-        overlay = derive_backfill_overlay(Path(tmp) / "overlay", fixtures)
+        overlay = derive_demo_overlay(Path(tmp) / "overlay", fixtures)
         server = serve([overlay, fixtures], 0, "127.0.0.1")
         base = f"http://127.0.0.1:{server.server_address[1]}"
         print(
-            f"hfpapers-demo: replaying {fixtures} at {base} (derived: the list of {ARXIV_DAY_AS} "
+            f"hfpapers-demo: replaying {fixtures} at {base} (derived: the list of {DEMO_DAY} "
             f"and its arXiv API answer; see `hfpapers-demo --help`)",
             flush=True,
         )
@@ -228,8 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fixtures",
         type=Path,
-        default=FIXTURES,
-        help="folder of recorded responses (default: the clone's tests/fixtures)",
+        default=Path(os.environ.get(FIXTURES_ENV) or FIXTURES),
+        help=f"folder of recorded responses (default: ${FIXTURES_ENV}, else the clone's tests/fixtures)",
     )
     args = parser.parse_args(argv)
     try:

@@ -77,6 +77,7 @@ from lxml import etree
 from scraper.parse.arxiv_id import VERSIONED_ARXIV_ID
 
 ATOM = "http://www.w3.org/2005/Atom"
+VERSION_NAME = re.compile(r"v(\d+)\.html$")  # an HTML recording's name: `<id>v<N>.html`
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
 
 
@@ -407,10 +408,14 @@ class FixtureStore:
         if re.search(r"v\d+$", paper):
             return self._file(f"arxiv_html/{paper.replace('/', '_')}.html", "text/html")
         # Unversioned: arXiv serves the latest version; we serve the highest version recorded.
-        pages = sorted(
-            self.glob(f"arxiv_html/{paper.replace('/', '_')}v*.html"),
-            key=lambda p: int(re.findall(r"v(\d+)\.html$", p.name)[0]),
-        )
+        # (recordings named with a suffix after the version, e.g. `<id>v7_oxide….html`, are not
+        # served by URL: only `<id>v<N>.html`)
+        versions = [
+            p
+            for p in self.glob(f"arxiv_html/{paper.replace('/', '_')}v*.html")
+            if VERSION_NAME.search(p.name)
+        ]
+        pages = sorted(versions, key=lambda p: int(VERSION_NAME.findall(p.name)[0]))
         if not pages:
             return Reply(404, b"not recorded")
         return Reply(200, pages[-1].read_bytes(), "text/html; charset=utf-8")
@@ -493,7 +498,9 @@ class ReplayServer(ThreadingHTTPServer):
     daemon_threads = True
 
 
-def make_handler(store: FixtureStore, log_path: Path | None, lock: threading.Lock):
+def make_handler(
+    store: FixtureStore, log_path: Path | None, lock: threading.Lock
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -549,7 +556,7 @@ def make_handler(store: FixtureStore, log_path: Path | None, lock: threading.Loc
             self.connection.close()
             self.close_connection = True
 
-        def log_message(self, format: str, *args) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass  # the JSON log replaces stderr chatter
 
     return Handler
