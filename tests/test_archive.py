@@ -24,15 +24,10 @@ from scraper.store.archive.index import Entry, file_entries
 from scraper.store.layout import Layout
 from scraper.store.provenance import parser_revision
 from scraper.use.demo.derived_day import ABS_ID, ARXIV_DAY_AS, DEMO_END, DEMO_START, HTML_ID
-from tests.conftest import (
-    CRAWL_ENV,
-    REBUILD,
-    ROOT,
-    assert_same_tables,
-    run_demo,
-    run_rebuild,
-    table_files,
-)
+from tests.tools.commands import REBUILD, run_demo, run_rebuild
+from tests.tools.crawl import CRAWL_ENV
+from tests.tools.replay import ROOT
+from tests.tools.tables import assert_same_tables, table_files
 
 pytestmark = pytest.mark.crawl
 
@@ -252,7 +247,8 @@ def test_the_answer_behind_a_row_can_be_opened(demo: Path) -> None:
 
 def test_without_the_archive_nothing_is_kept_and_nothing_is_cached(tmp_path: Path) -> None:
     from scraper.use.demo.derived_day import ARXIV_DAY, derive_arxiv_day
-    from tests.conftest import run_crawl, start_replay
+    from tests.tools.crawl import run_crawl
+    from tests.tools.replay import start_replay
 
     server, replay = start_replay(tmp_path, overlay=derive_arxiv_day(tmp_path / "overlay"))
     off = {"HFPAPERS_ARCHIVE": "false"}

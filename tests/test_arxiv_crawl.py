@@ -14,7 +14,8 @@ import pytest
 # from which real capture).
 from scraper.use.demo.derived_day import ABS_ID, HTML_ID, REAL_ATOM_IDS, derive_arxiv_day
 from scraper.use.demo.derived_day import ARXIV_DAY as DAY
-from tests.conftest import FIXTURES, Replay, run_crawl, start_replay
+from tests.tools.crawl import run_crawl
+from tests.tools.replay import FIXTURES, Replay, start_replay
 
 pytestmark = pytest.mark.crawl
 

@@ -12,7 +12,8 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
 from scraper.fetch.cache_policy import ImmutablePagesPolicy
-from tests.conftest import fixture_bytes, run_crawl, start_replay
+from tests.tools.crawl import run_crawl
+from tests.tools.replay import fixture_bytes, start_replay
 
 pytestmark = pytest.mark.crawl
 

@@ -13,7 +13,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from scraper.schema.registry import TABLES
-from tests.conftest import Replay, assert_same_tables, run_crawl, run_rebuild, start_replay
+from tests.tools.commands import run_rebuild
+from tests.tools.crawl import run_crawl
+from tests.tools.replay import Replay, start_replay
+from tests.tools.tables import assert_same_tables
 
 pytestmark = pytest.mark.crawl
 

@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 
 from scraper.use.demo.derived_day import ABS_ID, ARXIV_DAY_AS, HTML_ID
-from tests.conftest import DEMO_ENV, FIXTURES, run_demo
+from tests.tools.commands import DEMO_ENV, run_demo
 from tests.tools.docs import README, section
+from tests.tools.replay import FIXTURES
 
 pytestmark = pytest.mark.crawl
 

@@ -28,10 +28,9 @@ from lxml import html as lxml_html
 
 from scraper.schema.registry import TABLES
 from scraper.use.digest.cli import main
-from tests.conftest import ROOT, run_crawl, start_replay
+from tests.tools.crawl import crawl
 from tests.tools.docs import section as section_of
-
-pytestmark = pytest.mark.crawl
+from tests.tools.replay import ROOT, start_replay
 
 DAY = "2025-10-02"  # the day with real arXiv pages
 BUSY_DAY = "2025-09-30"  # 50 papers, with ties on upvotes
@@ -256,7 +255,7 @@ def hf_only(reference_backfill, tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("hf-only")
     server, replay = start_replay(tmp, overlay=reference_backfill.overlay)
     try:
-        result = run_crawl(replay, tmp / "data", f"date={DAY}", settings={"HFPAPERS_ARXIV": "false"})
+        result = crawl(replay, tmp / "data", f"date={DAY}", settings={"HFPAPERS_ARXIV": "false"})
     finally:
         server.shutdown()
     assert result.returncode == 0, result.log[-3000:]

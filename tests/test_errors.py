@@ -17,8 +17,9 @@ import pytest
 
 from scraper.use.demo.derived_day import ARXIV_DAY as DAY
 from scraper.use.demo.derived_day import derive_arxiv_day
-from tests.conftest import FIXTURES, run_crawl, start_replay
+from tests.tools.crawl import run_crawl
 from tests.tools.inject import MESSAGE
+from tests.tools.replay import FIXTURES, start_replay
 
 pytestmark = pytest.mark.crawl
 

@@ -24,17 +24,10 @@ from scraper.use.demo.derived_day import ARXIV_DAY as DAY
 from scraper.use.demo.derived_day import HTML_ID
 from scraper.use.demo.derived_day import derive_arxiv_day as derive_overlay
 from scraper.use.demo.replay import FAULT_KINDS, FaultInjector, FaultPlan, Reply, parse_fault_rates
-from tests.conftest import (
-    DERIVED_BACKFILL,
-    FAST_RETRY_SETTINGS,
-    FIXTURES,
-    Reference,
-    assert_same_tables,
-    dataset_contents,
-    run_crawl,
-    run_rebuild,
-    start_replay,
-)
+from tests.tools.commands import run_rebuild
+from tests.tools.crawl import FAST_RETRY_SETTINGS, Reference, run_crawl
+from tests.tools.replay import DERIVED_BACKFILL, FIXTURES, start_replay
+from tests.tools.tables import assert_same_tables, dataset_contents
 
 pytestmark = pytest.mark.crawl
 

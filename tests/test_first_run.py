@@ -20,7 +20,8 @@ from scrapy.settings import Settings
 from scraper.fetch.args import FIRST_LIST_DAY, ArgumentError, plan_run
 from scraper.fetch.preflight import PreflightError, check_settings, data_dir_lock
 from scraper.store.partitions import clean_stale_writes
-from tests.conftest import CRAWL_ENV, ROOT, crawl_command, start_crawl
+from tests.tools.crawl import CRAWL_ENV, crawl_command, start_crawl
+from tests.tools.replay import ROOT
 
 pytestmark = pytest.mark.crawl
 

@@ -27,7 +27,8 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from scraper.parse.arxiv_id import is_arxiv_id
-from tests.conftest import FIXTURES, run_crawl, start_replay
+from tests.tools.crawl import run_crawl
+from tests.tools.replay import FIXTURES, start_replay
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.crawl]
 

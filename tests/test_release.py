@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 from huggingface_hub import DatasetCard, RepoFile
 
+import tests.tools.crawl as crawling
 from scraper.schema.registry import TABLES
 from scraper.use.dataset import load
 from scraper.use.demo.derived_day import ARXIV_DAY as DAY
@@ -35,11 +36,9 @@ from scraper.use.release.push import (
     plan_upload,
     release_files,
 )
-from tests.conftest import ROOT, run_crawl, start_replay
+from tests.tools.replay import ROOT, start_replay
 
 BACKFILL = ("start=2025-09-29", "end=2025-10-03")  # 09-29, 09-30 and 10-03 have lists
-
-pytestmark = pytest.mark.crawl
 
 
 def release_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -355,7 +354,7 @@ def test_recrawled_day_changes_only_its_own_files(crawl: Path, tmp_path) -> None
     assert release_cli(str(first), "--data-dir", str(data)).returncode == 0
     server, replay = start_replay(tmp_path)
     try:  # new crawled_at for that day
-        result = run_crawl(replay, data, "date=2025-09-30")
+        result = crawling.crawl(replay, data, "date=2025-09-30")
         assert result.returncode == 0, result.log[-3000:]
     finally:
         server.shutdown()

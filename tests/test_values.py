@@ -19,7 +19,8 @@ import pytest
 from scraper.parse.arxiv_id import VERSIONED_ARXIV_ID, is_arxiv_id
 from scraper.parse.hf_daily_api import COUNT_BOUND, as_count, entries_to_daily_list
 from scraper.parse.text import parse_iso_datetime
-from tests.conftest import FIXTURES, run_crawl, start_replay
+from tests.tools.crawl import run_crawl
+from tests.tools.replay import FIXTURES, start_replay
 
 DAY = "2025-10-06"  # a Monday without a capture: the derived day is served there
 REAL_DAY = FIXTURES / "hf_daily_api" / "2026-03-12.json"  # 19 real entries with every newer key

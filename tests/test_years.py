@@ -19,7 +19,10 @@ import pytest
 
 from scraper.store.partitions import appended_crawls
 from scraper.use.demo.derived_day import RECORDED_PAGES, derive_big_arxiv_day, pooled_entries
-from tests.conftest import FIXTURES, assert_same_tables, run_crawl, run_rebuild, start_replay
+from tests.tools.commands import run_rebuild
+from tests.tools.crawl import run_crawl
+from tests.tools.replay import FIXTURES, start_replay
+from tests.tools.tables import assert_same_tables
 
 pytestmark = pytest.mark.crawl
 
