@@ -80,6 +80,11 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_AFTER_MAX = 900  # seconds; a server asking for longer makes us give up on that request
 RETRY_BACKOFF_BASE = 1.0  # seconds a domain pauses after a failure without Retry-After; doubles…
 RETRY_BACKOFF_MAX = 60.0  # …with each failure in a row, up to this
+# A host that has never answered (DNS, refused, TLS, timeout) is retried this many seconds after its
+# first request; then each of its requests is tried once, with a short timeout (scraper/fetch/retry_after.py).
+HFPAPERS_UNREACHABLE_AFTER = 6.0
+HFPAPERS_ROBOTS_TIMEOUT = 10.0  # a host's first request is its robots.txt: small, answered at once when up
+HFPAPERS_UNREACHABLE_TIMEOUT = 15.0  # a request to a host found unreachable (one try)
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.fetch.retry_after.RetryAfterMiddleware": 550,

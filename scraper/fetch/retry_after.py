@@ -65,13 +65,11 @@ def status_message(status: int) -> str:
 
 # -- a host that cannot be reached at all -------------------------------------------------------
 
-# Seconds a host that has never answered in this crawl keeps getting retries after its first
-# request; then (or once a request to it gave up) its requests are tried once each, with a short
-# timeout, until it answers. Without network a crawl so ends in well under a minute instead of
-# spending every retry and back-off (minutes) on each request.
-UNREACHABLE_AFTER = 6.0
-ROBOTS_TIMEOUT = 10.0  # a host's first request is its robots.txt: small, answered at once when up
-UNREACHABLE_TIMEOUT = 15.0  # a request to a host found unreachable (one try)
+# A host that has never answered in this crawl keeps getting retries for HFPAPERS_UNREACHABLE_AFTER
+# seconds after its first request; then (or once a request to it gave up) its requests are tried
+# once each, with a short timeout, until it answers. Without network a crawl so ends in well under a
+# minute instead of spending every retry and back-off (minutes) on each request. The three
+# HFPAPERS_UNREACHABLE_AFTER / _ROBOTS_TIMEOUT / _UNREACHABLE_TIMEOUT defaults are in settings.py.
 
 
 class OneLineRobotsErrors(logging.Filter):
@@ -110,9 +108,9 @@ class RetryAfterMiddleware(RetryMiddleware):
     request's errback records a reject).
 
     A host that has not answered once in this crawl and fails at the connection level (DNS, refused,
-    TLS, timeout) is retried for UNREACHABLE_AFTER seconds at most; after that it is logged once as
-    unreachable and its requests are tried once each until it answers (no network: the crawl ends
-    in seconds, with one line naming the cause and the host)."""
+    TLS, timeout) is retried for HFPAPERS_UNREACHABLE_AFTER seconds at most; after that it is logged
+    once as unreachable and its requests are tried once each until it answers (no network: the crawl
+    ends in seconds, with one line naming the cause and the host)."""
 
     def __init__(self, settings) -> None:
         super().__init__(settings)
@@ -124,6 +122,9 @@ class RetryAfterMiddleware(RetryMiddleware):
         self._answered: set[str] = set()  # slots that gave any answer in this crawl
         self._first_contact: dict[str, float] = {}  # slot -> when its first request went out
         self._unreachable: dict[str, str] = {}  # slot -> why (until it answers)
+        self.unreachable_after = settings.getfloat("HFPAPERS_UNREACHABLE_AFTER")
+        self.robots_timeout = settings.getfloat("HFPAPERS_ROBOTS_TIMEOUT")
+        self.unreachable_timeout = settings.getfloat("HFPAPERS_UNREACHABLE_TIMEOUT")
         quiet_robots_errors()  # an unreachable host's robots.txt: one line, not a traceback
 
     def _slot(self, request: Request) -> str:
@@ -155,9 +156,9 @@ class RetryAfterMiddleware(RetryMiddleware):
         slot = self._slot(request)
         if slot not in self._answered:
             self._first_contact.setdefault(slot, time.monotonic())
-            limit = UNREACHABLE_TIMEOUT if slot in self._unreachable else None
+            limit = self.unreachable_timeout if slot in self._unreachable else None
             if urlsplit(request.url).path == "/robots.txt":
-                limit = ROBOTS_TIMEOUT
+                limit = self.robots_timeout
             if limit is not None:
                 timeout = float(request.meta.get("download_timeout", limit))
                 request.meta["download_timeout"] = min(timeout, limit)
@@ -214,12 +215,12 @@ class RetryAfterMiddleware(RetryMiddleware):
         return super().process_exception(request, exception)
 
     def _first_contact_failed(self, request: Request, exception: Exception, slot: str, cause: str):
-        """A host that never answered failed to connect: retry within UNREACHABLE_AFTER, then stop."""
+        """A host that never answered failed to connect: retry for a while (unreachable_after), then stop."""
         if slot in self._unreachable:
             self.crawler.stats.inc_value(stats.UNREACHABLE_REQUESTS)
             return None  # tried once; the request's errback records why
         retry = None
-        if time.monotonic() - self._first_contact.get(slot, 0.0) < UNREACHABLE_AFTER:
+        if time.monotonic() - self._first_contact.get(slot, 0.0) < self.unreachable_after:
             if not request.meta.get("dont_retry"):
                 self._back_off(request, type(exception).__name__)
             retry = super().process_exception(request, exception)
