@@ -209,6 +209,7 @@ def test_atom_feed_parses_with_one_entry_per_paper(capsys, data_dir: Path) -> No
 # -- missing data, bad input -----------------------------------------------------------------------
 
 
+@pytest.mark.crawl
 def test_a_day_without_papers_is_one_line_on_stderr_and_exit_1(data_dir: Path) -> None:
     proc = subprocess.run([str(DIGEST_SCRIPT), "--data", str(data_dir), "--date", "2025-10-01"],
                           capture_output=True, text=True, timeout=60)  # fmt: skip
@@ -347,6 +348,7 @@ def test_best_table_result_is_a_cell_the_paper_marked_best(capsys, data_dir: Pat
     assert shown == bool(real["is_best"].any() or real["direction"].notna().any())
 
 
+@pytest.mark.crawl
 def test_bench_runs_on_a_small_synthetic_span(capsys, data_dir: Path) -> None:
     # Smoke test only (no timing asserted): two weeks re-dated from the crawl, every figure printed.
     from bench_digest import main as bench_main  # bench/, put on sys.path by conftest
@@ -378,6 +380,7 @@ def test_bench_runs_on_a_small_synthetic_span(capsys, data_dir: Path) -> None:
 UTC_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")  # a crawl's time: when the test crawled
 
 
+@pytest.mark.crawl
 def test_docs_digest_commands_run_and_their_excerpts_are_real(data_dir: Path, tmp_path: Path) -> None:
     section = section_of(DOCS, "## Commands")
     commands = [line.split("#", 1)[0].strip() for block in re.findall(r"```bash\n(.*?)```", section, re.S)

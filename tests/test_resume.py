@@ -277,9 +277,7 @@ def test_graceful_stop_then_resume(reference_backfill: Reference, tmp_path: Path
     # Stopped as Ctrl-C (SIGINT) stops `scrapy crawl` (Scrapy's handler calls `Crawler.stop`) once a
     # day is finished: the requests in flight finish, nothing of the unfinished day is written and no
     # request queue either; the restart redoes that day. Both crawls run in this process.
-    server, replay = start_replay(
-        tmp_path, overlay=reference_backfill.overlay, fault_plan=FaultPlan(delay=0.01)
-    )
+    server, replay = start_replay(tmp_path, overlay=reference_backfill.overlay)
     data, job = tmp_path / "data", tmp_path / "job"
     settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job)}
     try:
