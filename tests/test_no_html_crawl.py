@@ -10,7 +10,7 @@ import pytest
 from scraper.use.demo.derived_day import ABS_ID
 from scraper.use.demo.derived_day import ARXIV_DAY as DAY
 from scraper.use.demo.derived_day import derive_arxiv_day as derive_overlay
-from tests.tools.crawl import run_crawl
+from tests.tools.crawl import crawl
 from tests.tools.replay import FIXTURES, start_replay
 
 pytestmark = pytest.mark.crawl
@@ -34,7 +34,7 @@ def test_stub_answer_falls_back_to_the_abs_page(tmp_path, status: int) -> None:
         tmp_path, overlay=overlay, faults={HTML_PATH: [{"status": status, "body": body}]}
     )
     try:
-        result = run_crawl(replay, tmp_path / "data", f"date={DAY}", settings={"HTTPCACHE_ENABLED": "False"})
+        result = crawl(replay, tmp_path / "data", f"date={DAY}", settings={"HTTPCACHE_ENABLED": "False"})
     finally:
         server.shutdown()
     assert result.returncode == 0, result.log[-3000:]
