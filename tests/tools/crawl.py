@@ -5,13 +5,14 @@ only a process shows — its exit code and stderr, the data folder's lock, a kil
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,15 +116,15 @@ def crawl_in_process(
     runner = CrawlerRunner(settings)
     crawler = runner.create_crawler("hfpapers")
     failures = record_failed_days(crawler)
-    with _captured_log(settings) as log:
+    with captured_log(settings) as log:
         try:
             done = runner.crawl(crawler, **spider_args)
             # A crawl that fails to start is logged (as `scrapy crawl` does) and exits 1 below.
             done.addErrback(lambda failure: logger.error("the crawl failed: %s", failure.getTraceback()))
             if stop_when is not None:
-                watch = LoopingCall(_stop_once, crawler, stop_when)
+                watch = LoopingCall(_stopper(crawler, stop_when))
                 watch.start(0.01)
-                done.addBoth(lambda result: (watch.stop() if watch.running else None, result)[1])
+                done.addBoth(_stop_watching, watch)
             pytest_twisted.blockon(done)
         finally:
             lock.close()
@@ -132,36 +133,43 @@ def crawl_in_process(
     return CrawlResult(returncode, log.getvalue() + "".join(f"{line}\n" for line in lines), data_dir, stats)
 
 
-def _stop_once(crawler: Crawler, condition: Callable[[], bool]) -> None:
-    if condition() and crawler.crawling and not getattr(crawler, "_stop_asked", False):
-        crawler._stop_asked = True  # type: ignore[attr-defined]
-        logger.info("stopping the crawl (as Ctrl-C does)")
-        deferred_from_coro(crawler.stop_async())
+def _stopper(crawler: Crawler, condition: Callable[[], bool]) -> Callable[[], None]:
+    """A check that stops the crawl once `condition` holds, as Scrapy's Ctrl-C handler does."""
+    asked = False
+
+    def stop_once() -> None:
+        nonlocal asked
+        if not asked and crawler.crawling and condition():
+            asked = True
+            logger.info("stopping the crawl (as Ctrl-C does)")
+            deferred_from_coro(crawler.stop_async())
+
+    return stop_once
 
 
-class _captured_log:  # noqa: N801 (used as a context manager)
-    """The log of one crawl, formatted as `scrapy crawl` writes it, at the crawl's LOG_LEVEL (as
-    Scrapy's own root handler, the root logger lets every record through meanwhile)."""
+def _stop_watching(result: Any, watch: LoopingCall) -> Any:
+    if watch.running:
+        watch.stop()
+    return result
 
-    def __init__(self, settings: Settings) -> None:
-        self.stream = io.StringIO()
-        self.handler = logging.StreamHandler(self.stream)
-        self.handler.setFormatter(
-            logging.Formatter(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT"))
-        )
-        self.handler.setLevel(settings.get("LOG_LEVEL"))
 
-    def __enter__(self) -> io.StringIO:
-        root = logging.getLogger()
-        self.level = root.level
-        root.setLevel(logging.NOTSET)
-        root.addHandler(self.handler)
-        return self.stream
-
-    def __exit__(self, *exc: object) -> None:
-        root = logging.getLogger()
-        root.removeHandler(self.handler)
-        root.setLevel(self.level)
+@contextlib.contextmanager
+def captured_log(settings: Settings) -> Iterator[io.StringIO]:
+    """The log of a crawl, formatted as `scrapy crawl` writes it, at the crawl's LOG_LEVEL; meanwhile
+    the root logger lets every record through (as Scrapy's own root handler has it)."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT")))
+    handler.setLevel(settings.get("LOG_LEVEL"))
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.NOTSET)
+    root.addHandler(handler)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
 
 
 # -- as a command, in a subprocess -------------------------------------------------------------------
