@@ -16,7 +16,7 @@ from scraper.store.archive.index import Entry, index_warc, surt
 from scraper.store.archive.warc import ArchiveDamaged, RecordMaker, iter_members, read_record
 from scraper.store.layout import Layout, folder_day, snapshot_crawl_id, snapshot_name
 from scraper.store.provenance import DERIVATION, parser_revision, stale_days
-from tests.conftest import ROOT, fixture_bytes
+from tests.tools.replay import ROOT, fixture_bytes
 
 DAY = date(2025, 10, 2)
 WHEN = datetime(2025, 10, 2, 6, 15, 0, 123456, tzinfo=UTC)

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from scraper.fetch.args import ArgumentError, plan_run
-from tests.conftest import ROOT
+from tests.tools.replay import ROOT
 
 TODAY = date(2026, 11, 24)
 

@@ -14,7 +14,7 @@ import pytest
 from scraper.derive.rows import abstract_claims
 from scraper.parse.hf_daily_api import parse_daily_api
 from scraper.schema.papers import PAPERS
-from tests.conftest import FIXTURES, ROOT
+from tests.tools.replay import FIXTURES, ROOT
 
 DAY = FIXTURES / "hf_daily_api" / "2025-09-30.json"
 HTML = FIXTURES / "arxiv_html" / "2501.11120v1.html"

@@ -28,7 +28,7 @@ from scraper.fetch.items import Reject, TableRow
 from scraper.fetch.retry_after import RetryAfterMiddleware
 from scraper.parse.hf_daily_api import parse_daily_api
 from scraper.schema.ratings import RATED_COLUMNS
-from tests.conftest import fixture_bytes
+from tests.tools.replay import fixture_bytes
 
 DAY = date(2025, 9, 29)
 LIST_URL = "https://huggingface.co/api/daily_papers?date=2025-09-29&limit=100&p=0"

@@ -25,8 +25,9 @@ import pytest
 
 from scraper.use.demo.cli import FIXTURES_ENV, REPOSITORY
 from scraper.use.demo.derived_day import DEMO_DAY, DEMO_PAPERS
-from tests.conftest import DEMO, DEMO_ENV, FIXTURES, ROOT, run_demo
+from tests.tools.commands import DEMO, DEMO_ENV, run_demo
 from tests.tools.docs import README, section
+from tests.tools.replay import FIXTURES, ROOT
 
 pytestmark = pytest.mark.crawl
 

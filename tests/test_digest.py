@@ -29,10 +29,10 @@ from lxml import html as lxml_html
 
 from scraper.schema.registry import TABLES
 from scraper.use.digest.cli import main
-from tests.conftest import ROOT, run_crawl, run_demo, start_replay
+from tests.tools.commands import run_demo
+from tests.tools.crawl import crawl
 from tests.tools.docs import section as section_of
-
-pytestmark = pytest.mark.crawl
+from tests.tools.replay import ROOT, start_replay
 
 DAY = "2025-10-02"  # the day with real arXiv pages
 BUSY_DAY = "2025-09-30"  # 50 papers, with ties on upvotes
@@ -211,6 +211,7 @@ def test_atom_feed_parses_with_one_entry_per_paper(capsys, data_dir: Path) -> No
 # -- missing data, bad input -----------------------------------------------------------------------
 
 
+@pytest.mark.crawl
 def test_a_day_without_papers_is_one_line_on_stderr_and_exit_1(data_dir: Path) -> None:
     proc = subprocess.run([str(DIGEST_SCRIPT), "--data", str(data_dir), "--date", "2025-10-01"],
                           capture_output=True, text=True, timeout=60)  # fmt: skip
@@ -257,7 +258,7 @@ def hf_only(reference_backfill, tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("hf-only")
     server, replay = start_replay(tmp, overlay=reference_backfill.overlay)
     try:
-        result = run_crawl(replay, tmp / "data", f"date={DAY}", settings={"HFPAPERS_ARXIV": "false"})
+        result = crawl(replay, tmp / "data", f"date={DAY}", settings={"HFPAPERS_ARXIV": "false"})
     finally:
         server.shutdown()
     assert result.returncode == 0, result.log[-3000:]
@@ -349,6 +350,7 @@ def test_best_table_result_is_a_cell_the_paper_marked_best(capsys, data_dir: Pat
     assert shown == bool(real["is_best"].any() or real["direction"].notna().any())
 
 
+@pytest.mark.crawl
 def test_bench_runs_on_a_small_synthetic_span(capsys, data_dir: Path) -> None:
     # Smoke test only (no timing asserted): two weeks re-dated from the crawl, every figure printed.
     from bench_digest import main as bench_main  # bench/, put on sys.path by conftest
@@ -390,6 +392,7 @@ def demo_data(tmp_path_factory) -> Path:
     return work / "data"
 
 
+@pytest.mark.crawl
 def test_docs_digest_commands_run_and_their_excerpts_are_real(demo_data: Path, tmp_path: Path) -> None:
     section = section_of(DOCS, "## Commands")
     commands = [line.split("#", 1)[0].strip() for block in re.findall(r"```bash\n(.*?)```", section, re.S)

@@ -26,7 +26,7 @@ from scraper.schema import conform
 from scraper.schema.ratings import RATED_COLUMNS
 from scraper.schema.registry import TABLES
 from scraper.store.partitions import append_partition, assemble, write_partition
-from tests.conftest import FIXTURES
+from tests.tools.replay import FIXTURES
 
 # The recorded days of ISO week 2025-W40 (Monday 09-29 … Friday 10-03; 10-01 has no recording).
 REAL_WEEK = ("2025-09-29", "2025-09-30", "2025-10-03")

@@ -24,8 +24,8 @@ from scraper.use.digest.entries import build
 from scraper.use.digest.period import parse_week
 from scraper.use.digest.select import select
 from scraper.use.digest.themes import MIN_PAPERS, PaperText, find_themes
-from tests.conftest import ROOT
 from tests.test_digest_data import CAPTURED_AT, REAL_WEEK, write_crawl, write_real_week
+from tests.tools.replay import ROOT
 
 WEEK = "2025-W40"
 # Groups a reader puts together on sight, and a word their theme's name must use.

@@ -48,7 +48,7 @@ from scraper.parse.hf_paper_api import parse_paper_api
 from scraper.schema import conform
 from scraper.schema.fulltext import TABLE
 from scraper.schema.registry import JOINED, TABLES
-from tests.conftest import FIXTURES
+from tests.tools.replay import FIXTURES
 
 pytestmark = pytest.mark.fuzz
 

@@ -13,8 +13,6 @@ import pytest
 
 from scraper.use.dataset import NoDataError, load
 
-pytestmark = pytest.mark.crawl
-
 
 @pytest.fixture(scope="module")
 def data_dir(release_data: Path) -> Path:

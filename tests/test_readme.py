@@ -13,8 +13,9 @@ import pytest
 
 from scraper.schema.markdown import column_table
 from scraper.schema.registry import TABLES
-from tests.conftest import ROOT, run_demo
+from tests.tools.commands import run_demo
 from tests.tools.docs import DOCS, README, TABLES_DOC, python_blocks
+from tests.tools.replay import ROOT
 
 PYTHON_BLOCKS = python_blocks()
 TABLES_TEXT = TABLES_DOC.read_text()

@@ -29,7 +29,7 @@ from scraper.fetch.body_checks import body_problem
 from scraper.parse.arxiv_atom import parse_atom
 from scraper.schema.registry import TABLES
 from scraper.store.partitions import partition_dir, remove_partition, write_partition
-from tests.conftest import ROOT
+from tests.tools.replay import ROOT
 
 CODE_DIRS = ("scraper", "pipelines")
 
@@ -343,7 +343,8 @@ def test_no_way_into_a_running_crawl_and_the_contact_setting_reaches_the_user_ag
     """Scrapy 2.19's RemoteControl (a localhost server that runs Python for a token holder) and the
     telnet console stay off; nothing is left in the home folder; `-s HFPAPERS_CONTACT=…` (the cron
     line of docs/crawling.md) runs and names the contact in the User-Agent."""
-    from tests.conftest import run_crawl, start_replay
+    from tests.tools.crawl import run_crawl
+    from tests.tools.replay import start_replay
 
     home = tmp_path / "home"
     home.mkdir()

@@ -19,7 +19,7 @@ from scraper.store.archive.index import ArchiveIndex, Entry, PagesFile, write_pa
 from scraper.store.layout import Layout, period_name, period_span
 from scraper.store.runs import read_run_reports, roll_run_reports, write_run_report
 from scraper.use.dataset import NoDataError, load
-from tests.conftest import FIXTURES
+from tests.tools.replay import FIXTURES
 
 # -- the archive's pages index ----------------------------------------------------------------------
 
