@@ -26,6 +26,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from scraper.derive.casefree import CaseFree, foldable
+from scraper.parse.text import squash_whitespace
 from scraper.schema.claims import CLAIM_KINDS
 
 # ---------------------------------------------------------------------------------------------
@@ -45,7 +47,7 @@ def normalize_text(text: str) -> str:
     s = s.replace("−", "-").replace("\u2009", " ").replace("\xa0", " ")
     if "times" in s or "fold" in s:
         s = _TIMES.sub(r"\1×", s)
-    return " ".join(s.split())
+    return squash_whitespace(s)
 
 
 _TIMES = re.compile(r"(\d)\s*(?:times\b|-fold\b|fold\b)")
@@ -236,24 +238,21 @@ _P_SETTING = re.compile(
 # ---------------------------------------------------------------------------------------------
 # Kind
 
-_KW_SPEED = re.compile(r"speed\s*-?\s*up|faster|accelerat|throughput|latency|speed", re.I)
-_KW_REDUCE = re.compile(
-    r"reduc|fewer|less\b|lower|smaller|decreas|sav(?:e|es|ing)|cut|compress|cheaper|shrink|drop",
-    re.I,
+_KW_SPEED = CaseFree(r"speed\s*-?\s*up|faster|accelerat|throughput|latency|speed")
+_KW_REDUCE = CaseFree(
+    r"reduc|fewer|less\b|lower|smaller|decreas|sav(?:e|es|ing)|cut|compress|cheaper|shrink|drop"
 )
-_KW_IMPROVE = re.compile(
+_KW_IMPROVE = CaseFree(
     r"improv|gain|better|boost|increas|outperform|surpass|higher|enhanc|l(?<!\wl)ift|rais|exceed|"
-    r"advantage\b",
-    re.I,
+    r"advantage\b"
 )
 _KW_RELATIVE = re.compile(r"longer|beyond|larger|bigger|more\b|within|of\s+the\b|\bof\b", re.I)
 
 
 # what follows "only N%" when N% is a share of a resource rather than a score
-_SHARE_OF = re.compile(
+_SHARE_OF = CaseFree(
     r"\s*of\s+(?:the\s+)?\w|\s*(?:the\s+)?(?:training|inference|compute|computational|memory|data|"
-    r"parameters?|FLOPs|cost|time|GPU)\b",
-    re.I,
+    r"parameters?|FLOPs|cost|time|GPU)\b"
 )
 
 
@@ -264,9 +263,9 @@ _CLAUSE_BEFORE = re.compile(r",|;|:|\(|w(?<!\ww)(?:hile|ith)\b")
 _CLAUSE_AFTER = re.compile(r",|;|:|\)|a(?<!\wa)nd\b|w(?<!\ww)hile\b")
 
 
-_KW_LONGER = re.compile(r"longer|beyond|larger|bigger|more\b", re.I)
-_KW_ONLY = re.compile(r"only|less than|equivalent|just", re.I)
-_KW_WITHIN = re.compile(r"within|beyond", re.I)
+_KW_LONGER = CaseFree(r"longer|beyond|larger|bigger|more\b")
+_KW_ONLY = CaseFree(r"only|less than|equivalent|just")
+_KW_WITHIN = CaseFree(r"within|beyond")
 _WHITE = re.compile(r"\s+")
 _TRAILING_ARTICLE = re.compile(r"\s+an?$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -287,33 +286,16 @@ def _after(sentence: str, end: int, width: int = 30) -> str:
     return chunk[: cut.start()] if cut else chunk
 
 
-# The characters other than ASCII letters that a case-insensitive regex matches to an ASCII letter
-# (İ ı ſ K: checked over all of Unicode). In text without them, every character but İ lowers to one
-# character of the same class (word, space, digit), and a non-ASCII one never to ASCII: the
-# keyword patterns below, all ASCII, read that text lowered without re.I as they read it with re.I,
-# and at a fraction of the cost (re.I folds the case of each character at every position tried).
-_FOLD_SPECIAL = re.compile("[\u0130\u0131\u017f\u212a]")
-
-
-def _foldable(text: str) -> bool:
-    return text.isascii() or _FOLD_SPECIAL.search(text) is None
-
-
-def _lower_literals(pattern: str) -> str:
-    r"""A pattern's text with its letters lowered, escapes (``\s``, ``\b``, ``\w``) kept."""
-    return re.sub(r"\\.|[A-Z]+", lambda m: m.group() if m.group()[0] == "\\" else m.group().lower(), pattern)
-
-
 class _Keywords:
-    """The keyword patterns of `_kind`: with re.I (`cased`), or lowered without it (`folded`)."""
+    """The keyword patterns of `_kind`, with re.I or lowered for lowered text (see `casefree`)."""
 
-    def __init__(self, fold: bool) -> None:
-        def compile_(p: re.Pattern) -> re.Pattern:
-            return re.compile(_lower_literals(p.pattern)) if fold else p
+    def __init__(self, folded: bool) -> None:
+        def pick(p: CaseFree) -> re.Pattern:
+            return p.folded if folded else p.cased
 
-        self.reduce, self.longer, self.only = compile_(_KW_REDUCE), compile_(_KW_LONGER), compile_(_KW_ONLY)
-        self.share_of, self.improve = compile_(_SHARE_OF), compile_(_KW_IMPROVE)
-        self.speed, self.within = compile_(_KW_SPEED), compile_(_KW_WITHIN)
+        self.reduce, self.longer, self.only = pick(_KW_REDUCE), pick(_KW_LONGER), pick(_KW_ONLY)
+        self.share_of, self.improve = pick(_SHARE_OF), pick(_KW_IMPROVE)
+        self.speed, self.within = pick(_KW_SPEED), pick(_KW_WITHIN)
 
 
 _CASED, _FOLDED = _Keywords(False), _Keywords(True)
@@ -322,7 +304,7 @@ _CASED, _FOLDED = _Keywords(False), _Keywords(True)
 def _kind(sentence: str, start: int, end: int, unit: str | None) -> str:
     before, after = _before(sentence, start), _after(sentence, end)
     kw = _CASED
-    if _foldable(before) and _foldable(after):
+    if foldable(before) and foldable(after):
         before, after, kw = before.lower(), after.lower(), _FOLDED
     near = f"{before} | {after}"
     if unit == "×":

@@ -1,6 +1,8 @@
 """Tree plumbing shared by the arXiv HTML readers: the MathML pre-pass and the Lexbor parse,
 whitespace squashing, cached class sets, tag ids and a few node walks.
 
+(:func:`squash_whitespace` lives in :mod:`scraper.parse.text`, shared with the derived rows.)
+
 Speed rules that every reader follows (measured with ``bench/bench_arxiv_html.py``):
 ``text_lexbor()`` (one C call) rather than ``text()``; :func:`squash_whitespace` rather than
 ``" ".join(text.split())``; tag ids rather than tag names; class attributes split once and cached.
@@ -11,6 +13,8 @@ from __future__ import annotations
 import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.parse.text import squash_whitespace
 
 # --------------------------------------------------------------------------------------------
 # Byte-level pre-pass: MathML -> TeX spans
@@ -199,38 +203,6 @@ def space_breaks(brs: list[LexborNode]) -> None:
     otherwise run together. (Done on the tree: a bytes.replace over the page cost ~0.9 ms.)"""
     for br in brs:
         br.insert_before(" ")
-
-
-def squash_whitespace(text: str) -> str:
-    """``" ".join(text.split())`` (whitespace squashed), ~1.5x faster on LaTeXML text.
-
-    Page text holds almost only spaces, newlines and NBSPs; split() builds one object per word.
-    Turn those two into spaces, and if no other whitespace is left, collapsing runs of spaces
-    gives the same string. Other whitespace is looked for with isprintable() (false for every
-    whitespace character but the space), or for long ASCII text with a few fast ``in`` scans.
-    """
-    u = text.strip()
-    if "\n" in u:
-        u = u.replace("\n", " ")
-    if "\xa0" in u:
-        u = u.replace("\xa0", " ")
-    if len(u) > 80 and u.isascii():
-        if (
-            "\t" in u
-            or "\r" in u
-            or "\x0b" in u
-            or "\x0c" in u
-            or "\x1c" in u
-            or "\x1d" in u
-            or "\x1e" in u
-            or "\x1f" in u
-        ):
-            return " ".join(u.split())
-    elif not u.isprintable():  # tab, thin space…: the general way
-        return " ".join(u.split())
-    while "  " in u:
-        u = u.replace("  ", " ")
-    return u
 
 
 def node_text(node: LexborNode | None) -> str:
