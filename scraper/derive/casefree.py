@@ -1,48 +1,49 @@
-"""Case-insensitive patterns of ASCII words, read at the cost of case-sensitive ones.
+"""Case-insensitive keyword patterns, read at the cost of case-sensitive ones.
 
 Python's regex engine folds the case of every character it compares under ``re.I``: a search for a
-few keywords in 100 characters of text costs ~10x the same search without it. For patterns whose
-letters are all ASCII, lowering the text and searching it with the pattern lowered, without
-``re.I``, finds the same matches at the same positions, unless the text holds one of the four
-characters that ``re.I`` matches to an ASCII letter while ``str.lower()`` does not turn them into it
-(İ ı ſ K, found by checking every code point): every other character lowers to one character of
-the same class (word, space, digit), and none but ASCII to ASCII. Such text is read with ``re.I``.
+few keywords in 100 characters of text costs ~10x the same search without it. Lowering the text
+and searching it with the pattern lowered, without ``re.I``, finds the same matches at the same
+positions, unless the text holds a character that ``re.I`` matches to a letter of the pattern while
+``str.lower()`` does not turn it into that letter: İ (the one character that lowers to two), and
+the "extra cases" of the pattern's letters (ſ for s, ı for i, ϵ for ε; ``re._casefix``). Every
+other character lowers to one character of the same class (word, space, digit): checked over all
+of Unicode. Text holding one of those characters is read with ``re.I``.
 """
 
 from __future__ import annotations
 
 import re
+from re import _casefix  # the table re.I itself reads
 
-# The characters besides ASCII letters that re.I matches to an ASCII letter
-_FOLD_SPECIAL = re.compile("[\u0130\u0131\u017f\u212a]")
-_ESCAPE_OR_CAPITALS = re.compile(r"\\.|[A-Z]+")
-
-
-def foldable(text: str) -> bool:
-    """`text` lowered reads as `text` under re.I, for patterns of ASCII letters."""
-    return text.isascii() or _FOLD_SPECIAL.search(text) is None
+_ESCAPE = re.compile(r"\\.|[^\\]+")
 
 
-def _lower_letters(pattern: str) -> str:
-    r"""The pattern's letters lowered; escapes (``\s``, ``\b``, ``\w``) kept."""
-    return _ESCAPE_OR_CAPITALS.sub(
-        lambda m: m.group() if m.group()[0] == "\\" else m.group().lower(), pattern
+def _lower_outside_escapes(pattern: str) -> str:
+    r"""The pattern with its letters lowered; escapes (``\s``, ``\b``, ``\w``) kept."""
+    return "".join(
+        m.group() if m.group()[0] == "\\" else m.group().lower() for m in _ESCAPE.finditer(pattern)
     )
 
 
 class CaseFree:
     """A pattern matched case-insensitively (`cased`, with re.I), and the same pattern lowered,
-    for lowered text (`folded`). Its letters must be ASCII, and it must not use classes that case
-    changes (``[A-Z]``)."""
+    for lowered text (`folded`). It must not use classes that case changes (``[A-Z]``)."""
 
-    __slots__ = ("cased", "folded")
+    __slots__ = ("cased", "folded", "special")
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.cased = re.compile(pattern, flags | re.I)
-        self.folded = re.compile(_lower_letters(pattern), flags)
+        folded = _lower_outside_escapes(pattern)
+        self.folded = re.compile(folded, flags)
+        extra = {chr(e) for ch in set(folded) for e in _casefix._EXTRA_CASES.get(ord(ch), ())}
+        self.special = re.compile("[" + re.escape("".join(sorted(extra | {"\u0130"}))) + "]")
+
+    def foldable(self, text: str) -> bool:
+        """`text` lowered reads under `folded` as `text` does under `cased`."""
+        return text.isascii() or self.special.search(text) is None
 
     def search(self, text: str) -> bool:
         """A match anywhere in `text`."""
-        if foldable(text):
+        if self.foldable(text):
             return self.folded.search(text.lower()) is not None
         return self.cased.search(text) is not None

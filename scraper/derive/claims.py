@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from scraper.derive.casefree import CaseFree, foldable
+from scraper.derive.casefree import CaseFree
 from scraper.parse.text import squash_whitespace
 from scraper.schema.claims import CLAIM_KINDS
 
@@ -299,12 +299,19 @@ class _Keywords:
 
 
 _CASED, _FOLDED = _Keywords(False), _Keywords(True)
+# what text must not hold to be read folded by all of them
+_KW_FOLDABLE = CaseFree(
+    "|".join(
+        p.cased.pattern
+        for p in (_KW_REDUCE, _KW_LONGER, _KW_ONLY, _SHARE_OF, _KW_IMPROVE, _KW_SPEED, _KW_WITHIN)
+    )
+)
 
 
 def _kind(sentence: str, start: int, end: int, unit: str | None) -> str:
     before, after = _before(sentence, start), _after(sentence, end)
     kw = _CASED
-    if foldable(before) and foldable(after):
+    if _KW_FOLDABLE.foldable(before) and _KW_FOLDABLE.foldable(after):
         before, after, kw = before.lower(), after.lower(), _FOLDED
     near = f"{before} | {after}"
     if unit == "×":
