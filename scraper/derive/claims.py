@@ -587,7 +587,10 @@ RULES: tuple[Rule, ...] = (
     Rule("fewer", _P_COMPARATIVE, _comparative, ("fewer",)),  # "3 fewer steps"
     Rule("by", _P_BY, _by, ("by",), reach=110, gate=_GATE_BY),  # "improves … by 12"
 )
-_DIGITS = re.compile(r"\d\d*")  # not \d+: a pattern that starts with a class is searched by skipping
+# \d+ written to start with a class, which the regex engine skips to; [0-9] is the same in ASCII
+# text and tested with a bitmap
+_DIGITS = re.compile(r"\d\d*")
+_ASCII_DIGITS = re.compile(r"[0-9][0-9]*")
 # How far a match may end after the digits of its last number ("12.5 percentage points", "0.3 MB
 # token chunks"), with room to spare: a stretch must never cut a match.
 _AFTER_NUMBER = 60
@@ -616,7 +619,8 @@ def _sentence_claims(sentence: str) -> list[Claim]:
     taken: list[tuple[int, int]] = []
     found: list[Claim] = []
     lower = sentence.lower()
-    numbers = [m.span() for m in _DIGITS.finditer(sentence)]
+    digits = _ASCII_DIGITS if sentence.isascii() else _DIGITS
+    numbers = [m.span() for m in digits.finditer(sentence)]
     stretches: dict[int | None, list[tuple[int, int]]] = {None: [(0, len(sentence))]}
     words: set[str] | None = None
     for rule in RULES:
