@@ -12,8 +12,11 @@ of Unicode. Text holding one of those characters is read with ``re.I``.
 
 from __future__ import annotations
 
+import importlib
 import re
-from re import _casefix  # the table re.I itself reads
+
+# re.I's own table of "extra cases": lowercase code point -> the others it matches (not in typeshed)
+_EXTRA_CASES: dict[int, tuple[int, ...]] = importlib.import_module("re._casefix")._EXTRA_CASES
 
 _ESCAPE = re.compile(r"\\.|[^\\]+")
 
@@ -35,7 +38,7 @@ class CaseFree:
         self.cased = re.compile(pattern, flags | re.I)
         folded = _lower_outside_escapes(pattern)
         self.folded = re.compile(folded, flags)
-        extra = {chr(e) for ch in set(folded) for e in _casefix._EXTRA_CASES.get(ord(ch), ())}
+        extra = {chr(e) for ch in set(folded) for e in _EXTRA_CASES.get(ord(ch), ())}
         self.special = re.compile("[" + re.escape("".join(sorted(extra | {"\u0130"}))) + "]")
 
     def foldable(self, text: str) -> bool:
