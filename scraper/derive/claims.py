@@ -26,6 +26,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from scraper.derive.casefree import CaseFree
+from scraper.parse.text import squash_whitespace
 from scraper.schema.claims import CLAIM_KINDS
 
 # ---------------------------------------------------------------------------------------------
@@ -45,7 +47,7 @@ def normalize_text(text: str) -> str:
     s = s.replace("−", "-").replace("\u2009", " ").replace("\xa0", " ")
     if "times" in s or "fold" in s:
         s = _TIMES.sub(r"\1×", s)
-    return " ".join(s.split())
+    return squash_whitespace(s)
 
 
 _TIMES = re.compile(r"(\d)\s*(?:times\b|-fold\b|fold\b)")
@@ -236,33 +238,33 @@ _P_SETTING = re.compile(
 # ---------------------------------------------------------------------------------------------
 # Kind
 
-_KW_SPEED = re.compile(r"speed\s*-?\s*up|faster|accelerat|throughput|latency|speed", re.I)
-_KW_REDUCE = re.compile(
-    r"reduc|fewer|less\b|lower|smaller|decreas|sav(?:e|es|ing)|cut|compress|cheaper|shrink|drop",
-    re.I,
+_KW_SPEED = CaseFree(r"speed\s*-?\s*up|faster|accelerat|throughput|latency|speed")
+_KW_REDUCE = CaseFree(
+    r"reduc|fewer|less\b|lower|smaller|decreas|sav(?:e|es|ing)|cut|compress|cheaper|shrink|drop"
 )
-_KW_IMPROVE = re.compile(
-    r"improv|gain|better|boost|increas|outperform|surpass|higher|enhanc|\blift|rais|exceed|"
-    r"advantage\b",
-    re.I,
+_KW_IMPROVE = CaseFree(
+    r"improv|gain|better|boost|increas|outperform|surpass|higher|enhanc|l(?<!\wl)ift|rais|exceed|"
+    r"advantage\b"
 )
 
 
 # what follows "only N%" when N% is a share of a resource rather than a score
-_SHARE_OF = re.compile(
+_SHARE_OF = CaseFree(
     r"\s*of\s+(?:the\s+)?\w|\s*(?:the\s+)?(?:training|inference|compute|computational|memory|data|"
-    r"parameters?|FLOPs|cost|time|GPU)\b",
-    re.I,
+    r"parameters?|FLOPs|cost|time|GPU)\b"
 )
 
 
-_CLAUSE_BEFORE = re.compile(r".*(?:[,;:(]|\bwhile\b|\bwith\b)", re.S)
-_CLAUSE_AFTER = re.compile(r"[,;:)]|\band\b|\bwhile\b")
+# Clause marks: , ; : ( or the word "while"/"with" before a claim, , ; : ) or "and"/"while" after
+# it. Every alternative starts with a literal, so that the regex engine skips to candidates: "\bw"
+# is written "w(?<!\ww)" (the character before the w is no word character).
+_CLAUSE_BEFORE = re.compile(r",|;|:|\(|w(?<!\ww)(?:hile|ith)\b")
+_CLAUSE_AFTER = re.compile(r",|;|:|\)|a(?<!\wa)nd\b|w(?<!\ww)hile\b")
 
 
-_KW_LONGER = re.compile(r"longer|beyond|larger|bigger|more\b", re.I)
-_KW_ONLY = re.compile(r"only|less than|equivalent|just", re.I)
-_KW_WITHIN = re.compile(r"within|beyond", re.I)
+_KW_LONGER = CaseFree(r"longer|beyond|larger|bigger|more\b")
+_KW_ONLY = CaseFree(r"only|less than|equivalent|just")
+_KW_WITHIN = CaseFree(r"within|beyond")
 _WHITE = re.compile(r"\s+")
 _TRAILING_ARTICLE = re.compile(r"\s+an?$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -271,8 +273,10 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 def _before(sentence: str, start: int, width: int = 90) -> str:
     """Text before `start` in the same clause (cut at , ; : ( and at most `width` chars)."""
     chunk = sentence[max(0, start - width) : start]
-    cut = _CLAUSE_BEFORE.match(chunk)  # up to the last clause mark
-    return chunk[cut.end() :] if cut else chunk
+    end = 0
+    for mark in _CLAUSE_BEFORE.finditer(chunk):  # up to the last clause mark (marks never overlap)
+        end = mark.end()
+    return chunk[end:]
 
 
 def _after(sentence: str, end: int, width: int = 30) -> str:
@@ -281,24 +285,49 @@ def _after(sentence: str, end: int, width: int = 30) -> str:
     return chunk[: cut.start()] if cut else chunk
 
 
+class _Keywords:
+    """The keyword patterns of `_kind`, with re.I or lowered for lowered text (see `casefree`)."""
+
+    def __init__(self, folded: bool) -> None:
+        def pick(p: CaseFree) -> re.Pattern:
+            return p.folded if folded else p.cased
+
+        self.reduce, self.longer, self.only = pick(_KW_REDUCE), pick(_KW_LONGER), pick(_KW_ONLY)
+        self.share_of, self.improve = pick(_SHARE_OF), pick(_KW_IMPROVE)
+        self.speed, self.within = pick(_KW_SPEED), pick(_KW_WITHIN)
+
+
+_CASED, _FOLDED = _Keywords(False), _Keywords(True)
+# what text must not hold to be read folded by all of them
+_KW_FOLDABLE = CaseFree(
+    "|".join(
+        p.cased.pattern
+        for p in (_KW_REDUCE, _KW_LONGER, _KW_ONLY, _SHARE_OF, _KW_IMPROVE, _KW_SPEED, _KW_WITHIN)
+    )
+)
+
+
 def _kind(sentence: str, start: int, end: int, unit: str | None) -> str:
     before, after = _before(sentence, start), _after(sentence, end)
+    kw = _CASED
+    if _KW_FOLDABLE.foldable(before) and _KW_FOLDABLE.foldable(after):
+        before, after, kw = before.lower(), after.lower(), _FOLDED
     near = f"{before} | {after}"
     if unit == "×":
-        if _KW_REDUCE.search(near):
+        if kw.reduce.search(near):
             return "reduction"
-        if _KW_LONGER.search(after):
+        if kw.longer.search(after):
             return "relative"
         return "speedup"
-    if unit == "%" and _KW_ONLY.search(before) and _SHARE_OF.match(after):
+    if unit == "%" and kw.only.search(before) and kw.share_of.match(after):
         return "relative"  # "only 1% of the cost", "only requiring 6.3% training time"
-    if (_KW_REDUCE.search(after) or _KW_REDUCE.search(before)) and not _KW_IMPROVE.search(after):
+    if (kw.reduce.search(after) or kw.reduce.search(before)) and not kw.improve.search(after):
         return "reduction"
-    if _KW_SPEED.search(after) and unit in ("%", None):
+    if kw.speed.search(after) and unit in ("%", None):
         return "speedup"
-    if _KW_IMPROVE.search(near):
+    if kw.improve.search(near):
         return "improvement"
-    if _KW_WITHIN.search(before):
+    if kw.within.search(before):
         return "relative"
     return "absolute"
 
@@ -507,16 +536,33 @@ class Rule:
     # model's", "improves … by"): the rule is searched only near the sentence's numbers. None: the
     # rule reads numbers written as words and searches the whole sentence.
     reach: int | None = 20
+    # A quick test a stretch of the sentence must pass before the pattern is searched in it: a
+    # pattern that the rule's matches all match too, from the last digit of a number on. It starts
+    # with a class, so that the regex engine skips to the digits, where the rule's pattern (which
+    # starts with a lookbehind or an optional qualifier) is tried at every position.
+    gate: re.Pattern | None = None
 
+
+_GATE_FROM_TO = re.compile(rf"\d\s*(?:{_UNIT_ALT})?\s*(?:to|→|->)")
+_GATE_BARE_TO = re.compile(r"\d\s*%?\s*(?:to|→|->)\s*\d")
+_GATE_SETTING = re.compile(
+    rf"\d\s*-?\s*(?:{_UNIT_ALT}|K|M|B|k)?-?\s*(?:token\s+|frame\s+)?(?:{'|'.join(_SETTING_NOUNS)})", re.I
+)
+_GATE_RANGE = re.compile(rf"\d\s*(?:{_UNIT_ALT})?\s*(?:--|–|—|-|~|and)\s*\d")
+_GATE_LIST_UNIT = re.compile(r"\d,?\s+(?:and|or)\s+\d")
+_GATE_UNIT = re.compile(rf"\d(?:\s|-)?(?:{_UNIT_ALT})(?![\w/])(?!\d)")
+_GATE_BY = re.compile(rf"by\s+(?:{_QUAL}\s*)?\d")
 
 #: The rules, in the order they claim spans (earlier rules win overlaps): baselines and settings
 #: first, so that a number a result is compared with, or an input size, is never the result.
 RULES: tuple[Rule, ...] = (
     Rule("duration", _P_DURATION, _duration, ("minute", "hour")),  # "4 minutes and 15 seconds" = 255 s
     Rule(
-        "from_to", _P_FROM_TO, _from_to, ("from", "("), reach=30
+        "from_to", _P_FROM_TO, _from_to, ("from", "("), reach=30, gate=_GATE_FROM_TO
     ),  # "from 21.7 s to under 1 s": value 1, baseline 21.7
-    Rule("bare_to", _P_BARE_TO, _from_to, ("to", "→", "->"), reach=0),  # "39.33% to 61.48%"
+    Rule(
+        "bare_to", _P_BARE_TO, _from_to, ("to", "→", "->"), reach=0, gate=_GATE_BARE_TO
+    ),  # "39.33% to 61.48%"
     Rule("instead_of", _P_INSTEAD, _instead, ("instead",), reach=0),  # "384 instead of 9,000"
     Rule(
         "versus",
@@ -526,19 +572,24 @@ RULES: tuple[Rule, ...] = (
         reach=90,
     ),
     Rule(
-        "setting", _P_SETTING, _setting, _SETTING_NOUNS, reach=0
+        "setting", _P_SETTING, _setting, _SETTING_NOUNS, reach=0, gate=_GATE_SETTING
     ),  # "0.3 MB chunks": an input size, no claim
-    Rule("range", _P_RANGE, _range, reach=30),  # "8% -- 30%", "2.9--5.5 ms": one claim
+    Rule("range", _P_RANGE, _range, reach=30, gate=_GATE_RANGE),  # "8% -- 30%", "2.9--5.5 ms": one claim
     Rule("correlation", _P_CORR, _correlation, ("=",)),  # "r=0.954"
-    Rule("list_unit", _P_LIST_UNIT, _list_unit, (" and ", " or ")),  # "by 3.84 and 1.91 dB": two claims
-    Rule("unit", _P_UNIT, _unit_claim),  # "13.7x speedup", "92.5% accuracy", "20.7 FPS"
+    Rule(
+        "list_unit", _P_LIST_UNIT, _list_unit, (" and ", " or "), gate=_GATE_LIST_UNIT
+    ),  # "by 3.84 and 1.91 dB": two claims
+    Rule("unit", _P_UNIT, _unit_claim, gate=_GATE_UNIT),  # "13.7x speedup", "92.5% accuracy", "20.7 FPS"
     Rule(
         "word_number", _P_WORD, _word_number, ("point", "times", "fold"), frozenset(_WORD_NUMBERS), reach=None
     ),
     Rule("fewer", _P_COMPARATIVE, _comparative, ("fewer",)),  # "3 fewer steps"
-    Rule("by", _P_BY, _by, ("by",), reach=110),  # "improves … by 12"
+    Rule("by", _P_BY, _by, ("by",), reach=110, gate=_GATE_BY),  # "improves … by 12"
 )
-_DIGITS = re.compile(r"\d+")
+# \d+ written to start with a class, which the regex engine skips to; [0-9] is the same in ASCII
+# text and tested with a bitmap
+_DIGITS = re.compile(r"\d\d*")
+_ASCII_DIGITS = re.compile(r"[0-9][0-9]*")
 # How far a match may end after the digits of its last number ("12.5 percentage points", "0.3 MB
 # token chunks"), with room to spare: a stretch must never cut a match.
 _AFTER_NUMBER = 60
@@ -567,7 +618,8 @@ def _sentence_claims(sentence: str) -> list[Claim]:
     taken: list[tuple[int, int]] = []
     found: list[Claim] = []
     lower = sentence.lower()
-    numbers = [m.span() for m in _DIGITS.finditer(sentence)]
+    digits = _ASCII_DIGITS if sentence.isascii() else _DIGITS
+    numbers = [m.span() for m in digits.finditer(sentence)]
     stretches: dict[int | None, list[tuple[int, int]]] = {None: [(0, len(sentence))]}
     words: set[str] | None = None
     for rule in RULES:
@@ -586,12 +638,16 @@ def _sentence_claims(sentence: str) -> list[Claim]:
         found_stretches = stretches.get(rule.reach)
         if found_stretches is None:
             found_stretches = stretches[rule.reach] = _near_numbers(numbers, rule.reach or 0, len(sentence))
-        for m in (m for a, b in found_stretches for m in rule.pattern.finditer(sentence, a, b)):
-            claims = rule.handle(sentence, m)
-            if not claims or not all(all(c.end <= a or c.start >= b for a, b in taken) for c in claims):
+        gate = rule.gate
+        for a, b in found_stretches:
+            if gate is not None and gate.search(sentence, a, b) is None:
                 continue
-            taken += [(c.start, c.end) for c in claims]
-            found += claims
+            for m in rule.pattern.finditer(sentence, a, b):
+                claims = rule.handle(sentence, m)
+                if not claims or not all(all(c.end <= x or c.start >= y for x, y in taken) for c in claims):
+                    continue
+                taken += [(c.start, c.end) for c in claims]
+                found += claims
     found.sort(key=lambda c: c.start)
     out: list[Claim] = []
     for c in found:

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import re
 
+from scraper.derive.casefree import CaseFree
 from scraper.derive.claims import extract_claims, headline_claims
 from scraper.derive.clean import readable_latex
 from scraper.derive.metrics import tables_metrics
 from scraper.parse.text import squash
 
-_CONCLUSION = re.compile(r"\b(conclusions?|concluding remarks|summary and outlook)\b", re.I)
+# "\bconclusions?\b", "\bconcluding remarks\b", "\bsummary and outlook\b" in any case; each starts
+# with a literal ("\bc" written "c(?<!\wc)"), so that the regex engine skips to candidates
+_CONCLUSION = CaseFree(r"c(?<!\wc)onclu(?:sions?|ding remarks)\b|s(?<!\ws)ummary and outlook\b")
 # section text names cited entries as "[bib.bib4; bib.bib29]" (see arxiv_html.sections.mark_up_body); a
-# claim's sentence reads better without them
-_CITATION_MARKER = re.compile(r"\s?\[bib\.[^\]]*\]")
+# claim's sentence reads better without them. "\s?\[bib\.[^\]]*\]", written to start with a class
+# (a space or "[", then "[" unless that was it), so that the regex engine skips to candidates.
+_CITATION_MARKER = re.compile(r"[\s\[](?:(?<=\[)|(?<=\s)\[)bib\.[^\]]*\]")
 
 
 # What one text may cost the claims extractor. arXiv caps abstracts at 1,920 characters (the longest
@@ -53,7 +57,9 @@ def conclusion_text(fulltext: dict) -> str | None:
         for s in fulltext.get("sections") or []
         if s.get("level") in (1, 2) and _CONCLUSION.search(s.get("title") or "")
     ]
-    text = _CITATION_MARKER.sub("", "\n".join(p for p in parts if p))
+    text = "\n".join(p for p in parts if p)
+    if "[bib." in text:
+        text = _CITATION_MARKER.sub("", text)
     return text or None
 
 

@@ -19,6 +19,38 @@ def squash(text: str | None) -> str | None:
     return _WS.sub(" ", text).strip()
 
 
+def squash_whitespace(text: str) -> str:
+    """``" ".join(text.split())`` (whitespace squashed), ~1.5x faster on LaTeXML text.
+
+    Page text holds almost only spaces, newlines and NBSPs; split() builds one object per word.
+    Turn those two into spaces, and if no other whitespace is left, collapsing runs of spaces
+    gives the same string. Other whitespace is looked for with isprintable() (false for every
+    whitespace character but the space), or for long ASCII text with a few fast ``in`` scans.
+    """
+    u = text.strip()
+    if "\n" in u:
+        u = u.replace("\n", " ")
+    if "\xa0" in u:
+        u = u.replace("\xa0", " ")
+    if len(u) > 80 and u.isascii():
+        if (
+            "\t" in u
+            or "\r" in u
+            or "\x0b" in u
+            or "\x0c" in u
+            or "\x1c" in u
+            or "\x1d" in u
+            or "\x1e" in u
+            or "\x1f" in u
+        ):
+            return " ".join(u.split())
+    elif not u.isprintable():  # tab, thin space…: the general way
+        return " ".join(u.split())
+    while "  " in u:
+        u = u.replace("  ", " ")
+    return u
+
+
 def unwrap_paragraphs(text: str | None) -> str | None:
     """Remove hard wraps but keep blank-line paragraph breaks as a single newline."""
     if text is None:

@@ -42,6 +42,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from scraper.derive.casefree import CaseFree
+
 _WORDS = re.compile(r"[a-z0-9#@↑↓][a-z0-9\-@/_.]*[a-z0-9]|[a-z0-9#↑↓%]")
 
 
@@ -105,7 +107,7 @@ _OUTCOME_HEADER = _set(
     "wall-clock time times fps tok/s top-1 top-5 top1 top5 gain improvement elo miou iou mae mse "
     "rmse chrf ter pearson spearman kendall corr correlation sr spl"
 )
-_OUTCOME_MARKS = re.compile(r"[↑↓]|\b(?:r|p|hits?|pass|map|ap|ndcg|recall)@|\bap_|\bndcg@", re.I)
+_OUTCOME_MARKS = CaseFree(r"[↑↓]|\b(?:r|p|hits?|pass|map|ap|ndcg|recall)@|\bap_|\bndcg@")
 _CONFIG_HEADER = _set(
     "hyperparameter hyperparameters hyper-parameter hyperparams config configuration configurations "
     "setting settings value values parameter parameters option options choice choices"
@@ -180,10 +182,7 @@ def table_kind(
     header = " | ".join(header_texts).lower()
     head_words = words(header)
     outcome = (
-        has_best
-        or has_spread
-        or not _OUTCOME_HEADER.isdisjoint(head_words)
-        or _OUTCOME_MARKS.search(header) is not None
+        has_best or has_spread or not _OUTCOME_HEADER.isdisjoint(head_words) or _OUTCOME_MARKS.search(header)
     )
     # The caption's words of results (a scan of the whole caption) are counted only when they
     # can change the answer: a table of values with outcome evidence and no caption words of

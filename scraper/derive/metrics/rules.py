@@ -16,6 +16,8 @@ import functools
 import re
 from typing import NamedTuple
 
+from scraper.derive.casefree import CaseFree
+
 from .cells import CellItem
 from .grid import Grid
 from .units import LABEL_SEP, units_row
@@ -296,31 +298,29 @@ _PER = frozenset(
 # ----------------------------------------------------------------------------- label columns
 
 # A header naming a setting an experiment was run at (frames, layers, heads, masking, k, N, …).
-_SETTING_WORDS = re.compile(
+_SETTING_WORDS = CaseFree(
     r"\b(?:frames?|#\s*frames|layers?|heads?|hidden|dim(?:ension)?s?|width|depth|rank|size|"
     r"steps?|iterations?|iters?|epochs?|batch|lr|learning rate|masking|mask|temperature|beam|"
     r"shots?|k-shot|seeds?|budget|length|resolution|window|context|experts?|bits?|ratio|"
     r"rates?|stride|patch|tokens? budget|samples?|candidates|clusters|neighbou?rs|warm-?up|"
-    r"dropout|λ|α|β|γ|τ|ε|η|ρ)\b",
-    re.I,
+    r"dropout|λ|α|β|γ|τ|ε|η|ρ)\b"
 )
 # "#L", "#H", "N", "k", "d_model", "P_drop", "ε_ls": a symbol written as the header
 _SYMBOL = re.compile(r"#\s*[A-Za-z]{1,3}|[^\W\d_]{1,2}(?:_[\w.]{1,8})?(?:\^[\w]{1,4})?")
 _SETTING_LETTERS = frozenset("kKNnTLHAr d m h l λ α β γ τ ε η ρ".replace(" ", ""))
-_OUTCOME_WORDS = re.compile(
+_OUTCOME_WORDS = CaseFree(
     r"[↑↓%]|\bacc|\bf-?1\b|\bbleu|\brouge|\bem\b|\bppl\b|perplexity|\bloss|\berr|\bwer\b|\bcer\b|"
     r"\bfid\b|\bpsnr|\bssim|\blpips|\bm?ap\b|\bauc\b|\bmrr|\bndcg|recall|precision|@|\bwin|"
     r"score|reward|success|latency|throughput|speed|time|memory|cost|fps|tok/s|top-?\d|avg|"
     r"average|mean|gain|Δ|improv|\bdev\b|\btest\b|\bval\b|result|\belo\b|\biou|\bmae\b|\bmse\b|"
-    r"\bsr\b|\bspl\b|\bp\b|\br\b|\bf\b",
-    re.I,
+    r"\bsr\b|\bspl\b|\bp\b|\br\b|\bf\b"
 )
 
 
 @functools.lru_cache(maxsize=4096)  # the lowest header level is asked twice per column
 def names_outcome(text: str) -> bool:
     """The header text names an outcome (a metric, an arrow, a measured quantity)."""
-    return _OUTCOME_WORDS.search(text) is not None
+    return _OUTCOME_WORDS.search(text)
 
 
 def _significant_digits(value: float) -> int:

@@ -170,7 +170,8 @@ _CASE_FREE = {
 _ARROWS_AND_MARKS = re.compile(
     r"[↑↓*†‡§¶]|\((?:\s*[↑↓]\s*)\)|\[(?:\s*[↑↓]\s*)\]|\b(?:higher|lower)\s+is\s+better\b"
 )
-_MARK_CHARS = re.compile(r"[↑↓*†‡§¶]|better")
+# "[↑↓*†‡§¶]|better", written to start with one class (the regex engine skips to its characters)
+_MARK_CHARS = re.compile(r"[↑↓*†‡§¶b](?:(?<=b)etter|(?<!b))")
 _BRACKETED = re.compile(r"[(\[]\s*(?:in\s+)?([^()\[\]]{1,24}?)\s*[)\]]")
 _LEADING_PERCENT = re.compile(r"\s*%\s*[^\W\d_]")
 _TRAILING_PERCENT = re.compile(r"(?<![\d(\[])\s%\s*$|(?<=[A-Za-z.])%\s*$")
@@ -195,7 +196,9 @@ def label_unit(label: str | None, bare_percent: bool = True) -> str | None:
 
 
 # A character a unit may be written with: a letter or one of these symbols.
-_UNIT_CHAR = re.compile(r"[^\W\d_]|[%×$°]")
+# "[^\W\d_]|[%×$°]", written to start with one class (the regex engine skips to its characters),
+# a digit or "_" then turned down by the lookbehind
+_UNIT_CHAR = re.compile(r"[\w%×$°](?<=[^\W\d_]|[%×$°])")
 
 
 @functools.lru_cache(maxsize=4096)  # the parts of row labels repeat ("64", "0.1", "Ours")

@@ -1,6 +1,8 @@
 """Tree plumbing shared by the arXiv HTML readers: the MathML pre-pass and the Lexbor parse,
 whitespace squashing, cached class sets, tag ids and a few node walks.
 
+(:func:`squash_whitespace` lives in :mod:`scraper.parse.text`, shared with the derived rows.)
+
 Speed rules that every reader follows (measured with ``bench/bench_arxiv_html.py``):
 ``text_lexbor()`` (one C call) rather than ``text()``; :func:`squash_whitespace` rather than
 ``" ".join(text.split())``; tag ids rather than tag names; class attributes split once and cached.
@@ -11,6 +13,8 @@ from __future__ import annotations
 import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.parse.text import squash_whitespace
 
 # --------------------------------------------------------------------------------------------
 # Byte-level pre-pass: MathML -> TeX spans
@@ -49,14 +53,87 @@ _TEX_SPANS = {
 }
 
 
+# The rest of a start tag (after "<math") in one of LaTeXML's two usual layouts, every attribute
+# in its place, in double quotes (group: the alttext, then "block"/"inline"):
+# <math alttext=… class=… display=… id=…[ intent=…]> (0.8.8) and, with the id and class before
+# the alttext as groups, <math id=… class=… alttext=… display=… intent=…> (oxide, later LaTeXML).
+# No value holds "<" (so the first "</math>" after the tag is the first after "<math", as the
+# general path finds it) and only the alttext may hold a quote (so the display attribute alone can
+# make the tag a block for _DISPLAY_BLOCK, unless the alttext does: see _strip_usual_math).
+_PLAIN = rb'"[^"\'<]*"'
+_USUAL_TAGS = (
+    re.compile(
+        rb' alttext="([^"<]*)" class=' + _PLAIN + rb' display="([a-z]+)" id=' + _PLAIN
+        + rb"(?: intent=" + _PLAIN + rb")?>"
+    ),
+    re.compile(
+        rb' id="([^"\'<]*)" class="([^"\'<]*)" alttext="([^"<]*)" display="([a-z]+)" intent='
+        + _PLAIN + rb">"
+    ),
+)  # fmt: skip
+# _DISPLAY_BLOCK without its \b: every hit of that one is a hit of this one
+_DISPLAY = re.compile(rb"""display\s*=\s*["']block["']""")
+
+
 def _strip_math(body: bytes) -> tuple[bytes, int, bool]:
     """Replace each ``<math>`` element by a ``span.ltx_tex`` holding its alttext.
 
     Returns (new bytes, number of math elements, whether any ``<math`` text is left in the new
     bytes). A math element without ``alttext`` is left as it is (handled after parsing).
-    Start tags in the usual layout take one regex match; others the general path below
-    (first '>' outside quotes, first alttext attribute).
+    A page whose math is all in one of LaTeXML's usual layouts takes the split path
+    (:func:`_strip_usual_math`: one C call finds every element); any other page the general
+    path (:func:`_strip_any_math`), which reads every start tag (first '>' outside quotes, first
+    alttext attribute). Both give the same bytes for the usual page.
     """
+    pieces = body.split(_MATH_OPEN)
+    if len(pieces) == 1:
+        return body, 0, False
+    stripped = _strip_usual_math(pieces)
+    if stripped is None:
+        return _strip_any_math(body)
+    return stripped, len(pieces) - 1, False
+
+
+def _strip_usual_math(pieces: list[bytes]) -> bytes | None:
+    """_strip_any_math() of a page cut into `pieces` at every "<math", when the rest of every start
+    tag is in one layout of _USUAL_TAGS and the piece holds the element's "</math>"; None for
+    any other page."""
+    for layout in _USUAL_TAGS:
+        if layout.match(pieces[1]) is not None:
+            break
+    else:
+        return None
+    match = layout.match
+    before_alttext = layout.groups == 4
+    out = [pieces[0]]
+    texts: list[bytes] = []  # the alttexts, and the ids and classes before them
+    for k in range(1, len(pieces)):
+        piece = pieces[k]
+        m = match(piece)
+        if m is None:
+            return None
+        j = piece.find(_MATH_CLOSE, m.end())
+        if j == -1:
+            return None
+        if before_alttext:
+            id_, class_, tex, display = m.groups()
+            texts += (id_, class_, tex)
+        else:
+            tex, display = m.groups()
+            texts.append(tex)
+        styled = tex[:1] in _FONT_LEAD_FIRST and _TEX_FONT_LEAD.match(tex) is not None
+        out += (_TEX_SPANS[display == b"block", styled], tex, b"</span>", piece[j + 7 :])
+    # The general path takes a tag's first alttext (an id or class before it must hold none), and
+    # finds display="block" anywhere in the tag (the alttext must hold none): checked at once.
+    all_texts = b"\n".join(texts)
+    if _DISPLAY.search(all_texts) is not None or (before_alttext and all_texts.count(b"alttext")):
+        return None
+    return b"".join(out)
+
+
+def _strip_any_math(body: bytes) -> tuple[bytes, int, bool]:
+    """_strip_math() of any page: start tags in the usual layout take one regex match; others
+    are read by their first '>' outside quotes and their first alttext attribute."""
     out: list[bytes] = []
     pos = 0
     count = 0
@@ -126,38 +203,6 @@ def space_breaks(brs: list[LexborNode]) -> None:
     otherwise run together. (Done on the tree: a bytes.replace over the page cost ~0.9 ms.)"""
     for br in brs:
         br.insert_before(" ")
-
-
-def squash_whitespace(text: str) -> str:
-    """``" ".join(text.split())`` (whitespace squashed), ~1.5x faster on LaTeXML text.
-
-    Page text holds almost only spaces, newlines and NBSPs; split() builds one object per word.
-    Turn those two into spaces, and if no other whitespace is left, collapsing runs of spaces
-    gives the same string. Other whitespace is looked for with isprintable() (false for every
-    whitespace character but the space), or for long ASCII text with a few fast ``in`` scans.
-    """
-    u = text.strip()
-    if "\n" in u:
-        u = u.replace("\n", " ")
-    if "\xa0" in u:
-        u = u.replace("\xa0", " ")
-    if len(u) > 80 and u.isascii():
-        if (
-            "\t" in u
-            or "\r" in u
-            or "\x0b" in u
-            or "\x0c" in u
-            or "\x1c" in u
-            or "\x1d" in u
-            or "\x1e" in u
-            or "\x1f" in u
-        ):
-            return " ".join(u.split())
-    elif not u.isprintable():  # tab, thin space…: the general way
-        return " ".join(u.split())
-    while "  " in u:
-        u = u.replace("  ", " ")
-    return u
 
 
 def node_text(node: LexborNode | None) -> str:

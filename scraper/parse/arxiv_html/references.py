@@ -80,6 +80,10 @@ _ARXIV_REF = re.compile(
     rf"({ID_GRAMMAR})(?:v\d+)?",
     re.I,
 )
+# The same, for ASCII text lowered: re.I reads ASCII text as the lowered text is read without it
+# (classes and literals lowered), at a fraction of the cost; the group's span is the id's span in
+# the text. ("arxiv" is then a literal prefix the regex engine skips to.)
+_ARXIV_REF_ASCII = re.compile(_ARXIV_REF.pattern.lower())
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _DOI_TRAIL = ".,;:)]}"
 # Everything a bibitem needs (see _bib_parts for the one query that usually finds it).
@@ -138,12 +142,22 @@ def read_references(items: list[LexborNode]) -> list[dict]:
                 urls.append(href)
         hay = text + " " + " ".join(urls)
         # Both regexes scan slowly (an IGNORECASE alternation, a leading \b) and every match
-        # starts with a literal, so start at its first occurrence. "arxiv" is looked up in
-        # lower() only for ASCII text: IGNORECASE also folds e.g. a dotless ı, lower() does not.
-        start = hay.lower().find("arxiv") if hay.isascii() else 0
-        arxiv_ids = (
-            list(dict.fromkeys(m.group(1) for m in _ARXIV_REF.finditer(hay, start))) if start != -1 else []
-        )
+        # starts with a literal, so start at its first occurrence. ASCII text is read lowered
+        # (_ARXIV_REF_ASCII); other text with IGNORECASE, which also folds e.g. a dotless ı.
+        if hay.isascii():
+            lowered = hay.lower()
+            start = lowered.find("arxiv")
+            arxiv_ids = (
+                list(
+                    dict.fromkeys(
+                        hay[m.start(1) : m.end(1)] for m in _ARXIV_REF_ASCII.finditer(lowered, start)
+                    )
+                )
+                if start != -1
+                else []
+            )
+        else:
+            arxiv_ids = list(dict.fromkeys(m.group(1) for m in _ARXIV_REF.finditer(hay)))
         start = hay.find("10.")
         dois = (
             list(dict.fromkeys(m.group(1).rstrip(_DOI_TRAIL) for m in _DOI.finditer(hay, start)))
