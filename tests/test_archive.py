@@ -25,11 +25,11 @@ from scraper.store.archive.index import Entry, file_entries
 from scraper.store.layout import Layout
 from scraper.store.provenance import parser_revision
 from scraper.use.demo.cli import demo_settings
-from scraper.use.demo.derived_day import DEMO_PAPERS
+from scraper.use.demo.derived_day import DEMO_END, DEMO_PAPERS, DEMO_START, derive_demo_overlay
 from tests.tools.commands import REBUILD, run_rebuild
 from tests.tools.crawl import CRAWL_ENV, crawl
-from tests.tools.derived import ABS_ID, ARXIV_DAY_AS, DEMO_END, HTML_ID
-from tests.tools.replay import DERIVED_BACKFILL, ROOT, derive_backfill_overlay, start_replay
+from tests.tools.derived import ABS_ID, ARXIV_DAY_AS, HTML_ID
+from tests.tools.replay import FIXTURES, ROOT, start_replay
 from tests.tools.tables import assert_same_tables, table_files
 
 pytestmark = pytest.mark.crawl
@@ -38,10 +38,15 @@ pytestmark = pytest.mark.crawl
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("archive")
-    server, replay = start_replay(work, overlay=derive_backfill_overlay(work / "overlay"))
+    # The demo's own crawl (its derived day, its settings), in-process: tests/test_demo.py runs the command.
+    server, replay = start_replay(work, overlay=derive_demo_overlay(work / "overlay", FIXTURES))
     try:
         result = crawl(
-            replay, work / "demo", *DERIVED_BACKFILL, settings=demo_settings(replay.base, work / "demo")
+            replay,
+            work / "demo",
+            f"start={DEMO_START}",
+            f"end={DEMO_END}",
+            settings=demo_settings(replay.base, work / "demo"),
         )
     finally:
         server.shutdown()

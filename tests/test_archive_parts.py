@@ -127,7 +127,7 @@ def test_the_parser_revision_follows_the_code_not_its_comments(tmp_path: Path) -
     derive.write_text(text.replace('"""Rows derived', '"""Reworded: rows derived', 1) + "\n# a comment\n")
     parser_revision.cache_clear()
     assert parser_revision(tmp_path) == before
-    derive.write_text(text.replace("conclusions?", "conclusions?|closing remarks", 1))
+    derive.write_text(text + "\nCHANGED_CODE = 1\n")  # a statement: the code changed
     parser_revision.cache_clear()
     assert parser_revision(tmp_path) != before
 
