@@ -5,7 +5,7 @@ call built, i.e. the tree for a bare parse and the row for an extraction):
 
 * bare ``lxml.html.fromstring`` parse,
 * bare selectolax ``LexborHTMLParser`` parse,
-* the full ``scraper.parsers.arxiv_html.parse_html`` extraction,
+* the full ``scraper.parse.arxiv_html.parse_html`` extraction,
 * a straightforward BeautifulSoup extraction of the same main fields (title, abstract, sections
   with text, tables as grids, references, error count) on the ``lxml`` tree builder (the fastest
   BS4 backend, so the comparison is the least flattering one for us),
@@ -28,7 +28,7 @@ Issue 18's two ratios, on every bench page (the real pages of tests/fixtures/arx
 pages given), measured in the same interleaved way against a bare Lexbor parse plus ``.text()`` of
 the document (what any reader of the page pays at least): extraction alone (``parse_html``) <=
 3.5x, and extraction + `metrics` rows + conclusion `claims` (``parse_html`` then
-``scraper.derive.fulltext_derived``, as the crawl does) <= 5x.
+``scraper.derive.rows.fulltext_derived``, as the crawl does) <= 5x.
 These ratios move by ±10 % between runs on a shared machine, and they depend on the allocator's
 state: the pages are measured after the contenders above ran on the big page, and a bare Lexbor
 parse then takes about half the time it takes in a fresh process (far fewer page faults), while
@@ -57,12 +57,12 @@ import lxml.html
 from bs4 import BeautifulSoup
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.derive import fulltext_derived
+from scraper.derive.metrics import clear_caches, normalize_label, tables_metrics
+from scraper.derive.rows import fulltext_derived
 
 # The floors use the parser's own fastest primitives (its pre-pass and whitespace squash).
-from scraper.parsers.arxiv_html import parse_html
-from scraper.parsers.arxiv_html.dom import FIGURE, SECTION, prepare, squash_whitespace
-from scraper.parsers.metrics import clear_caches, normalize_label, tables_metrics
+from scraper.parse.arxiv_html import parse_html
+from scraper.parse.arxiv_html.dom import FIGURE, SECTION, prepare, squash_whitespace
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests/fixtures/arxiv_html/2501.11120v1.html"
 TARGET_FULL_VS_BARE = 2.5

@@ -45,12 +45,12 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scraper.dataset import load  # noqa: E402
-from scraper.digest.entries import build  # noqa: E402
-from scraper.digest.period import parse_week  # noqa: E402
-from scraper.digest.render_html import render_html  # noqa: E402
-from scraper.digest.render_md import render_md  # noqa: E402
-from scraper.digest.select import select  # noqa: E402
+from scraper.use.dataset import load  # noqa: E402
+from scraper.use.digest.entries import build  # noqa: E402
+from scraper.use.digest.period import parse_week  # noqa: E402
+from scraper.use.digest.render_html import render_html  # noqa: E402
+from scraper.use.digest.render_md import render_md  # noqa: E402
+from scraper.use.digest.select import select  # noqa: E402
 
 TABLES = ("papers", "fulltext", "metrics", "claims", "ratings")
 FIRST_DAY = date(2025, 1, 6)  # a Monday: the synthetic year starts on a week boundary
@@ -133,7 +133,7 @@ def wall_time(rounds: int, work: Callable[[], object]) -> float:
 
 def command_time(rounds: int, data: Path, week: str, *extra: str) -> float:
     """Wall time of `hfpapers-digest --week …` in a fresh Python process (imports included)."""
-    command = [sys.executable, "-m", "scraper.digest.cli", "--data", str(data), "--week", week, *extra]
+    command = [sys.executable, "-m", "scraper.use.digest.cli", "--data", str(data), "--week", week, *extra]
     # The project's own command line, built here from fixed parts (no shell).
     return wall_time(
         rounds,

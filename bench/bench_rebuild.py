@@ -8,7 +8,7 @@ What it does, all offline (the replay server of tests/tools/ on loopback):
 
 1. crawls `--days` consecutive listing days through the real `scrapy crawl hfpapers`: each day 20
    real recorded HF entries (distinct papers, pooled from every recorded day) plus the five papers of
-   the derived arXiv day (tests/tools/overlays.py: one real HTML page with 47 tables, one real abs
+   the derived arXiv day (tests/tools/derived.py: one real HTML page with 47 tables, one real abs
    page) — so every day's rebuild parses a real HTML page and derives its metrics;
 2. measures the archive: bytes per paper, bytes per day of HF list answers (list pages and the empty
    page that closes each list), the size of one archived arXiv API answer and of a revisit record;
@@ -36,10 +36,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scraper.archive.index import file_entries  # noqa: E402
-from scraper.layout import Layout  # noqa: E402
-from tests.tools.overlays import ARXIV_DAY, derive_arxiv_day  # noqa: E402
-from tests.tools.replay import replay_settings, serve  # noqa: E402
+from scraper.store.archive.index import file_entries  # noqa: E402
+from scraper.store.layout import Layout  # noqa: E402
+from scraper.use.demo.replay import replay_settings, serve  # noqa: E402
+from tests.tools.derived import ARXIV_DAY, derive_arxiv_day  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 FIRST_DAY = date(2024, 3, 4)

@@ -54,10 +54,10 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.compute as pc  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
-from pipelines.write import append_partition, write_partition  # noqa: E402
-from scraper.layout import Layout, period_name, snapshot_name  # noqa: E402
-from tests.tools.overlays import RECORDED_PAGES, derive_big_arxiv_day, pooled_entries  # noqa: E402
-from tests.tools.replay import replay_settings, serve  # noqa: E402
+from scraper.store.layout import Layout, period_name, snapshot_name  # noqa: E402
+from scraper.store.partitions import append_partition, write_partition  # noqa: E402
+from scraper.use.demo.replay import replay_settings, serve  # noqa: E402
+from tests.tools.derived import RECORDED_PAGES, derive_big_arxiv_day, pooled_entries  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 BIN = Path(sys.executable).parent
@@ -322,7 +322,7 @@ def refresh_figures(work: Path, rounds: int) -> None:
     parts = {
         "lists: parse + abstract claims": ("parse_daily_api", "hfpapers.py"),
         "arXiv API answers": ("parse_arxiv_api", "arxiv.py"),
-        "writing the days' tables": ("pack_day", "write.py"),
+        "writing the days' tables": ("write_day", "write.py"),
         "archive: recording answers": ("process_response", "recorder.py"),
         "archive: finishing day files + index": ("close_day", "recorder.py"),
         "archive: pages index update": ("write_pages", "index.py"),
@@ -378,9 +378,9 @@ def memory_figures(work: Path) -> None:
 
 
 def gzip_figures() -> None:
-    from scraper.archive.warc import GZIP_LEVEL
-    from scraper.derive import fulltext_derived
-    from scraper.parsers.arxiv_html import parse_html
+    from scraper.derive.rows import fulltext_derived
+    from scraper.parse.arxiv_html import parse_html
+    from scraper.store.archive.warc import GZIP_LEVEL
 
     pages = [path.read_bytes() for path in RECORDED_PAGES]
 

@@ -49,9 +49,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scraper.parsers.arxiv_html import extract_tables  # noqa: E402
-from scraper.parsers.claims import extract_claims, normalize_text, split_sentences  # noqa: E402
-from scraper.parsers.metrics import table_kind_of, table_metrics  # noqa: E402
+from scraper.derive.claims import extract_claims, normalize_text, split_sentences  # noqa: E402
+from scraper.derive.metrics import table_kind_of, table_metrics  # noqa: E402
+from scraper.parse.arxiv_html import extract_tables  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold"
 REAL = GOLD / "real"
@@ -562,10 +562,10 @@ def stops_inside_phrase(headline: str, abstract: str) -> bool | None:
     """True when the text that follows `headline` in its abstract neither ends a clause nor starts
     a new one with a joining word (the headline stops inside a phrase); None when the headline
     cannot be found in the abstract (brackets it dropped, say) at all."""
-    from scraper.normalize import readable_latex
-    from scraper.parsers.text import squash
+    from scraper.derive.clean import readable_latex
+    from scraper.parse.text import squash
 
-    text = normalize_text(readable_latex(squash(abstract)) or "")  # as scraper.derive reads it
+    text = normalize_text(readable_latex(squash(abstract)) or "")  # as scraper.derive.rows reads it
     end = _find_end(headline, text)
     if end is None:
         return None
@@ -592,8 +592,8 @@ def recorded_abstracts() -> list[tuple[str, str, dict]]:
     """(file, arxiv_id, papers record) of every recorded abstract, each paper once: the HF daily
     lists of tests/fixtures/hf_daily_api/, the listing pages of tests/fixtures/hf_daily_html/ and
     the extra captures of tests/fixtures/abstracts/ (see tests/fixtures/MANIFEST.md)."""
-    from scraper.parsers.hf_daily_api import parse_daily_api
-    from scraper.parsers.hf_listing_html import parse_listing_html
+    from scraper.parse.hf_daily_api import parse_daily_api
+    from scraper.parse.hf_listing_html import parse_listing_html
 
     files = [
         *sorted((FIXTURES / "hf_daily_api").glob("*.json")),
@@ -616,7 +616,7 @@ def recorded_abstracts() -> list[tuple[str, str, dict]]:
 def headline_fragments() -> dict:
     """Over every recorded abstract, each headline built as the crawl builds it: how many stop
     inside a phrase (`stops_inside_phrase`), and the old end-word check (`is_fragment`)."""
-    from scraper.derive import abstract_claims
+    from scraper.derive.rows import abstract_claims
 
     abstracts = recorded_abstracts()
     headlines: list[tuple[str, str, str]] = []

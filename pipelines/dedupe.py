@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Self
 
-from scrapy import signals
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from scraper.items import TableRow
+from scraper.fetch.items import TableRow
+from scraper.fetch.signals import day_completed
 from scraper.schema.registry import KEYS
-from scraper.signals import day_completed
 
 
 class DedupePipeline:
@@ -18,13 +19,13 @@ class DedupePipeline:
         self.seen: dict[date, set[tuple]] = {}
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         pipeline = cls()
         crawler.signals.connect(pipeline.forget_day, signal=day_completed)
         crawler.signals.connect(pipeline.forget_all, signal=signals.spider_closed)
         return pipeline
 
-    def process_item(self, item: Any, spider=None) -> Any:
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, TableRow) or not KEYS.get(item.table):
             return item
         key = (item.table, *(item.record.get(column) for column in KEYS[item.table]))

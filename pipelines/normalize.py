@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
-from scraper.crawl import stats
-from scraper.items import Reject, TableRow
-from scraper.normalize import add_common, clean_paper
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+
+from scraper.derive.clean import add_common, clean_paper
+from scraper.fetch import stats
+from scraper.fetch.items import PAYLOAD_LIMIT, Reject, TableRow
 from scraper.schema.registry import JOINED
-
-PAYLOAD_LIMIT = 65536
 
 
 def reject_row(reject: Reject, crawled_at: datetime) -> TableRow:
@@ -34,14 +36,14 @@ class NormalizePipeline:
     # Table-specific cleaning; tables without an entry only get the common columns.
     CLEANERS = {"papers": clean_paper}
 
-    def __init__(self, stats=None) -> None:
+    def __init__(self, stats: StatsCollector | None = None) -> None:
         self.stats = stats
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler.stats)
 
-    def process_item(self, item: Any, spider=None) -> Any:
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         now = datetime.now(UTC)
         if isinstance(item, Reject):
             if self.stats:

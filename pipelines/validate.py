@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
 import pyarrow as pa
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
 
 from pipelines.normalize import reject_row
-from scraper.crawl import stats
-from scraper.items import Reject, TableRow
+from scraper.fetch import stats
+from scraper.fetch.items import Reject, TableRow
 from scraper.schema import SchemaError, check_columns, conform_batch
 from scraper.schema.registry import schema_of
 
@@ -65,14 +68,14 @@ def conform_rows(table: str, rows: list[TableRow], counter: Any = None) -> tuple
 
 
 class ValidatePipeline:
-    def __init__(self, stats=None) -> None:
+    def __init__(self, stats: StatsCollector | None = None) -> None:
         self.stats = stats
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler.stats)
 
-    def process_item(self, item: Any, spider=None) -> Any:
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, TableRow):
             return item
         schema = schema_of(item.table)

@@ -1,4 +1,5 @@
-"""The web archive and `hfpapers-rebuild`, on the demo's real crawl (tests/test_demo.py runs the same):
+"""The web archive and `hfpapers-rebuild`, on the demo's crawl (the derived backfill, crawled in this
+process with the settings `hfpapers-demo` gives it; tests/test_demo.py runs the demo itself):
 every answer kept in WARC files that warcio reads, the tables derived again from them offline and
 equal to the crawl's (crawl times included), a rebuild killed with SIGKILL and resumed giving the same
 output, a damaged record costing one reject and exit 1, `--stale`, and the exact answer behind a row."""
@@ -19,20 +20,17 @@ import pyarrow.parquet as pq
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper.archive import open_response
-from scraper.archive.index import Entry, file_entries
-from scraper.layout import Layout
-from scraper.provenance import parser_revision
-from tests.conftest import (
-    CRAWL_ENV,
-    REBUILD,
-    ROOT,
-    assert_same_tables,
-    run_demo,
-    run_rebuild,
-    table_files,
-)
-from tests.tools.overlays import ABS_ID, ARXIV_DAY_AS, DEMO_END, DEMO_START, HTML_ID
+from scraper.store.archive import open_response
+from scraper.store.archive.index import Entry, file_entries
+from scraper.store.layout import Layout
+from scraper.store.provenance import parser_revision
+from scraper.use.demo.cli import demo_settings
+from scraper.use.demo.derived_day import DEMO_END, DEMO_PAPERS, DEMO_START, derive_demo_overlay
+from tests.tools.commands import REBUILD, run_rebuild
+from tests.tools.crawl import CRAWL_ENV, crawl
+from tests.tools.derived import ABS_ID, ARXIV_DAY_AS, HTML_ID
+from tests.tools.replay import FIXTURES, ROOT, start_replay
+from tests.tools.tables import assert_same_tables, table_files
 
 pytestmark = pytest.mark.crawl
 
@@ -40,8 +38,19 @@ pytestmark = pytest.mark.crawl
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("archive")
-    proc = run_demo("--out", "demo", cwd=work)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    # The demo's own crawl (its derived day, its settings), in-process: tests/test_demo.py runs the command.
+    server, replay = start_replay(work, overlay=derive_demo_overlay(work / "overlay", FIXTURES))
+    try:
+        result = crawl(
+            replay,
+            work / "demo",
+            f"start={DEMO_START}",
+            f"end={DEMO_END}",
+            settings=demo_settings(replay.base, work / "demo"),
+        )
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.log[-3000:]
     return work / "demo"
 
 
@@ -130,7 +139,7 @@ def test_every_crawl_report_records_the_parser_revision_per_day(demo: Path) -> N
     assert report["kind"] == "crawl" and report["parser_revision"] == parser_revision()
     assert report["days"]["2025-10-01"]["outcome"] == "empty"
     assert {info["parser_revision"] for info in report["days"].values()} == {parser_revision()}
-    assert report["days"][ARXIV_DAY_AS]["rows"]["papers"] == 5
+    assert report["days"][ARXIV_DAY_AS]["rows"]["papers"] == len(DEMO_PAPERS)
 
 
 def test_a_killed_rebuild_resumes_to_the_same_output(demo: Path, rebuilt, tmp_path: Path) -> None:
@@ -179,6 +188,7 @@ def test_a_damaged_record_is_one_reject_and_the_rest_of_the_day_is_rebuilt(
     data = tmp_path / "data"
     shutil.copytree(demo, data)
     metrics = pd.read_parquet(data / "metrics")
+    metrics = metrics[metrics["arxiv_id"] == HTML_ID]  # one of the day's HTML pages
     page = open_response(data, metrics["source_url"].iloc[0], at=metrics["crawled_at"].iloc[0])
     with open(page.file, "r+b") as handle:  # a failing disk spoils the HTML page's record
         handle.seek(page.offset + 3000)
@@ -214,7 +224,8 @@ def test_the_answer_behind_a_row_can_be_opened(demo: Path) -> None:
         answer = open_response(demo, row["source_url"], at=row["crawled_at"])
         assert answer.url == row["source_url"]
         assert answer.date.replace(microsecond=answer.date.microsecond // 1000 * 1000) <= row["crawled_at"]
-    metric = pd.read_parquet(demo / "metrics").iloc[0]
+    metrics = pd.read_parquet(demo / "metrics")
+    metric = metrics[metrics["arxiv_id"] == HTML_ID].iloc[0]
     shown = subprocess.run(
         [
             str(REBUILD.parent / "hfpapers-archive"),
@@ -247,19 +258,17 @@ def test_the_answer_behind_a_row_can_be_opened(demo: Path) -> None:
         shown.returncode == 0
         and shown.stdout == (ROOT / f"tests/fixtures/arxiv_html/{HTML_ID}v1.html").read_bytes()
     )
-    assert DEMO_START < DEMO_END
 
 
 def test_without_the_archive_nothing_is_kept_and_nothing_is_cached(tmp_path: Path) -> None:
-    from tests.conftest import run_crawl, start_replay
-    from tests.tools.overlays import ARXIV_DAY, derive_arxiv_day
+    from tests.tools.derived import ARXIV_DAY, derive_arxiv_day
 
     server, replay = start_replay(tmp_path, overlay=derive_arxiv_day(tmp_path / "overlay"))
     off = {"HFPAPERS_ARCHIVE": "false"}
     try:
-        first = run_crawl(replay, tmp_path / "data", f"date={ARXIV_DAY}", settings=off)
+        first = crawl(replay, tmp_path / "data", f"date={ARXIV_DAY}", settings=off)
         replay.log_path.unlink()
-        second = run_crawl(replay, tmp_path / "data", f"date={ARXIV_DAY}", settings=off)
+        second = crawl(replay, tmp_path / "data", f"date={ARXIV_DAY}", settings=off)
     finally:
         server.shutdown()
     assert first.returncode == second.returncode == 0, second.log[-3000:]

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper.archive.index import Entry, index_warc, surt
-from scraper.archive.warc import ArchiveDamaged, RecordMaker, iter_members, read_record
-from scraper.layout import Layout, folder_day, snapshot_crawl_id, snapshot_name
-from scraper.provenance import DERIVATION, parser_revision, stale_days
-from tests.conftest import ROOT, fixture_bytes
+from scraper.store.archive.index import Entry, index_warc, surt
+from scraper.store.archive.warc import ArchiveDamaged, RecordMaker, iter_members, read_record
+from scraper.store.layout import Layout, folder_day, snapshot_crawl_id, snapshot_name
+from scraper.store.provenance import DERIVATION, parser_revision, stale_days
+from tests.tools.replay import ROOT, fixture_bytes
 
 DAY = date(2025, 10, 2)
 WHEN = datetime(2025, 10, 2, 6, 15, 0, 123456, tzinfo=UTC)
@@ -122,12 +122,12 @@ def test_the_parser_revision_follows_the_code_not_its_comments(tmp_path: Path) -
             shutil.copy(source, target)
     before = parser_revision(tmp_path)
     assert before == parser_revision(ROOT)
-    derive = tmp_path / "scraper" / "derive.py"
+    derive = tmp_path / "scraper" / "derive" / "rows.py"
     text = derive.read_text()
     derive.write_text(text.replace('"""Rows derived', '"""Reworded: rows derived', 1) + "\n# a comment\n")
     parser_revision.cache_clear()
     assert parser_revision(tmp_path) == before
-    derive.write_text(text.replace("conclusions?", "conclusions?|closing remarks", 1))
+    derive.write_text(text + "\nCHANGED_CODE = 1\n")  # a statement: the code changed
     parser_revision.cache_clear()
     assert parser_revision(tmp_path) != before
 

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from scraper.args import ArgumentError, plan_run
-from tests.conftest import ROOT
+from scraper.fetch.args import ArgumentError, plan_run
+from tests.tools.replay import ROOT
 
 TODAY = date(2026, 11, 24)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.parsers.arxiv_abs import fulltext_from_abs, parse_abs
-from scraper.parsers.errors import ParseError
+from scraper.parse.arxiv_abs import fulltext_from_abs, parse_abs
+from scraper.parse.errors import ParseError
 from scraper.schema import conform
 from scraper.schema.fulltext import FULLTEXT
 

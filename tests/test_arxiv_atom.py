@@ -8,8 +8,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from scraper.parsers.arxiv_atom import atom_query_url, parse_atom, split_id_version
-from scraper.parsers.errors import ParseError
+from scraper.parse.arxiv_atom import atom_query_url, parse_atom, split_id_version
+from scraper.parse.errors import ParseError
 from scraper.schema.arxiv import ARXIV_META_FIELDS
 
 API = Path(__file__).resolve().parent / "fixtures" / "arxiv_api"

@@ -10,18 +10,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import FIXTURES, Replay, run_crawl, start_replay
+# The tests' derived arXiv day (tests/tools/derived.py says what is derived from which real capture).
+from tests.tools.crawl import crawl
+from tests.tools.derived import ABS_ID, HTML_ID, REAL_ATOM_IDS, derive_arxiv_day
+from tests.tools.derived import ARXIV_DAY as DAY
+from tests.tools.replay import FIXTURES, start_replay
 
-# The derived arXiv day, shared with `hfpapers-demo` (tests/tools/overlays.py says what is derived
-# from which real capture).
-from tests.tools.overlays import ABS_ID, HTML_ID, REAL_ATOM_IDS, derive_arxiv_day
-from tests.tools.overlays import ARXIV_DAY as DAY
-
-pytestmark = pytest.mark.crawl
+pytestmark = pytest.mark.crawl  # beyond the quick loop's budget
 
 
 def derive_overlay(folder: Path) -> Path:
-    """The derived arXiv day (`tests.tools.overlays.derive_arxiv_day`) from tests/fixtures, in `folder`."""
+    """The derived arXiv day (`tests.tools.derived.derive_arxiv_day`) from tests/fixtures,
+    in `folder`."""
     return derive_arxiv_day(folder, FIXTURES)
 
 
@@ -29,13 +29,13 @@ def derive_overlay(folder: Path) -> Path:
 def arxiv_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("arxiv")
     server, replay = start_replay(tmp, overlay=derive_overlay(tmp / "overlay"))
-    first = run_crawl(replay, tmp / "data", f"date={DAY}")
+    first = crawl(replay, tmp / "data", f"date={DAY}")
     first_requests = replay.requests()
     # The second crawl goes into the same folder (its archive is the cache); keep the first's tables.
     shutil.copytree(tmp / "data", tmp / "first", ignore=shutil.ignore_patterns("raw", "_runs"))
     first = dataclasses.replace(first, data_dir=tmp / "first")
     replay.log_path.unlink()
-    second = run_crawl(replay, tmp / "data", f"date={DAY}")
+    second = crawl(replay, tmp / "data", f"date={DAY}")
     second_requests = replay.requests()
     server.shutdown()
     assert first.returncode == 0, first.log[-4000:]
@@ -118,22 +118,23 @@ def test_second_run_sends_no_arxiv_page_request(arxiv_run) -> None:
         assert read(first, table)["crawled_at"].equals(read(second, table)["crawled_at"])
 
 
+CRAWL_DELAY = 0.25  # seconds; robots.txt allows fractions (arxiv.org asked for 15 s when last seen)
+
+
 def test_robots_crawl_delay_is_honoured(tmp_path) -> None:
-    # A robots.txt written for this test (arxiv.org's asked for 15 s when last seen).
-    server, replay = start_replay(
-        tmp_path, overlay=derive_overlay(tmp_path / "overlay"), robots=b"User-agent: *\nCrawl-delay: 1\n"
-    )
+    # A robots.txt written for this test, with a delay short enough for the suite.
+    robots = f"User-agent: *\nCrawl-delay: {CRAWL_DELAY}\n".encode()
+    server, replay = start_replay(tmp_path, overlay=derive_overlay(tmp_path / "overlay"), robots=robots)
     try:
-        result = run_crawl(replay, tmp_path / "data", f"date={DAY}", settings={"HTTPCACHE_ENABLED": "False"})
+        result = crawl(replay, tmp_path / "data", f"date={DAY}", settings={"HTTPCACHE_ENABLED": "False"})
     finally:
         server.shutdown()
     assert result.returncode == 0, result.log[-3000:]
-    assert result.stats()["hfpapers/crawl_delay/127.0.0.1"] == 1.0
-    assert "robots.txt Crawl-delay 1" in result.log
+    assert result.stats()["hfpapers/crawl_delay/127.0.0.1"] == CRAWL_DELAY
+    assert f"robots.txt Crawl-delay {CRAWL_DELAY}" in result.log
     times = [r["t"] for r in replay.requests() if r["path"] != "/robots.txt"]
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert len(gaps) >= 10 and min(gaps) >= 0.95
-    assert Replay  # the replay helper type is part of the public test API
+    assert len(gaps) >= 10 and min(gaps) >= 0.95 * CRAWL_DELAY
 
 
 def test_duckdb_reads_metrics_and_claims(arxiv_run) -> None:

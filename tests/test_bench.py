@@ -10,7 +10,7 @@ import re
 import pytest
 from bench_arxiv_html import FIXTURE, main, text_floor  # bench/, put on sys.path by conftest
 
-from scraper.parsers.arxiv_html import parse_html
+from scraper.parse.arxiv_html import parse_html
 
 
 def test_floor_reads_the_texts_of_the_row():

@@ -11,8 +11,9 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
-from scraper.crawl.cache_policy import ImmutablePagesPolicy
-from tests.conftest import fixture_bytes, run_crawl, start_replay
+from scraper.fetch.cache_policy import ImmutablePagesPolicy
+from tests.tools.crawl import crawl
+from tests.tools.replay import fixture_bytes, start_replay
 
 pytestmark = pytest.mark.crawl
 
@@ -100,7 +101,7 @@ def test_a_second_crawl_asks_no_unversioned_page_again_until_the_ttl_ends(tmp_pa
         for ttl in ("3600", "3600", "0"):
             if replay.log_path.exists():
                 replay.log_path.unlink()
-            result = run_crawl(
+            result = crawl(
                 replay,
                 tmp_path / "data",
                 day,

@@ -1,4 +1,4 @@
-"""Unit tests of scraper.parsers.claims on real abstracts from tests/fixtures/hf_daily_api."""
+"""Unit tests of scraper.derive.claims on real abstracts from tests/fixtures/hf_daily_api."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from scraper.parsers.claims import (
+from scraper.derive.claims import (
     extract_claims,
     headline_claims,
     normalize_text,
     split_sentences,
 )
 from scraper.schema import SCHEMA_VERSION, conform
-from scraper.schema.metrics import CLAIM_KINDS, CLAIMS
+from scraper.schema.claims import CLAIM_KINDS, CLAIMS
 
 API = Path(__file__).parent / "fixtures" / "hf_daily_api"
 COMMON = {
@@ -210,7 +210,7 @@ def test_bare_number_before_a_comparative_is_no_claim() -> None:  # Web-Shepherd
 
 
 def test_qualifiers_are_the_documented_ones() -> None:
-    from scraper.parsers.claims import QUALIFIERS
+    from scraper.derive.claims import QUALIFIERS
     from scraper.schema import description_of
     from scraper.schema.registry import DECLARED
 
@@ -227,8 +227,8 @@ def test_qualifiers_are_the_documented_ones() -> None:
 
 def test_conclusion_text_drops_citation_markers() -> None:
     """Derived: the real introduction of 1706.03762 (it cites) filed as the conclusion."""
-    from scraper.derive import conclusion_text
-    from scraper.parsers.arxiv_html import parse_html
+    from scraper.derive.rows import conclusion_text
+    from scraper.parse.arxiv_html import parse_html
 
     page = API.parent / "arxiv_html" / "1706.03762v7_oxide0.7.5_2026-08_arxivlicense.html"
     intro = next(s for s in parse_html(page.read_bytes())["sections"] if s["id"] == "S1")
@@ -331,7 +331,7 @@ def test_headlines_keep_the_whole_phrase() -> None:
 
 def test_conclusion_claims_of_a_full_text() -> None:
     """A conclusion section (derived from the issue's examples) read as the crawl reads it."""
-    from scraper.derive import fulltext_derived
+    from scraper.derive.rows import fulltext_derived
 
     text = (
         "We presented a streaming speech system. Processing input in 0.3 MB chunks, it cuts latency "

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from scraper.derive import abstract_claims
-from scraper.parsers.hf_daily_api import parse_daily_api
+from scraper.derive.rows import abstract_claims
+from scraper.parse.hf_daily_api import parse_daily_api
 from scraper.schema.papers import PAPERS
-from tests.conftest import FIXTURES, ROOT
+from tests.tools.replay import FIXTURES, ROOT
 
 DAY = FIXTURES / "hf_daily_api" / "2025-09-30.json"
 HTML = FIXTURES / "arxiv_html" / "2501.11120v1.html"
@@ -23,7 +23,7 @@ SCRIPT = shutil.which("hfpapers-parse", path=str(Path(sys.executable).parent))
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess:
-    cmd = [SCRIPT] if SCRIPT else [sys.executable, "-m", "scraper.cli"]
+    cmd = [SCRIPT] if SCRIPT else [sys.executable, "-m", "scraper.use.parse_answer"]
     return subprocess.run([*cmd, *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 

@@ -22,14 +22,13 @@ from pipelines.normalize import NormalizePipeline
 from pipelines.validate import ValidatePipeline
 from pipelines.write import ParquetWriterPipeline
 from scraper import settings as project_settings
-from scraper.crawl.body_checks import BODY_KIND, BodyCheckMiddleware
-from scraper.crawl.cache_policy import REFRESH_CACHE
-from scraper.crawl.retry_after import RetryAfterMiddleware
-from scraper.items import Reject, TableRow
-from scraper.parsers.hf_daily_api import parse_daily_api
+from scraper.fetch.body_checks import BODY_KIND, BodyCheckMiddleware
+from scraper.fetch.cache_policy import REFRESH_CACHE
+from scraper.fetch.items import Reject, TableRow
+from scraper.fetch.retry_after import RetryAfterMiddleware
+from scraper.parse.hf_daily_api import parse_daily_api
 from scraper.schema.ratings import RATED_COLUMNS
-from scraper.signals import day_completed
-from tests.conftest import fixture_bytes
+from tests.tools.replay import fixture_bytes
 
 DAY = date(2025, 9, 29)
 LIST_URL = "https://huggingface.co/api/daily_papers?date=2025-09-29&limit=100&p=0"
@@ -113,8 +112,7 @@ def test_pipelines_write_a_day_and_keep_out_what_breaks_the_schema(tmp_path: Pat
     items.append(Reject(DAY, LIST_URL, "entry_not_an_object", "", "papers", None, "'x'"))
     passed, dropped, pipelines = run_pipelines(crawler, items)
     assert len(dropped) == 1 and records[0]["arxiv_id"] in dropped[0]
-    results = crawler.signals.send_catch_log(day_completed, listing_date=DAY)
-    written = next(r for _, r in results if isinstance(r, dict))
+    written = pipelines[-1].write_day(DAY).rows
     papers = pq.read_table(tmp_path / "papers" / "date=2025-09-29" / "part-0.parquet")
     assert written["papers"] == papers.num_rows == len(records)  # the broken rows went to rejects
     rejects = pq.read_table(tmp_path / "rejects" / "date=2025-09-29" / "part-0.parquet").to_pylist()
@@ -131,7 +129,7 @@ def test_pipelines_write_a_day_and_keep_out_what_breaks_the_schema(tmp_path: Pat
 
 
 def test_each_crawl_appends_its_ratings_to_the_days_one_file(tmp_path: Path) -> None:
-    from pipelines.write import appended_crawls
+    from scraper.store.partitions import appended_crawls
 
     contents = []
     for n, more in enumerate((0, 5)):
@@ -141,7 +139,7 @@ def test_each_crawl_appends_its_ratings_to_the_days_one_file(tmp_path: Path) -> 
             for r in real_rows()
         ]
         _, _, pipelines = run_pipelines(crawler, rows)
-        crawler.signals.send_catch_log(day_completed, listing_date=DAY)
+        pipelines[-1].write_day(DAY)
         del pipelines
         files = sorted((tmp_path / "ratings" / "date=2025-09-29").glob("*.parquet"))
         assert [f.name for f in files] == ["part-0.parquet"]  # one file per day, however many crawls
@@ -156,10 +154,10 @@ def test_each_crawl_appends_its_ratings_to_the_days_one_file(tmp_path: Path) -> 
 
 
 def test_older_per_crawl_files_are_merged_and_a_redo_replaces_its_interrupted_crawl(tmp_path: Path) -> None:
-    from pipelines.write import append_partition, appended_crawls, assemble, merge_old_append_files
-    from scraper.layout import snapshot_name
     from scraper.schema import conform
     from scraper.schema.registry import TABLES
+    from scraper.store.layout import snapshot_name
+    from scraper.store.partitions import append_partition, appended_crawls, assemble, merge_old_append_files
 
     folder = tmp_path / "ratings" / "date=2025-09-29"
     folder.mkdir(parents=True)
@@ -192,7 +190,7 @@ def test_older_per_crawl_files_are_merged_and_a_redo_replaces_its_interrupted_cr
 def test_an_unknown_table_is_refused() -> None:
     crawler = crawler_with()
     with pytest.raises(ValueError, match="unknown table"):
-        from pipelines.write import partition_dir
+        from scraper.store.partitions import partition_dir
 
         partition_dir(Path("data"), "../../etc", DAY)
     assert (

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from scraper.normalize import FREE_TEXT_AUTHOR_FIELDS, FREE_TEXT_COLUMNS, clean_paper
-from scraper.parsers.hf_daily_api import parse_daily_api
+from scraper.derive.clean import FREE_TEXT_AUTHOR_FIELDS, FREE_TEXT_COLUMNS, clean_paper
+from scraper.parse.hf_daily_api import parse_daily_api
 from scraper.schema import description_of
 from scraper.schema.registry import DECLARED
-from tests.conftest import FIXTURES, ROOT
+from tests.tools.replay import FIXTURES, ROOT
 
 DAILY_LISTS = sorted((FIXTURES / "hf_daily_api").glob("*.json"))
 

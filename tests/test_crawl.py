@@ -1,5 +1,6 @@
-"""End to end: the real `scrapy crawl hfpapers` through Scrapy's downloader and our pipelines,
-against recorded real responses served over HTTP on loopback."""
+"""End to end: the real spider through Scrapy's downloader and our pipelines, with the project's
+settings, in this process (tests/tools/crawl.py), against recorded real responses served over HTTP
+on loopback."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from scraper.schema.registry import TABLES
-from tests.conftest import Replay, assert_same_tables, run_crawl, run_rebuild, start_replay
+from tests.tools.commands import run_rebuild
+from tests.tools.crawl import crawl
+from tests.tools.replay import Replay, start_replay
+from tests.tools.tables import assert_same_tables
 
-pytestmark = pytest.mark.crawl
+pytestmark = pytest.mark.crawl  # beyond the quick loop's budget
 
 BACKFILL = ("start=2025-09-29", "end=2025-10-03")  # Mon…Fri; 10-01 and 10-02 have no capture
 
@@ -31,7 +35,7 @@ def content(path: Path) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def backfill(replay: Replay, tmp_path_factory) -> Path:
     data_dir = tmp_path_factory.mktemp("backfill") / "data"
-    result = run_crawl(replay, data_dir, *BACKFILL)
+    result = crawl(replay, data_dir, *BACKFILL)
     assert result.returncode == 0, result.log[-4000:]
     (data_dir / "crawl.log").write_text(result.log)
     return data_dir
@@ -76,7 +80,7 @@ def test_duckdb_reads_the_hive_layout(backfill: Path) -> None:
 def test_rerunning_a_day_replaces_only_that_day(backfill: Path, replay: Replay, tmp_path) -> None:
     before = {k: (p.read_bytes(), p.stat().st_mtime_ns) for k, p in partitions(backfill).items()}
     first = content(partitions(backfill)["date=2025-09-30"])
-    result = run_crawl(replay, backfill, "date=2025-09-30")
+    result = crawl(replay, backfill, "date=2025-09-30")
     assert result.returncode == 0, result.log[-3000:]
     after = partitions(backfill)
     assert list(after) == list(before)
@@ -87,15 +91,15 @@ def test_rerunning_a_day_replaces_only_that_day(backfill: Path, replay: Replay, 
 
 
 def test_latest_day_comes_from_the_data(replay: Replay, tmp_path) -> None:
-    result = run_crawl(replay, tmp_path / "data")
+    result = crawl(replay, tmp_path / "data")
     assert result.returncode == 0, result.log[-3000:]
     assert list(partitions(tmp_path / "data")) == ["date=2026-07-31"]
     assert pd.read_parquet(tmp_path / "data" / "papers").shape[0] == 30
 
 
 def test_html_source_matches_the_api_schema(replay: Replay, tmp_path) -> None:
-    html = run_crawl(replay, tmp_path / "html", "date=2024-08-01", "source=html")
-    api = run_crawl(replay, tmp_path / "api", "date=2024-08-01", "source=api")
+    html = crawl(replay, tmp_path / "html", "date=2024-08-01", "source=html")
+    api = crawl(replay, tmp_path / "api", "date=2024-08-01", "source=api")
     assert html.returncode == 0 and api.returncode == 0, html.log[-3000:]
     html_table = pq.read_table(partitions(tmp_path / "html")["date=2024-08-01"])
     api_table = pq.read_table(partitions(tmp_path / "api")["date=2024-08-01"])
@@ -106,7 +110,7 @@ def test_html_source_matches_the_api_schema(replay: Replay, tmp_path) -> None:
 
 
 def test_a_day_without_list_on_the_listing_page(replay: Replay, tmp_path) -> None:
-    result = run_crawl(replay, tmp_path / "data", "date=2024-08-03", "source=html")
+    result = crawl(replay, tmp_path / "data", "date=2024-08-03", "source=html")
     assert result.returncode == 0
     assert "2024-08-03: no Daily Papers list (redirected to /papers)" in result.log
     assert partitions(tmp_path / "data") == {}
@@ -122,7 +126,7 @@ def test_429_retry_after_is_honoured(tmp_path) -> None:
     }
     server, replay = start_replay(tmp_path, faults=faults)
     try:
-        result = run_crawl(replay, tmp_path / "data", "date=2025-07-07")
+        result = crawl(replay, tmp_path / "data", "date=2025-07-07")
     finally:
         server.shutdown()
     assert result.returncode == 0, result.log[-3000:]
@@ -141,7 +145,7 @@ def test_rate_limited_for_good_fails_the_day_and_keeps_old_data(tmp_path) -> Non
     path = "/hf/api/daily_papers?date=2025-07-07&limit=100&p=0"
     server, replay = start_replay(tmp_path)
     try:
-        assert run_crawl(replay, tmp_path / "data", "date=2025-07-07").returncode == 0
+        assert crawl(replay, tmp_path / "data", "date=2025-07-07").returncode == 0
     finally:
         server.shutdown()
     old = partitions(tmp_path / "data")["date=2025-07-07"].read_bytes()
@@ -149,7 +153,7 @@ def test_rate_limited_for_good_fails_the_day_and_keeps_old_data(tmp_path) -> Non
     faults = {path: [{"status": 429, "headers": {"Retry-After": "0"}}] * 10}
     server, replay = start_replay(tmp_path / "second", faults=faults)
     try:
-        result = run_crawl(replay, tmp_path / "data", "date=2025-07-07", settings={"RETRY_TIMES": "2"})
+        result = crawl(replay, tmp_path / "data", "date=2025-07-07", settings={"RETRY_TIMES": "2"})
     finally:
         server.shutdown()
     assert result.returncode == 1
@@ -168,9 +172,7 @@ def test_rate_limited_for_good_fails_the_day_and_keeps_old_data(tmp_path) -> Non
 
 def test_no_server_is_a_clear_failure(tmp_path) -> None:
     nobody = Replay("http://127.0.0.1:9", tmp_path / "none.jsonl")  # port 9: nothing listens
-    result = run_crawl(
-        nobody, tmp_path / "data", "date=2025-07-07", settings={"RETRY_TIMES": "1"}, timeout=120
-    )
+    result = crawl(nobody, tmp_path / "data", "date=2025-07-07", settings={"RETRY_TIMES": "1"})
     assert result.returncode == 1
     assert "could not be fetched" in result.log and "connection refused" in result.log
 
@@ -183,7 +185,7 @@ def test_malformed_list_is_rejected_with_its_url(tmp_path) -> None:
     (overlay / "2025-07-07.json").write_bytes(real[: len(real) // 2])
     server, replay = start_replay(tmp_path, overlay=overlay.parent)
     try:
-        result = run_crawl(replay, tmp_path / "data", "date=2025-07-07")
+        result = crawl(replay, tmp_path / "data", "date=2025-07-07")
     finally:
         server.shutdown()
     assert result.returncode == 1

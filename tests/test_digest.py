@@ -1,5 +1,6 @@
-"""`hfpapers-digest` on a real crawl: the derived backfill 2025-09-29…10-03 of the recorded HF lists,
-whose 2025-10-02 papers have real arXiv API entries, HTML and abs pages (`reference_backfill`).
+"""`hfpapers-digest` on a real crawl: the tests' derived backfill 2025-09-29…10-03 of the recorded HF
+lists, whose 2025-10-02 papers have real arXiv API entries, HTML and abs pages (`reference_backfill`);
+docs/digest.md's commands and excerpts run on the demo's own data (`hfpapers-demo --out data`).
 
 Expected orders and ratings are computed here from the `papers` Parquet with pandas, not with the
 digest's code. A crawl without arXiv is a real crawl of the same day with `HFPAPERS_ARXIV=false`.
@@ -26,12 +27,12 @@ import pyarrow.parquet as pq
 import pytest
 from lxml import html as lxml_html
 
-from scraper.digest.cli import main
 from scraper.schema.registry import TABLES
-from tests.conftest import ROOT, run_crawl, start_replay
+from scraper.use.digest.cli import main
+from tests.tools.commands import run_demo
+from tests.tools.crawl import crawl
 from tests.tools.docs import section as section_of
-
-pytestmark = pytest.mark.crawl
+from tests.tools.replay import ROOT, start_replay
 
 DAY = "2025-10-02"  # the day with real arXiv pages
 BUSY_DAY = "2025-09-30"  # 50 papers, with ties on upvotes
@@ -210,6 +211,7 @@ def test_atom_feed_parses_with_one_entry_per_paper(capsys, data_dir: Path) -> No
 # -- missing data, bad input -----------------------------------------------------------------------
 
 
+@pytest.mark.crawl
 def test_a_day_without_papers_is_one_line_on_stderr_and_exit_1(data_dir: Path) -> None:
     proc = subprocess.run([str(DIGEST_SCRIPT), "--data", str(data_dir), "--date", "2025-10-01"],
                           capture_output=True, text=True, timeout=60)  # fmt: skip
@@ -256,7 +258,7 @@ def hf_only(reference_backfill, tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("hf-only")
     server, replay = start_replay(tmp, overlay=reference_backfill.overlay)
     try:
-        result = run_crawl(replay, tmp / "data", f"date={DAY}", settings={"HFPAPERS_ARXIV": "false"})
+        result = crawl(replay, tmp / "data", f"date={DAY}", settings={"HFPAPERS_ARXIV": "false"})
     finally:
         server.shutdown()
     assert result.returncode == 0, result.log[-3000:]
@@ -348,6 +350,7 @@ def test_best_table_result_is_a_cell_the_paper_marked_best(capsys, data_dir: Pat
     assert shown == bool(real["is_best"].any() or real["direction"].notna().any())
 
 
+@pytest.mark.crawl
 def test_bench_runs_on_a_small_synthetic_span(capsys, data_dir: Path) -> None:
     # Smoke test only (no timing asserted): two weeks re-dated from the crawl, every figure printed.
     from bench_digest import main as bench_main  # bench/, put on sys.path by conftest
@@ -379,14 +382,25 @@ def test_bench_runs_on_a_small_synthetic_span(capsys, data_dir: Path) -> None:
 UTC_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")  # a crawl's time: when the test crawled
 
 
-def test_docs_digest_commands_run_and_their_excerpts_are_real(data_dir: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory) -> Path:
+    """What `hfpapers-demo --out data` writes: the data docs/digest.md's commands and excerpts are
+    about (its 2025-10-02 is the demo's own derived day, not the tests' backfill's)."""
+    work = tmp_path_factory.mktemp("digest-demo")
+    proc = run_demo("--out", "data", cwd=work)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return work / "data"
+
+
+@pytest.mark.crawl
+def test_docs_digest_commands_run_and_their_excerpts_are_real(demo_data: Path, tmp_path: Path) -> None:
     section = section_of(DOCS, "## Commands")
     commands = [line.split("#", 1)[0].strip() for block in re.findall(r"```bash\n(.*?)```", section, re.S)
                 for line in block.splitlines() if line.startswith("hfpapers-digest")]  # fmt: skip
     formats = {re.search(r"--format (\w+)", c)[1] if "--format" in c else "md" for c in commands}
     assert formats == {"md", "html", "atom"}
     work = tmp_path / "work"
-    shutil.copytree(data_dir, work / "data")
+    shutil.copytree(demo_data, work / "data")
     outputs = {}
     for command in commands:
         proc = subprocess.run([str(DIGEST_SCRIPT), *command.split()[1:]], cwd=work, capture_output=True,

@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.write import append_partition, assemble, write_partition
-from scraper.derive import abstract_claims
-from scraper.normalize import add_common, clean_paper
-from scraper.parsers.hf_daily_api import parse_daily_api
+from scraper.derive.clean import add_common, clean_paper
+from scraper.derive.rows import abstract_claims
+from scraper.parse.hf_daily_api import parse_daily_api
 from scraper.schema import conform
 from scraper.schema.ratings import RATED_COLUMNS
 from scraper.schema.registry import TABLES
-from tests.conftest import FIXTURES
+from scraper.store.partitions import append_partition, assemble, write_partition
+from tests.tools.replay import FIXTURES
 
 # The recorded days of ISO week 2025-W40 (Monday 09-29 … Friday 10-03; 10-01 has no recording).
 REAL_WEEK = ("2025-09-29", "2025-09-30", "2025-10-03")

@@ -27,8 +27,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image, ImageChops, ImageStat
 
-from scraper.digest.browser import DESKTOP, PHONE, find_chromium, rendered_dom, screenshot
-from scraper.digest.cli import main
+from scraper.use.digest.browser import DESKTOP, PHONE, find_chromium, rendered_dom, screenshot
+from scraper.use.digest.cli import main
 from tests.test_digest_data import write_crawl, write_real_week
 
 WEEK = "2025-W40"

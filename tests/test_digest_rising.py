@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from lxml import html as lxml_html
 
-from scraper.digest.cli import main
+from scraper.use.digest.cli import main
 from tests.test_digest_data import CAPTURED_AT, write_crawl
 
 MONDAY, TUESDAY = "2025-09-29", "2025-09-30"

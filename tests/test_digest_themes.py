@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from scraper.digest.cli import main
-from scraper.digest.entries import build
-from scraper.digest.period import parse_week
-from scraper.digest.select import select
-from scraper.digest.themes import MIN_PAPERS, PaperText, find_themes
-from tests.conftest import ROOT
+from scraper.use.digest.cli import main
+from scraper.use.digest.entries import build
+from scraper.use.digest.period import parse_week
+from scraper.use.digest.select import select
+from scraper.use.digest.themes import MIN_PAPERS, PaperText, find_themes
 from tests.test_digest_data import CAPTURED_AT, REAL_WEEK, write_crawl, write_real_week
+from tests.tools.replay import ROOT
 
 WEEK = "2025-W40"
 # Groups a reader puts together on sight, and a word their theme's name must use.
@@ -138,8 +138,8 @@ def _text(digest, arxiv_id: str) -> PaperText:
 
 def test_themes_do_not_depend_on_hash_seed_or_thread_count(week_data: Path, week_digest) -> None:
     script = (
-        "import json, sys; from scraper.digest.entries import build; "
-        "from scraper.digest.period import parse_week; from scraper.digest.select import select; "
+        "import json, sys; from scraper.use.digest.entries import build; "
+        "from scraper.use.digest.period import parse_week; from scraper.use.digest.select import select; "
         "t = build(select(parse_week(sys.argv[2]), sys.argv[1])).themes; "
         "print(json.dumps([[x.name, list(x.arxiv_ids)] for x in t.themes] + [['Other', t.other]]))"
     )
@@ -197,8 +197,8 @@ def test_tfidf_is_scikit_learns(week_digest) -> None:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as SKLEARN_STOP_WORDS
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from scraper.digest.stopwords import ENGLISH_STOP_WORDS
-    from scraper.digest.themes import _terms, tfidf
+    from scraper.use.digest.stopwords import ENGLISH_STOP_WORDS
+    from scraper.use.digest.themes import _terms, tfidf
 
     documents = [_terms(_text(week_digest, entry.arxiv_id)).words for entry in week_digest.entries]
     ours, terms = tfidf(documents, min_count=2, max_share=0.15)

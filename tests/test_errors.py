@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import FIXTURES, run_crawl, start_replay
+from tests.tools.crawl import run_crawl
+from tests.tools.derived import ARXIV_DAY as DAY
+from tests.tools.derived import derive_arxiv_day
 from tests.tools.inject import MESSAGE
-from tests.tools.overlays import ARXIV_DAY as DAY
-from tests.tools.overlays import derive_arxiv_day
+from tests.tools.replay import FIXTURES, start_replay
 
 pytestmark = pytest.mark.crawl
 

@@ -1,4 +1,4 @@
-"""Faults real sites throw, injected by the replay server (tests/tools/replay.py) into a real crawl:
+"""Faults real sites throw, injected by the replay server (scraper/use/demo/replay.py) into a real crawl:
 nothing is lost, nothing is corrupted, and every failure is explained.
 
 The central figure: a backfill crawled with 429s (Retry-After 0–1 s), 5xx, connection resets,
@@ -17,24 +17,17 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from scraper.archive import open_response
-from scraper.crawl.body_checks import body_problem
-from scraper.crawl.retry_after import status_message
-from tests.conftest import (
-    DERIVED_BACKFILL,
-    FAST_RETRY_SETTINGS,
-    FIXTURES,
-    Reference,
-    assert_same_tables,
-    dataset_contents,
-    run_crawl,
-    run_rebuild,
-    start_replay,
-)
-from tests.tools.overlays import ARXIV_DAY as DAY
-from tests.tools.overlays import HTML_ID
-from tests.tools.overlays import derive_arxiv_day as derive_overlay
-from tests.tools.replay import FAULT_KINDS, FaultInjector, FaultPlan, Reply, parse_fault_rates
+from scraper.fetch.body_checks import body_problem
+from scraper.fetch.retry_after import status_message
+from scraper.store.archive import open_response
+from scraper.use.demo.replay import FAULT_KINDS, FaultInjector, FaultPlan, Reply, parse_fault_rates
+from tests.tools.commands import run_rebuild
+from tests.tools.crawl import FAST_RETRY_SETTINGS, Reference, crawl
+from tests.tools.derived import ARXIV_DAY as DAY
+from tests.tools.derived import HTML_ID
+from tests.tools.derived import derive_arxiv_day as derive_overlay
+from tests.tools.replay import DERIVED_BACKFILL, FIXTURES, start_replay
+from tests.tools.tables import assert_same_tables, dataset_contents
 
 pytestmark = pytest.mark.crawl
 
@@ -65,7 +58,7 @@ def faulty_run(request, reference_backfill: Reference, tmp_path_factory):
     )
     server, replay = start_replay(tmp, overlay=reference_backfill.overlay, fault_plan=plan)
     try:
-        result = run_crawl(
+        result = crawl(
             replay,
             tmp / "data",
             *DERIVED_BACKFILL,
@@ -202,7 +195,7 @@ def test_a_page_cut_short_on_every_try_is_a_reject_not_half_a_record(tmp_path) -
     overlay = derive_overlay(tmp_path / "overlay")
     server, replay = start_replay(tmp_path, overlay=overlay, faults={html_path: [half] * 3})
     try:
-        result = run_crawl(
+        result = crawl(
             replay,
             tmp_path / "data",
             f"date={DAY}",
@@ -230,7 +223,7 @@ def test_no_html_stub_falls_back_to_the_abs_page(tmp_path) -> None:
     overlay = derive_overlay(tmp_path / "overlay")
     server, replay = start_replay(tmp_path, overlay=overlay, fault_plan=FaultPlan({"nohtml": 1.0}, seed=1))
     try:
-        result = run_crawl(
+        result = crawl(
             replay,
             tmp_path / "data",
             f"date={DAY}",
@@ -267,7 +260,7 @@ def test_a_damaged_archive_record_is_fetched_again_and_healed(tmp_path) -> None:
     data = tmp_path / "data"
     server, replay = start_replay(tmp_path, overlay=overlay, faults={html_path: [half]})
     try:
-        first = run_crawl(replay, data, f"date={DAY}", settings=FAST_RETRY_SETTINGS)
+        first = crawl(replay, data, f"date={DAY}", settings=FAST_RETRY_SETTINGS)
         before = {t: pd.read_parquet(data / t).drop(columns=["crawled_at"]) for t in ("fulltext", "metrics")}
         good = open_response(data, f"{replay.base}{html_path}")
         assert good.body == page and good.kind == "response"
@@ -278,11 +271,11 @@ def test_a_damaged_archive_record_is_fetched_again_and_healed(tmp_path) -> None:
         # fulltext partition the day needs the page again)
         shutil.rmtree(data / "fulltext")
         replay.log_path.unlink()
-        second = run_crawl(replay, data, f"date={DAY}", settings=FAST_RETRY_SETTINGS)
+        second = crawl(replay, data, f"date={DAY}", settings=FAST_RETRY_SETTINGS)
         second_requests, stats = [r["path"] for r in replay.requests()], second.stats()
         replay.log_path.unlink()
         shutil.rmtree(data / "fulltext")
-        third = run_crawl(replay, data, f"date={DAY}", settings=FAST_RETRY_SETTINGS)
+        third = crawl(replay, data, f"date={DAY}", settings=FAST_RETRY_SETTINGS)
     finally:
         server.shutdown()
     assert first.returncode == second.returncode == third.returncode == 0, second.log[-3000:]

@@ -7,7 +7,7 @@ values of other types, huge numbers, odd strings) and serialized again. The only
 * records that fit their table's schema once handled as the crawl handles them (normalized, common
   columns added, `scraper.schema.conform`), including rows derived from them (claims, metrics) and
   the rejects of unmappable entries; or
-* a `scraper.parsers.errors.ParseError`.
+* a `scraper.parse.errors.ParseError`.
 
 Anything else (another exception, a record that breaks the schema) fails the test with the input
 hypothesis shrank it to. The runs are derandomized (the same examples every time, no example
@@ -33,22 +33,22 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipelines.normalize import reject_row
-from scraper.derive import abstract_claims, fulltext_derived
-from scraper.items import Reject
-from scraper.normalize import add_common, clean_paper
-from scraper.parsers.arxiv_abs import fulltext_from_abs, parse_abs
-from scraper.parsers.arxiv_atom import parse_atom
-from scraper.parsers.arxiv_html import extract_tables, parse_html
-from scraper.parsers.claims import extract_claims
-from scraper.parsers.errors import ParseError
-from scraper.parsers.hf_daily_api import DailyList, parse_daily_api
-from scraper.parsers.hf_listing_html import parse_listing_html
-from scraper.parsers.hf_paper_api import parse_paper_api
-from scraper.parsers.metrics import table_metrics
+from scraper.derive.claims import extract_claims
+from scraper.derive.clean import add_common, clean_paper
+from scraper.derive.metrics import table_metrics
+from scraper.derive.rows import abstract_claims, fulltext_derived
+from scraper.fetch.items import Reject
+from scraper.parse.arxiv_abs import fulltext_from_abs, parse_abs
+from scraper.parse.arxiv_atom import parse_atom
+from scraper.parse.arxiv_html import extract_tables, parse_html
+from scraper.parse.errors import ParseError
+from scraper.parse.hf_daily_api import DailyList, parse_daily_api
+from scraper.parse.hf_listing_html import parse_listing_html
+from scraper.parse.hf_paper_api import parse_paper_api
 from scraper.schema import conform
 from scraper.schema.fulltext import TABLE
 from scraper.schema.registry import JOINED, TABLES
-from tests.conftest import FIXTURES
+from tests.tools.replay import FIXTURES
 
 pytestmark = pytest.mark.fuzz
 

@@ -1,11 +1,11 @@
 """Whole list answers, fuzzed through the real spider (issue 20): every generated answer ends either
 written or rejected, and the exit code says which.
 
-Each hypothesis example is one backfill of DAYS calendar days, crawled by the real `scrapy crawl
-hfpapers` (HF only) against the replay server, each day serving a generated answer: real entries
-(pooled from tests/fixtures/hf_daily_api/) with values replaced by random JSON at random places, or
-an answer that is not a list of entries at all (random JSON, bytes that are not JSON). Nothing
-recorded is edited: the answers are built here. Then, day by day:
+Each hypothesis example is one backfill of DAYS calendar days, crawled by the real spider in this
+process (tests/tools/crawl.py; HF only) against the replay server, each day serving a generated
+answer: real entries (pooled from tests/fixtures/hf_daily_api/) with values replaced by random JSON
+at random places, or an answer that is not a list of entries at all (random JSON, bytes that are not
+JSON). Nothing recorded is edited: the answers are built here. Then, day by day:
 
 * a day that was written holds one `papers` row per entry that has a usable arXiv id, and every
   other entry is a `rejects` row of that day (entries repeating an earlier entry's id are the same
@@ -26,8 +26,9 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from scraper.arxiv_id import is_arxiv_id
-from tests.conftest import FIXTURES, run_crawl, start_replay
+from scraper.parse.arxiv_id import is_arxiv_id
+from tests.tools.crawl import crawl
+from tests.tools.replay import FIXTURES, start_replay
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.crawl]
 
@@ -148,9 +149,7 @@ def test_every_generated_answer_is_written_or_rejected(tmp_path_factory, answers
     server, replay = start_replay(tmp, overlay=tmp / "overlay")
     try:
         args = (f"start={days[0]}", f"end={days[-1]}")
-        result = run_crawl(
-            replay, tmp / "data", *args, settings={"HFPAPERS_ARXIV": "false", "RETRY_TIMES": "0"}
-        )
+        result = crawl(replay, tmp / "data", *args, settings={"HFPAPERS_ARXIV": "false", "RETRY_TIMES": "0"})
     finally:
         server.shutdown()
     data = tmp / "data"

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from scraper.normalize import add_common, clean_paper
-from scraper.parsers.errors import ParseError
-from scraper.parsers.hf_daily_api import parse_daily_api
+from scraper.derive.clean import add_common, clean_paper
+from scraper.parse.errors import ParseError
+from scraper.parse.hf_daily_api import parse_daily_api
 from scraper.schema import conform
 from scraper.schema.registry import TABLES
-from tests.conftest import FIXTURES, fixture_bytes
+from tests.tools.replay import FIXTURES, fixture_bytes
 
 DAILY_FILES = sorted((FIXTURES / "hf_daily_api").glob("*.json"))
 NOW = datetime(2026, 11, 24, tzinfo=UTC)

@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from scraper.parsers.errors import ParseError
-from scraper.parsers.hf_daily_api import parse_daily_api
-from scraper.parsers.hf_listing_html import listing_props, parse_listing_html
-from scraper.parsers.hf_paper_api import parse_paper_api
-from tests.conftest import fixture_bytes
+from scraper.parse.errors import ParseError
+from scraper.parse.hf_daily_api import parse_daily_api
+from scraper.parse.hf_listing_html import listing_props, parse_listing_html
+from scraper.parse.hf_paper_api import parse_paper_api
+from tests.tools.replay import fixture_bytes
 
 PAGE = fixture_bytes("hf_daily_html/2024-08-01.html")
 

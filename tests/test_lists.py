@@ -1,10 +1,11 @@
 """Complete lists, kept current, and never a good day lost (issue: complete lists).
 
-Every crawl here is the real `scrapy crawl hfpapers` against the replay server, which pages
-`/api/daily_papers` by HF's rules (`limit` default 50, at most 100, `p` 0-based). The big and growing
-days are DERIVED from real entries: the recorded days' entries (tests/fixtures/hf_daily_api/) are
-pooled, de-duplicated by paper id and served as one day; "grown" adds further real entries and
-raises every upvote count by a fixed amount. Nothing in a recorded file is edited.
+Every crawl here is the real spider, run in this process (tests/tools/crawl.py), against the replay
+server, which pages `/api/daily_papers` by HF's rules (`limit` default 50, at most 100, `p` 0-based).
+The big and growing days are DERIVED from real entries: the recorded days' entries
+(tests/fixtures/hf_daily_api/) are pooled, de-duplicated by paper id and served as one day; "grown"
+adds further real entries and raises every upvote count by a fixed amount. Nothing in a recorded file
+is edited.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from scraper.daylist import MAX_UNUSABLE_SHARE, PagedList, allowed_to_leave, judge
-from scraper.parsers.hf_daily_api import entries_to_daily_list
-from tests.conftest import FIXTURES, CrawlResult, assert_same_tables, run_crawl, run_rebuild, start_replay
-
-pytestmark = pytest.mark.crawl
+from scraper.fetch.lists import MAX_UNUSABLE_SHARE, PagedList, allowed_to_leave, judge
+from scraper.parse.hf_daily_api import entries_to_daily_list
+from tests.tools.commands import run_rebuild
+from tests.tools.crawl import CrawlResult, crawl
+from tests.tools.replay import FIXTURES, start_replay
+from tests.tools.tables import assert_same_tables
 
 NO_ARXIV = {"HFPAPERS_ARXIV": "false"}
 BIG_DAY = "2025-10-06"  # a Monday without a capture: the derived day is served there
@@ -72,17 +74,17 @@ def crawl_served_day(
     server, replay = start_replay(tmp_path, overlay=tmp_path / "overlay", **replay_options)
     args = [f"date={BIG_DAY}", *(["accept_shrunk=yes"] if accept else [])]
     try:
-        result = run_crawl(replay, tmp_path / "data", *args, settings={**NO_ARXIV, **(settings or {})})
+        result = crawl(replay, tmp_path / "data", *args, settings={**NO_ARXIV, **(settings or {})})
     finally:
         server.shutdown()
     return result, replay
 
 
-def run_crawl_args(tmp_path: Path, *args: str) -> CrawlResult:
+def crawl_with_args(tmp_path: Path, *args: str) -> CrawlResult:
     """A crawl with these `-a` arguments against a replay server of the recordings."""
     server, replay = start_replay(tmp_path)
     try:
-        return run_crawl(replay, tmp_path / "data", *args, settings=NO_ARXIV)
+        return crawl(replay, tmp_path / "data", *args, settings=NO_ARXIV)
     finally:
         server.shutdown()
 
@@ -120,13 +122,14 @@ def test_the_replay_server_pages_as_hf_does(tmp_path: Path) -> None:
         server.shutdown()
 
 
+@pytest.mark.crawl
 def test_a_day_of_130_papers_is_written_whole_then_grows_to_140(tmp_path: Path) -> None:
     overlay, data = tmp_path / "overlay", tmp_path / "data"
     first = real_entries(130)
     serve_day(overlay, BIG_DAY, first)
     server, replay = start_replay(tmp_path, overlay=overlay)
     try:
-        result = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
+        result = crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
         assert result.returncode == 0, result.log[-3000:]
         papers = pd.read_parquet(data / "papers" / f"date={BIG_DAY}")
         assert len(papers) == 130
@@ -137,7 +140,7 @@ def test_a_day_of_130_papers_is_written_whole_then_grows_to_140(tmp_path: Path) 
 
         grown = with_more_upvotes(first, 7) + real_entries(10, skip=130)
         serve_day(overlay, BIG_DAY, grown)
-        result = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
+        result = crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
         assert result.returncode == 0, result.log[-3000:]
     finally:
         server.shutdown()
@@ -185,15 +188,15 @@ def test_the_latest_crawl_refreshes_a_day_whose_list_grew(tmp_path: Path) -> Non
     serve_day(overlay, GROWING, entries[:20])
     server, replay = start_replay(tmp_path, overlay=overlay)
     try:
-        result = run_crawl(replay, data, f"date={GROWING}", settings=NO_ARXIV)
+        result = crawl(replay, data, f"date={GROWING}", settings=NO_ARXIV)
         assert result.returncode == 0, result.log[-3000:]
         assert len(pd.read_parquet(data / "papers" / f"date={GROWING}")) == 20
 
         serve_day(overlay, GROWING, with_more_upvotes(entries, 3))
-        result = run_crawl(replay, data, settings=NO_ARXIV)  # no date: latest day + 14 before it
+        result = crawl(replay, data, settings=NO_ARXIV)  # no date: latest day + 14 before it
         assert result.returncode == 0, result.log[-3000:]
         refreshed = [p for p in replay.requests() if "date=" in p["path"]]
-        no_refresh = run_crawl(replay, tmp_path / "latest-only", "refresh=0", settings=NO_ARXIV)
+        no_refresh = crawl(replay, tmp_path / "latest-only", "refresh=0", settings=NO_ARXIV)
     finally:
         server.shutdown()
     assert len(pd.read_parquet(data / "papers" / f"date={LATEST}")) == 30
@@ -219,16 +222,17 @@ def _crawl_twice(tmp_path: Path, first: list, second: list | bytes):
     serve_day(overlay, BIG_DAY, first)
     server, replay = start_replay(tmp_path, overlay=overlay)
     try:
-        good = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
+        good = crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
         assert good.returncode == 0, good.log[-3000:]
         before = data_files(data, BIG_DAY)
         serve_day(overlay, BIG_DAY, second)
-        bad = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
+        bad = crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
     finally:
         server.shutdown()
     return before, data_files(data, BIG_DAY), bad, data
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize(
     "answer",
     [
@@ -276,11 +280,12 @@ def test_a_list_that_really_shrank_is_accepted_when_the_maintainer_says_so(tmp_p
 
 
 def test_accepting_a_shrunk_list_wants_the_days_named(tmp_path: Path) -> None:
-    result = run_crawl_args(tmp_path, "accept_shrunk=yes")
+    result = crawl_with_args(tmp_path, "accept_shrunk=yes")
     assert result.returncode == 2
     assert "accept_shrunk=yes goes with date=" in result.log.strip().splitlines()[-1]
 
 
+@pytest.mark.crawl
 def test_an_undated_empty_answer_fails_the_refresh(tmp_path: Path) -> None:
     """HF's undated answer names the latest day; an empty one cannot, so none of the refresh
     window is crawled — exit 1, an ERROR line, a reject, whether or not days are written."""
@@ -291,10 +296,10 @@ def test_an_undated_empty_answer_fails_the_refresh(tmp_path: Path) -> None:
     server, replay = start_replay(tmp_path, overlay=tmp_path / "overlay")
     data = tmp_path / "data"
     try:
-        written = run_crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
+        written = crawl(replay, data, f"date={BIG_DAY}", settings=NO_ARXIV)
         assert written.returncode == 0, written.log[-3000:]
         before = data_files(data, BIG_DAY)
-        result = run_crawl(replay, data, settings=NO_ARXIV)
+        result = crawl(replay, data, settings=NO_ARXIV)
     finally:
         server.shutdown()
     assert result.returncode == 1, result.log[-3000:]
@@ -304,6 +309,7 @@ def test_an_undated_empty_answer_fails_the_refresh(tmp_path: Path) -> None:
     assert "suspicious_list" in set(rejects["reason"])
 
 
+@pytest.mark.crawl
 def test_a_paper_that_leaves_the_list_leaves_the_day_but_keeps_its_ratings(tmp_path: Path) -> None:
     entries = real_entries(38)
     gone = entries[17]["paper"]["id"]
@@ -327,12 +333,13 @@ def test_unusable_entries_fail_the_day_and_are_not_journaled(tmp_path: Path) -> 
     assert not (data / "papers").exists()
     rejects = pd.read_parquet(data / "rejects" / f"date={BIG_DAY}")
     assert (rejects["reason"] == "entry_not_an_object").sum() == 17
-    from scraper.crawl.journal import DayJournal
+    from scraper.fetch.journal import DayJournal
 
     journal = DayJournal(job / "hfpapers-days.jsonl")
     assert BIG_DAY not in {d.isoformat() for d in journal.finished("api", str(data.resolve()))}
 
 
+@pytest.mark.crawl
 def test_ids_that_are_not_arxiv_ids_go_to_rejects_only(tmp_path: Path) -> None:
     entries = real_entries(20)
     bad = json.loads(json.dumps(entries[:2]))
@@ -352,6 +359,7 @@ def test_ids_that_are_not_arxiv_ids_go_to_rejects_only(tmp_path: Path) -> None:
     assert all(url.endswith(f"date={BIG_DAY}&limit=100&p=0") for url in kept_out["source_url"])
 
 
+@pytest.mark.crawl
 def test_an_oversized_list_fails_the_day_loudly(tmp_path: Path) -> None:
     """A 20 MiB answer (real entries, their summaries padded) is over the 16 MiB cap per list
     page: the download is cancelled, the day fails with exit 1, nothing is buffered."""
@@ -364,6 +372,7 @@ def test_an_oversized_list_fails_the_day_loudly(tmp_path: Path) -> None:
     assert not (tmp_path / "data" / "papers").exists()
 
 
+@pytest.mark.crawl
 def test_an_oversized_list_without_content_length_says_why(tmp_path: Path) -> None:
     """The same cap when the server sends no Content-Length (the body ends when the connection
     closes): Scrapy cancels the download with no message of its own; the reject says why."""
@@ -421,13 +430,15 @@ def _requests_by_kind(requests: list[dict]) -> dict[str, int]:
     return {kind: sum(r["path"].startswith(prefix) for r in requests) for kind, prefix in kinds.items()}
 
 
+@pytest.mark.crawl
 def test_what_a_refresh_costs(tmp_path: Path) -> None:
     """Two undated crawls (latest day + 14 days before it) of a window holding the derived arXiv
-    day (tests/tools/overlays.py, served as 2026-07-30) and a derived day of 20 real entries (2026-07-28);
+    day (tests/tools/derived.py, served as 2026-07-30) and a derived day of 20 real entries
+    (2026-07-28);
     between them both days grow. The second crawl fetches every list again, asks the arXiv API for
     the days' ids again, and fetches arXiv pages only for what it has not fetched before: the
     versioned pages come from the archive (the HTTP cache's store). Prints the figures (pytest -s)."""
-    from tests.tools.overlays import ABS_ID, ARXIV_DAY, HTML_ID, derive_arxiv_day
+    from tests.tools.derived import ABS_ID, ARXIV_DAY, HTML_ID, derive_arxiv_day
 
     overlay = derive_arxiv_day(tmp_path / "overlay", FIXTURES)
     arxiv_day = json.loads((overlay / "hf_daily_api" / f"{ARXIV_DAY}.json").read_text())
@@ -436,12 +447,12 @@ def test_what_a_refresh_costs(tmp_path: Path) -> None:
     server, replay = start_replay(tmp_path, overlay=overlay)
     settings: dict[str, str] = {}  # the versioned pages' cache is the data folder's archive
     try:
-        cold = run_crawl(replay, tmp_path / "data", settings=settings)
+        cold = crawl(replay, tmp_path / "data", settings=settings)
         cold_requests, cold_stats = replay.requests(), cold.stats()
         replay.log_path.unlink()
         serve_day(overlay, GROWING, with_more_upvotes(extra[:24], 5))
         serve_day(overlay, ARXIV_DAY, arxiv_day + extra[24:26])
-        warm = run_crawl(replay, tmp_path / "data", settings=settings)
+        warm = crawl(replay, tmp_path / "data", settings=settings)
         warm_requests = replay.requests()
     finally:
         server.shutdown()
@@ -497,10 +508,11 @@ def serve_page(overlay: Path, day: str, capture: str) -> None:
     (folder / f"{day}.html").write_bytes((CAPTURES / capture).read_bytes())
 
 
+@pytest.mark.crawl
 def test_the_listing_page_holds_a_whole_71_paper_day(tmp_path: Path) -> None:
     server, replay = start_replay(tmp_path)
     try:
-        result = run_crawl(replay, tmp_path / "data", "date=2026-05-13", "source=html", settings=NO_ARXIV)
+        result = crawl(replay, tmp_path / "data", "date=2026-05-13", "source=html", settings=NO_ARXIV)
     finally:
         server.shutdown()
     assert result.returncode == 0, result.log[-3000:]
@@ -509,6 +521,7 @@ def test_the_listing_page_holds_a_whole_71_paper_day(tmp_path: Path) -> None:
     assert len([r for r in replay.requests() if r["path"].startswith("/hf/papers")]) == 1
 
 
+@pytest.mark.crawl
 def test_three_real_captures_of_one_day_make_its_upvote_history(tmp_path: Path) -> None:
     """2026-02-27 captured on Saturday and on Monday: the same 28 papers, upvotes 656 → 722."""
     overlay, data, day = tmp_path / "overlay", tmp_path / "data", "2026-02-27"
@@ -519,7 +532,7 @@ def test_three_real_captures_of_one_day_make_its_upvote_history(tmp_path: Path) 
             "papers-date-2026-02-27_captured-2026-03-02T10-31Z.html",
         ):
             serve_page(overlay, day, capture)
-            result = run_crawl(replay, data, f"date={day}", "source=html", settings=NO_ARXIV)
+            result = crawl(replay, data, f"date={day}", "source=html", settings=NO_ARXIV)
             assert result.returncode == 0, result.log[-3000:]
     finally:
         server.shutdown()

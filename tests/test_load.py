@@ -1,4 +1,4 @@
-"""`scraper.dataset.load`: typed DataFrames of one table, reading only the listing days asked for; and the
+"""`scraper.use.dataset.load`: typed DataFrames of one table, reading only the listing days asked for; and the
 analysis snippets written for the README, run against a real replay crawl's `data/`."""
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scraper.dataset import NoDataError, load
-
-pytestmark = pytest.mark.crawl
+from scraper.use.dataset import NoDataError, load
 
 
 @pytest.fixture(scope="module")

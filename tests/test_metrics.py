@@ -1,4 +1,4 @@
-"""Unit tests of scraper.parsers.metrics on real fixture tables and on small hand-built grids."""
+"""Unit tests of scraper.derive.metrics on real fixture tables and on small hand-built grids."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.parsers.arxiv_html import extract_tables
-from scraper.parsers.metrics import (
+from scraper.derive.metrics import (
     normalize_label,
     parse_cell_items,
     parse_cell_numbers,
@@ -16,6 +15,7 @@ from scraper.parsers.metrics import (
     table_kind_of,
     table_metrics,
 )
+from scraper.parse.arxiv_html import extract_tables
 from scraper.schema import SCHEMA_VERSION, conform
 from scraper.schema.metrics import METRICS
 
@@ -465,7 +465,7 @@ def test_numeric_setting_columns_are_label_columns(part: str, tag: str, label: s
     ],
 )
 def test_table_kind(part: str, tag: str, kind: str) -> None:
-    from scraper.parsers.metrics import table_kind_of
+    from scraper.derive.metrics import table_kind_of
 
     for shape in ("guess", "noguess"):
         table = _latexml_table(f"tables_{part}.{shape}.html", tag)
@@ -474,7 +474,7 @@ def test_table_kind(part: str, tag: str, kind: str) -> None:
 
 
 def test_text_tables_are_other(tables: dict[str, dict]) -> None:
-    from scraper.parsers.metrics import table_kind_of
+    from scraper.derive.metrics import table_kind_of
 
     assert {table_kind_of(tables[t]) for t in ("S3.T1", "S4.T4", "A3.T18", "A3.T43")} == {"other"}
 
@@ -574,7 +574,7 @@ def test_units_from_headers_units_rows_and_captions(part: str, tag: str, units: 
 
 
 def test_units_of_labels_and_captions() -> None:
-    from scraper.parsers.metrics.units import caption_unit, label_unit
+    from scraper.derive.metrics.units import caption_unit, label_unit
 
     assert label_unit("Tok/s (↑)") == "tok/s" and label_unit("Frame rate (fps)") == "FPS"
     assert label_unit("(B)") is None and label_unit("Params (B)") == "B" and label_unit("Min") is None
@@ -591,7 +591,7 @@ def test_the_cli_shows_table_kind() -> None:
     import sys
 
     proc = subprocess.run(
-        [sys.executable, "-m", "scraper.cli", str(ATTENTION), "--table", "metrics"],
+        [sys.executable, "-m", "scraper.use.parse_answer", str(ATTENTION), "--table", "metrics"],
         capture_output=True,
         text=True,
         check=True,

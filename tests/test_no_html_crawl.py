@@ -7,10 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.conftest import FIXTURES, run_crawl, start_replay
-from tests.tools.overlays import ABS_ID
-from tests.tools.overlays import ARXIV_DAY as DAY
-from tests.tools.overlays import derive_arxiv_day as derive_overlay
+from tests.tools.crawl import crawl
+from tests.tools.derived import ABS_ID
+from tests.tools.derived import ARXIV_DAY as DAY
+from tests.tools.derived import derive_arxiv_day as derive_overlay
+from tests.tools.replay import FIXTURES, start_replay
 
 pytestmark = pytest.mark.crawl
 
@@ -33,7 +34,7 @@ def test_stub_answer_falls_back_to_the_abs_page(tmp_path, status: int) -> None:
         tmp_path, overlay=overlay, faults={HTML_PATH: [{"status": status, "body": body}]}
     )
     try:
-        result = run_crawl(replay, tmp_path / "data", f"date={DAY}", settings={"HTTPCACHE_ENABLED": "False"})
+        result = crawl(replay, tmp_path / "data", f"date={DAY}", settings={"HTTPCACHE_ENABLED": "False"})
     finally:
         server.shutdown()
     assert result.returncode == 0, result.log[-3000:]

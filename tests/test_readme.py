@@ -7,13 +7,15 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from scraper.schema.markdown import column_table
 from scraper.schema.registry import TABLES
-from tests.conftest import ROOT, run_demo
+from tests.tools.commands import run_demo
 from tests.tools.docs import DOCS, README, TABLES_DOC, python_blocks
+from tests.tools.replay import ROOT
 
 PYTHON_BLOCKS = python_blocks()
 TABLES_TEXT = TABLES_DOC.read_text()
@@ -42,16 +44,36 @@ def test_the_docs_have_python_examples() -> None:
 @pytest.mark.parametrize("index", range(len(PYTHON_BLOCKS)))
 def test_docs_example_runs(crawled, index: int) -> None:
     page, code = PYTHON_BLOCKS[index]
-    proc = subprocess.run(
+    proc = run_example(code, crawled)
+    assert proc.returncode == 0, f"example {index} of {page} failed:\n{code}\n{proc.stderr}"
+    assert proc.stdout.strip(), "every example prints something"
+    # …and shows rows: an empty frame prints something too
+    assert "Empty DataFrame" not in proc.stdout and "Series([]" not in proc.stdout, proc.stdout
+
+
+def run_example(code: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "-c", code],
-        cwd=crawled,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=300,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
-    assert proc.returncode == 0, f"example {index} of {page} failed:\n{code}\n{proc.stderr}"
-    assert proc.stdout.strip(), "every example prints something"
+
+
+@pytest.mark.crawl
+def test_the_best_result_example_finds_best_results_on_the_demo_data(crawled) -> None:
+    (code,) = [code for page, code in PYTHON_BLOCKS if "mark a best result" in code]
+    proc = run_example(code, crawled)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    found = re.fullmatch(r"(\d{4}-\d{2}-\d{2}): (\d+) of (\d+) papers mark a best result", lines[0])
+    assert found, lines[0]
+    best, with_results = int(found[2]), int(found[3])
+    assert with_results >= 3 and 1 <= best <= with_results
+    assert len(lines) == 2 + best  # the count, the header, one row per paper
+    assert all(re.match(r"\s*\d{4}\.\d{4,5}\s", line) for line in lines[2:])
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))

@@ -5,6 +5,8 @@ fake Hub, which records what was committed and uploaded."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -20,11 +22,14 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from huggingface_hub import DatasetCard, RepoFile
+from huggingface_hub import DatasetCard
 
-from scraper.dataset import load
-from scraper.release import PER_YEAR, RELEASED_TABLES, ReleaseError
-from scraper.release.push import (
+import tests.tools.crawl as crawling
+from scraper.schema.registry import TABLES
+from scraper.use.dataset import load
+from scraper.use.release import PER_YEAR, RELEASED_TABLES, ReleaseError
+from scraper.use.release.cli import main as release_main
+from scraper.use.release.push import (
     LocalFile,
     RemoteFile,
     fetch_remote_state,
@@ -32,14 +37,11 @@ from scraper.release.push import (
     plan_upload,
     release_files,
 )
-from scraper.schema.registry import TABLES
-from tests.conftest import ROOT, run_crawl, start_replay
-from tests.tools.overlays import ARXIV_DAY as DAY
-from tests.tools.overlays import CONCLUSION_CLAIM, HTML_ID, LICENSED_ID
+from tests.tools.derived import ARXIV_DAY as DAY
+from tests.tools.derived import CONCLUSION_CLAIM, HTML_ID, LICENSED_ID
+from tests.tools.replay import ROOT, start_replay
 
 BACKFILL = ("start=2025-09-29", "end=2025-10-03")  # 09-29, 09-30 and 10-03 have lists
-
-pytestmark = pytest.mark.crawl
 
 
 def release_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -47,7 +49,7 @@ def release_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
     script = shutil.which("hfpapers-release", path=str(Path(sys.executable).parent)) or shutil.which(
         "hfpapers-release"
     )
-    cmd = [script] if script else [sys.executable, "-m", "scraper.release.cli"]
+    cmd = [script] if script else [sys.executable, "-m", "scraper.use.release.cli"]
     return subprocess.run(
         [*cmd, *args],
         cwd=ROOT,
@@ -65,10 +67,14 @@ def crawl(release_data: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def release(crawl: Path, tmp_path_factory) -> Path:
+    """The release of the crawl, made by hfpapers-release's `main` in this process (the tests marked
+    `crawl` run the console script itself)."""
     out = tmp_path_factory.mktemp("release") / "hub"
-    proc = release_cli(str(out), "--data-dir", str(crawl), "--repo-id", "someone/hfpapers")
-    assert proc.returncode == 0, proc.stderr
-    assert "papers 124 rows" in proc.stdout
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        code = release_main([str(out), "--data-dir", str(crawl), "--repo-id", "someone/hfpapers"])
+    assert code == 0, stdout.getvalue()[-3000:]
+    assert "papers 124 rows" in stdout.getvalue()
     return out
 
 
@@ -138,6 +144,7 @@ print(json.dumps(out))
 """
 
 
+@pytest.mark.crawl
 def test_every_config_loads_with_datasets_offline(release: Path, tmp_path) -> None:
     env = {
         "HF_DATASETS_OFFLINE": "1",
@@ -219,6 +226,7 @@ def test_full_text_is_released_only_where_the_licence_allows(release: Path, craw
     assert claims[claims["source_section"] == "abstract"]["sentence"].notna().all()
 
 
+@pytest.mark.crawl
 def test_same_input_gives_byte_identical_release(release: Path, crawl: Path, tmp_path) -> None:
     again = tmp_path / "again"
     proc = release_cli(str(again), "--data-dir", str(crawl), "--repo-id", "someone/hfpapers")
@@ -232,6 +240,7 @@ def test_same_input_gives_byte_identical_release(release: Path, crawl: Path, tmp
     assert (again / "notes.txt").read_text() == "mine"
 
 
+@pytest.mark.crawl
 def test_date_range_and_empty_range(crawl: Path, tmp_path) -> None:
     out = tmp_path / "week"
     proc = release_cli(str(out), "--data-dir", str(crawl), "--start", "2025-09-30", "--end", "2025-10-03")
@@ -260,6 +269,7 @@ def test_date_range_and_empty_range(crawl: Path, tmp_path) -> None:
     assert bad.returncode == 2 and "not a calendar date" in bad.stderr
 
 
+@pytest.mark.crawl
 def test_a_folder_that_cannot_be_written_is_one_line(crawl: Path, tmp_path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -276,6 +286,7 @@ def closed_port() -> int:
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
+@pytest.mark.crawl
 def test_push_without_network_fails_with_one_line(release: Path, crawl: Path, tmp_path, dry_run) -> None:
     out = tmp_path / "hub"
     shutil.copytree(release, out)
@@ -348,6 +359,7 @@ def test_upload_plan_against_a_fake_listing(release: Path) -> None:
     assert lines[-1] == f"1 added, 2 changed, {len(local) - 2} unchanged, 1 deleted"
 
 
+@pytest.mark.crawl
 def test_recrawled_day_changes_only_its_own_files(crawl: Path, tmp_path) -> None:
     data = tmp_path / "data"
     shutil.copytree(crawl, data)
@@ -355,7 +367,7 @@ def test_recrawled_day_changes_only_its_own_files(crawl: Path, tmp_path) -> None
     assert release_cli(str(first), "--data-dir", str(data)).returncode == 0
     server, replay = start_replay(tmp_path)
     try:  # new crawled_at for that day
-        result = run_crawl(replay, data, "date=2025-09-30")
+        result = crawling.crawl(replay, data, "date=2025-09-30")
         assert result.returncode == 0, result.log[-3000:]
     finally:
         server.shutdown()
@@ -510,9 +522,9 @@ def test_fetch_remote_state_reads_the_hub_listing(release: Path) -> None:
     assert all(isinstance(f, RemoteFile) for f in state.files)
     plan = plan_upload(release_files(release), state.files)
     assert plan.changed == [f"data/claims/{DAY[:4]}.parquet"] and plan.added == []
-    assert RepoFile  # the listing entries are parsed by huggingface_hub's own RepoFile
 
 
+@pytest.mark.crawl
 def test_dry_run_prints_the_plan_and_uploads_nothing(release: Path, crawl: Path, tmp_path) -> None:
     hub = FakeHub("someone/hfpapers", hub_tree(release))
     out = tmp_path / "hub"
@@ -555,6 +567,7 @@ def push_cli(
     return release_cli(str(out), *args, *flags, env=env)
 
 
+@pytest.mark.crawl
 def test_push_commits_only_what_changed(release: Path, crawl: Path, tmp_path) -> None:
     """huggingface_hub leaves out of the commit, and does not upload, what the Hub already has."""
     tree = hub_tree(release)
@@ -579,6 +592,7 @@ def test_push_commits_only_what_changed(release: Path, crawl: Path, tmp_path) ->
     assert "hf_placeholder" not in proc.stdout + proc.stderr
 
 
+@pytest.mark.crawl
 def test_a_repository_that_moved_meanwhile_is_not_overwritten(release: Path, crawl: Path, tmp_path) -> None:
     hub = FakeHub("someone/hfpapers", hub_tree(release))
     hub.moved = True
@@ -594,6 +608,7 @@ def test_a_repository_that_moved_meanwhile_is_not_overwritten(release: Path, cra
     ], proc.stderr
 
 
+@pytest.mark.crawl
 def test_push_of_an_unchanged_release_makes_no_commit(release: Path, crawl: Path, tmp_path) -> None:
     hub = FakeHub("someone/hfpapers", hub_tree(release, changed=None))
     try:
@@ -607,6 +622,7 @@ def test_push_of_an_unchanged_release_makes_no_commit(release: Path, crawl: Path
     assert hub.commits == [] and hub.lfs_uploads == []
 
 
+@pytest.mark.crawl
 def test_push_creates_a_missing_repository_and_sends_everything(release: Path, crawl: Path, tmp_path) -> None:
     hub = FakeHub("someone/hfpapers", None)
     try:
@@ -665,6 +681,7 @@ def test_a_refused_token_is_not_reported_as_no_network(message: str) -> None:
     assert "cannot reach" not in text and "hf_placeholder" not in text
 
 
+@pytest.mark.crawl
 def test_private_without_push_is_refused_like_dry_run(tmp_path) -> None:
     for flag in ("--private", "--dry-run"):
         proc = release_cli(str(tmp_path / "out"), "--data-dir", str(tmp_path), flag)

@@ -3,7 +3,9 @@ writing a partition — leaves every partition file whole and readable, and a re
 JOBDIR finishes the job, skipping the days the journal says were finished, with the same content as
 a crawl that was never interrupted (`reference_backfill`).
 
-The crawls are real `scrapy crawl` subprocesses, killed from outside with a real `kill -9`."""
+The crawls that are killed are real `scrapy crawl` subprocesses, killed from outside with a real
+`kill -9` (marked `crawl`); the crawls that resume them, and the gracefully stopped job, run in this
+process (tests/tools/crawl.py)."""
 
 from __future__ import annotations
 
@@ -21,23 +23,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from scraper.archive.warc import iter_members
-from scraper.crawl.journal import JOURNAL_NAME, DayJournal
+from scraper.fetch.journal import JOURNAL_NAME, DayJournal
 from scraper.schema.registry import APPEND_ONLY
-from tests.conftest import (
-    ARXIV_DAY_AS,
-    DERIVED_BACKFILL,
-    FAST_RETRY_SETTINGS,
-    Reference,
-    dataset_contents,
-    run_crawl,
-    start_crawl,
-    start_replay,
-)
-from tests.tools.overlays import ABS_ID, HTML_ID
-from tests.tools.replay import FaultPlan
-
-pytestmark = pytest.mark.crawl
+from scraper.store.archive.warc import iter_members
+from scraper.use.demo.replay import FaultPlan
+from tests.tools.crawl import FAST_RETRY_SETTINGS, Reference, crawl, start_crawl
+from tests.tools.derived import ABS_ID, HTML_ID
+from tests.tools.replay import ARXIV_DAY_AS, DERIVED_BACKFILL, start_replay
+from tests.tools.tables import dataset_contents
+from tests.tools.write_pause import write_pause
 
 ALL_DAYS = ["2025-09-29", "2025-09-30", "2025-10-01", "2025-10-02", "2025-10-03"]
 
@@ -99,6 +93,7 @@ def assert_same_as_reference(
     assert list(data_dir.rglob("*.writing")) == []
 
 
+@pytest.mark.crawl
 def test_sigkill_mid_backfill_then_resume(reference_backfill: Reference, tmp_path: Path) -> None:
     # Every answer 20 ms late: the second day (50 papers, ~100 requests) takes over a second, and
     # the kill lands in it.
@@ -131,7 +126,7 @@ def test_sigkill_mid_backfill_then_resume(reference_backfill: Reference, tmp_pat
             assert table.equals(expected[key]), key
 
         replay.log_path.unlink()
-        second = run_crawl(replay, data, *DERIVED_BACKFILL, settings=settings)
+        second = crawl(replay, data, *DERIVED_BACKFILL, settings=settings)
     finally:
         server.shutdown()
     assert second.returncode == 0, second.log[-3000:]
@@ -151,6 +146,7 @@ def test_sigkill_mid_backfill_then_resume(reference_backfill: Reference, tmp_pat
     assert_same_as_reference(data, reference_backfill)
 
 
+@pytest.mark.crawl
 def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
     reference_backfill: Reference, tmp_path: Path
 ) -> None:
@@ -174,7 +170,7 @@ def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
             data,
             log,
             *DERIVED_BACKFILL,
-            settings={**settings, "HFPAPERS_TEST_WRITE_PAUSE": f"{ARXIV_DAY_AS}/papers=60"},
+            settings={**settings, **write_pause(f"{ARXIV_DAY_AS}/papers=60")},
         )
         wait_until(lambda: "test hook: pausing" in log.read_text(), proc, log)
         kill_hard(proc)
@@ -188,7 +184,7 @@ def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
         assert len(pd.read_parquet(data / "papers")) == 30 + 50 + 5 + 39  # a dataset read too
 
         replay.log_path.unlink()
-        second = run_crawl(replay, data, *DERIVED_BACKFILL, settings=settings)
+        second = crawl(replay, data, *DERIVED_BACKFILL, settings=settings)
     finally:
         server.shutdown()
     assert second.returncode == 0, second.log[-3000:]
@@ -210,6 +206,7 @@ def test_sigkill_while_writing_a_partition_keeps_every_file_whole(
     assert_same_as_reference(data, reference_backfill, crawled_twice=tuple(ALL_DAYS))
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize(
     "pause",
     [
@@ -227,8 +224,9 @@ def test_a_day_killed_while_it_closes_holds_one_snapshot_and_rebuilds_the_same(
     redo's), every row once, as an uninterrupted crawl; and a rebuild from the archive — which holds
     the killed crawl's answers for that day too — gives the very same tables, since the redo's
     archive file says which crawl it superseded."""
-    from pipelines.write import appended_crawls
-    from tests.conftest import assert_same_tables, run_rebuild
+    from scraper.store.partitions import appended_crawls
+    from tests.tools.commands import run_rebuild
+    from tests.tools.tables import assert_same_tables
 
     data, job = tmp_path / "data", tmp_path / "job"
     server, replay = start_replay(tmp_path, overlay=reference_backfill.overlay)
@@ -240,7 +238,7 @@ def test_a_day_killed_while_it_closes_holds_one_snapshot_and_rebuilds_the_same(
             data,
             log,
             *DERIVED_BACKFILL,
-            settings={**settings, "HFPAPERS_TEST_WRITE_PAUSE": f"{ARXIV_DAY_AS}/{pause}=60"},
+            settings={**settings, **write_pause(f"{ARXIV_DAY_AS}/{pause}=60")},
         )
         wait_until(lambda: "test hook: pausing" in log.read_text(), proc, log)
         kill_hard(proc)
@@ -255,7 +253,7 @@ def test_a_day_killed_while_it_closes_holds_one_snapshot_and_rebuilds_the_same(
         assert any(
             p.name.startswith(killed["crawl"]) for p in (data / "raw" / f"date={ARXIV_DAY_AS}").iterdir()
         )
-        second = run_crawl(replay, data, *DERIVED_BACKFILL, settings=settings)
+        second = crawl(replay, data, *DERIVED_BACKFILL, settings=settings)
     finally:
         server.shutdown()
     assert second.returncode == 0, second.log[-3000:]
@@ -277,22 +275,19 @@ def test_a_day_killed_while_it_closes_holds_one_snapshot_and_rebuilds_the_same(
 
 
 def test_graceful_stop_then_resume(reference_backfill: Reference, tmp_path: Path) -> None:
-    # Ctrl-C (SIGINT) lets the requests in flight finish, writes nothing of the unfinished day and
-    # no request queue; the restart redoes that day.
-    server, replay = start_replay(
-        tmp_path, overlay=reference_backfill.overlay, fault_plan=FaultPlan(delay=0.02)
-    )
+    # Stopped as Ctrl-C (SIGINT) stops `scrapy crawl` (Scrapy's handler calls `Crawler.stop`) once a
+    # day is finished: the requests in flight finish, nothing of the unfinished day is written and no
+    # request queue either; the restart redoes that day. Both crawls run in this process.
+    server, replay = start_replay(tmp_path, overlay=reference_backfill.overlay)
     data, job = tmp_path / "data", tmp_path / "job"
     settings = {**FAST_RETRY_SETTINGS, "JOBDIR": str(job)}
-    log = tmp_path / "first.log"
     try:
-        proc = start_crawl(replay, data, log, *DERIVED_BACKFILL, settings=settings)
-        wait_until(lambda: len(journaled(job)) >= 1, proc, log)
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=60)
-        first = log.read_text()
+        stopped = crawl(
+            replay, data, *DERIVED_BACKFILL, settings=settings, stop_when=lambda: len(journaled(job)) >= 1
+        )
+        first = stopped.log
         finished = journaled(job)
-        second = run_crawl(replay, data, *DERIVED_BACKFILL, settings=settings)
+        second = crawl(replay, data, *DERIVED_BACKFILL, settings=settings)
     finally:
         server.shutdown()
     assert "Closing spider (shutdown)" in first and "not written" in first

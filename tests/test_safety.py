@@ -3,8 +3,8 @@ fetched is ever evaluated or unpickled, XML from the network cannot pull in loca
 come only from the environment and are never logged.
 
 No pickle is written to disk: the HTTP cache's store is the web archive (WARC records and JSON
-index lines, scraper/archive/), and JOBDIR holds no pickle either: the request queue stays in memory
-(scraper.crawl.scheduler.MemoryQueueScheduler) and the pickled spider.state is switched off
+index lines, scraper/store/archive/), and JOBDIR holds no pickle either: the request queue stays in memory
+(scraper.fetch.scheduler.MemoryQueueScheduler) and the pickled spider.state is switched off
 (settings.EXTENSIONS); resume reads only the JSON journal.
 """
 
@@ -24,12 +24,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.write import partition_dir, remove_partition, write_partition
 from scraper import settings as crawl_settings
-from scraper.crawl.body_checks import body_problem
-from scraper.parsers.arxiv_atom import parse_atom
+from scraper.fetch.body_checks import body_problem
+from scraper.parse.arxiv_atom import parse_atom
 from scraper.schema.registry import TABLES
-from tests.conftest import ROOT
+from scraper.store.partitions import partition_dir, remove_partition, write_partition
+from tests.tools.replay import ROOT
 
 CODE_DIRS = ("scraper", "pipelines")
 
@@ -168,7 +168,7 @@ def test_no_compile_or_pickle_module_in_the_crawl_code() -> None:
 
 
 def test_jobdir_and_scheduler_settings_keep_pickles_out_of_the_job_directory() -> None:
-    assert crawl_settings.SCHEDULER == "scraper.crawl.scheduler.MemoryQueueScheduler"
+    assert crawl_settings.SCHEDULER == "scraper.fetch.scheduler.MemoryQueueScheduler"
     assert crawl_settings.EXTENSIONS["scrapy.extensions.spiderstate.SpiderState"] is None
 
 
@@ -281,7 +281,7 @@ def _get(url: str) -> tuple[int, bytes]:
     ["../../secret", "../../../secret", "%2e%2e/%2e%2e/secret", "/tmp/secret", "..%2F..%2Fsecret"],
 )
 def test_replay_serves_nothing_outside_its_fixture_folders(tmp_path: Path, date_value: str) -> None:
-    from tests.tools.replay import serve
+    from scraper.use.demo.replay import serve
 
     fixtures = tmp_path / "deep" / "fixtures"
     (fixtures / "hf_daily_api").mkdir(parents=True)
@@ -306,7 +306,7 @@ def test_replay_serves_nothing_outside_its_fixture_folders(tmp_path: Path, date_
 
 def _replay_main(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "tests.tools.replay", *args],
+        [sys.executable, "-m", "scraper.use.demo.replay", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -343,7 +343,8 @@ def test_no_way_into_a_running_crawl_and_the_contact_setting_reaches_the_user_ag
     """Scrapy 2.19's RemoteControl (a localhost server that runs Python for a token holder) and the
     telnet console stay off; nothing is left in the home folder; `-s HFPAPERS_CONTACT=…` (the cron
     line of docs/crawling.md) runs and names the contact in the User-Agent."""
-    from tests.conftest import run_crawl, start_replay
+    from tests.tools.crawl import run_crawl
+    from tests.tools.replay import start_replay
 
     home = tmp_path / "home"
     home.mkdir()

@@ -10,8 +10,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from scraper.dataset import NoDataError, load
-from scraper.layout import partition_folder
 from scraper.schema import (
     COMMON_FIELDS,
     PARTITION_KEY,
@@ -24,6 +22,8 @@ from scraper.schema import (
 )
 from scraper.schema.arxiv import ARXIV_JOINED
 from scraper.schema.registry import DECLARED, JOINED, KEYS, TABLES
+from scraper.store.layout import partition_folder
+from scraper.use.dataset import NoDataError, load
 
 EVERY_TABLE = [*DECLARED.values(), ARXIV_JOINED]
 

@@ -16,10 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scraper.arxiv_id import VERSIONED_ARXIV_ID, is_arxiv_id
-from scraper.parsers.hf_daily_api import COUNT_BOUND, as_count, entries_to_daily_list
-from scraper.parsers.text import parse_iso_datetime
-from tests.conftest import FIXTURES, run_crawl, start_replay
+from scraper.parse.arxiv_id import VERSIONED_ARXIV_ID, is_arxiv_id
+from scraper.parse.hf_daily_api import COUNT_BOUND, as_count, entries_to_daily_list
+from scraper.parse.text import parse_iso_datetime
+from tests.tools.crawl import crawl
+from tests.tools.replay import FIXTURES, start_replay
 
 DAY = "2025-10-06"  # a Monday without a capture: the derived day is served there
 REAL_DAY = FIXTURES / "hf_daily_api" / "2026-03-12.json"  # 19 real entries with every newer key
@@ -115,7 +116,7 @@ def test_an_out_of_range_timestamp_costs_one_value_not_the_day(tmp_path: Path) -
     (overlay / f"{DAY}.json").write_text(json.dumps(entries))
     server, replay = start_replay(tmp_path, overlay=tmp_path / "overlay")
     try:
-        result = run_crawl(replay, tmp_path / "data", f"date={DAY}", settings={"HFPAPERS_ARXIV": "false"})
+        result = crawl(replay, tmp_path / "data", f"date={DAY}", settings={"HFPAPERS_ARXIV": "false"})
     finally:
         server.shutdown()
     assert result.returncode == 0, result.log[-3000:]

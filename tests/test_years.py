@@ -1,8 +1,9 @@
 """Run for years (issue 21): files, refresh cost and memory that stay flat however long the dataset
-lives — through the real `scrapy crawl hfpapers` against the replay server, as a cron job runs it.
+lives — through the real spider, run in this process (tests/tools/crawl.py) with the project's
+settings, against the replay server, as a cron job runs it.
 
 The window's lists are real entries: the undated capture of 2026-07-31 (served undated and by date),
-and days derived from real entries pooled from the recorded days (tests/tools/overlays.py), with
+and days derived from real entries pooled from the recorded days (tests/tools/derived.py), with
 upvotes raised from run to run. Nothing recorded is edited; the changed lists are new files in the
 overlay folder.
 """
@@ -17,9 +18,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.write import appended_crawls
-from tests.conftest import FIXTURES, assert_same_tables, run_crawl, run_rebuild, start_replay
-from tests.tools.overlays import RECORDED_PAGES, derive_big_arxiv_day, pooled_entries
+from scraper.store.partitions import appended_crawls
+from tests.tools.commands import run_rebuild
+from tests.tools.crawl import crawl
+from tests.tools.derived import RECORDED_PAGES, derive_big_arxiv_day, pooled_entries
+from tests.tools.replay import FIXTURES, start_replay
+from tests.tools.tables import assert_same_tables
 
 pytestmark = pytest.mark.crawl
 
@@ -56,7 +60,7 @@ def test_twelve_refreshes_keep_every_snapshot_in_one_file_per_day(tmp_path: Path
         for run in range(12):
             for name, entries in window.items():
                 serve(overlay, name, entries, more=run)
-            result = run_crawl(replay, data, settings=NO_ARXIV)
+            result = crawl(replay, data, settings=NO_ARXIV)
             assert result.returncode == 0, result.log[-3000:]
     finally:
         server.shutdown()
@@ -107,10 +111,10 @@ def test_a_refresh_where_nothing_changed_asks_the_api_once_per_100_ids_and_no_pa
     ids = 30 + len(big) + len(unknown)
     server, replay = start_replay(tmp_path, overlay=overlay)
     try:
-        first = run_crawl(replay, data)
+        first = crawl(replay, data)
         first_requests = [r["path"] for r in replay.requests()]
         replay.log_path.unlink()
-        second = run_crawl(replay, data)
+        second = crawl(replay, data)
         second_requests = [r["path"] for r in replay.requests()]
     finally:
         server.shutdown()
@@ -164,7 +168,7 @@ def test_every_failure_of_a_day_is_a_rejects_row(tmp_path: Path) -> None:
     server, replay = start_replay(tmp_path, overlay=overlay)
     try:
         for _ in range(6):
-            result = run_crawl(replay, data, f"date={day}", settings=NO_ARXIV)
+            result = crawl(replay, data, f"date={day}", settings=NO_ARXIV)
             assert result.returncode == 1, result.log[-3000:]
     finally:
         server.shutdown()

@@ -12,14 +12,14 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from scraper.archive.index import ArchiveIndex, Entry, PagesFile, write_pages_file
-from scraper.dataset import NoDataError, load
-from scraper.derive import MAX_ABSTRACT_CHARS, abstract_claims, capped
-from scraper.layout import Layout, period_name, period_span
-from scraper.runs import read_run_reports, roll_run_reports, write_run_report
+from scraper.derive.rows import MAX_ABSTRACT_CHARS, abstract_claims, capped
 from scraper.schema import conform_batch
 from scraper.schema.registry import TABLES
-from tests.conftest import FIXTURES
+from scraper.store.archive.index import ArchiveIndex, Entry, PagesFile, write_pages_file
+from scraper.store.layout import Layout, period_name, period_span
+from scraper.store.runs import read_run_reports, roll_run_reports, write_run_report
+from scraper.use.dataset import NoDataError, load
+from tests.tools.replay import FIXTURES
 
 # -- the archive's pages index ----------------------------------------------------------------------
 

@@ -18,12 +18,13 @@ from functools import cached_property
 
 import pyarrow as pa
 
-from scraper.layout import PARTITION_KEY  # the `date=` folders (scraper/layout.py)
-
 # 2: `ratings` table; `metrics` range/label columns (2026-11).
 # 3: `papers.invalid_values`; `metrics.table_kind`, `spread_plus`, `spread_minus`, `total`;
 #    `claims.baseline`; table cells' `borders` (2026-12).
 SCHEMA_VERSION = 3
+
+# The hive partition key: a table's rows of one listing day live in `<table>/date=YYYY-MM-DD/`.
+PARTITION_KEY = "date"
 
 
 class SchemaError(ValueError):

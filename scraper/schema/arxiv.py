@@ -1,6 +1,6 @@
 """arXiv Atom-API columns, appended to the ``papers`` table (all nullable) when a day is written.
 
-Filled by :func:`scraper.parsers.arxiv_atom.parse_atom`; every entry dict it returns carries
+Filled by :func:`scraper.parse.arxiv_atom.parse_atom`; every entry dict it returns carries
 exactly these keys plus ``arxiv_id``.
 """
 

@@ -1,7 +1,7 @@
 """The ``fulltext`` table: one row per arXiv paper version, from its HTML rendering (or abs page).
 
-Written by :mod:`scraper.parsers.arxiv_html` (``fulltext_source="html"``) and
-:func:`scraper.parsers.arxiv_abs.fulltext_from_abs` (``"abs"``: metadata only, no body).
+Written by :mod:`scraper.parse.arxiv_html` (``fulltext_source="html"``) and
+:func:`scraper.parse.arxiv_abs.fulltext_from_abs` (``"abs"``: metadata only, no body).
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ FULLTEXT_TABLE = Table(
             "Licence short name: `CC BY 4.0`, `arXiv non-exclusive`, …",
             HTML_OR_ABS,
         ),
-        # which licences count: scraper.parsers.arxiv_html.classify_license
+        # which licences count: scraper.parse.arxiv_html.classify_license
         column(
             "license_allows_redistribution",
             pa.bool_(),

@@ -1,9 +1,8 @@
-"""Schemas of the two results tables: `metrics` (numeric table cells) and `claims` (sentences).
+"""Schema of `metrics`: the numbers of arXiv HTML results tables, long format.
 
-`metrics` is long format: one row per number found in an arXiv HTML table cell (a cell such as
-``1008 (17.07%)`` or ``0.97 / 0.09`` gives two rows, told apart by `value_index`). `claims` holds
-one row per quantitative result stated in an abstract or conclusion sentence. Both are filled by
-`scraper.parsers.metrics` / `scraper.parsers.claims`; the common columns are added by the pipeline.
+One row per number found in a table cell (a cell such as ``1008 (17.07%)`` or ``0.97 / 0.09`` gives
+two rows, told apart by `value_index`). Filled by `scraper.derive.metrics`; the common columns are
+added by the pipeline. The sentences' numbers are `claims` (scraper/schema/claims.py).
 """
 
 from __future__ import annotations
@@ -12,14 +11,10 @@ import pyarrow as pa
 
 from scraper.schema import CRAWLER, DERIVED, HTML, Table, column
 
-#: Values of `claims.kind`.
-CLAIM_KINDS: tuple[str, ...] = ("speedup", "reduction", "improvement", "absolute", "relative")
 #: Values of `metrics.direction` (null when the table does not say).
 DIRECTIONS: tuple[str, ...] = ("higher", "lower")
-#: Values of `metrics.table_kind` (how it is decided: docs/results.md, `scraper.parsers.metrics.kind`).
+#: Values of `metrics.table_kind` (how it is decided: docs/results.md, `scraper.derive.metrics.kind`).
 TABLE_KINDS: tuple[str, ...] = ("results", "configuration", "data", "other")
-#: Values of `claims.source_section`.
-CLAIM_SECTIONS: tuple[str, ...] = ("abstract", "conclusion")
 
 METRICS_TABLE = Table(
     "metrics",
@@ -142,58 +137,3 @@ METRICS_TABLE = Table(
     keys=("arxiv_id", "version", "table_id", "row_index", "col_index", "value_index"),
 )
 METRICS = METRICS_TABLE.schema
-
-CLAIMS_TABLE = Table(
-    "claims",
-    doc="One row per quantitative result stated in a paper's abstract or conclusion.",
-    columns=[
-        column("arxiv_id", pa.string(), "arXiv identifier without version.", CRAWLER, nullable=False),
-        column(
-            "source_section", pa.string(), "`abstract` (HF summary) or `conclusion` (arXiv HTML).", DERIVED
-        ),
-        column("sentence_index", pa.int32(), "Position of the sentence within its section.", DERIVED),
-        column(
-            "sentence",
-            pa.string(),
-            "The sentence stating the result. Null for conclusion sentences of papers whose licence does not "
-            "allow redistribution.",
-            "HF summary or arXiv HTML",
-        ),
-        column(
-            "claim_text",
-            pa.string(),
-            "The matched span with its qualifier, e.g. `up to 3.2×`, `from 21.7 seconds to under 1 second`.",
-            DERIVED,
-        ),
-        column(
-            "value",
-            pa.float64(),
-            "The result: the last number of the span (B of `from A to B`, the upper end of a range).",
-            DERIVED,
-        ),
-        column("value_from", pa.float64(), "`from A to B` and ranges (`8% -- 30%`): A.", DERIVED),
-        column("value_to", pa.float64(), "`from A to B` and ranges: B.", DERIVED),
-        column(
-            "baseline",
-            pa.float64(),
-            "The number the result is compared with: A of `from A to B` and of `B instead of A`, or a number "
-            "after `compared to`/`versus`/`vs.` (`62.1% compared to 48.0%` gives 48.0); null when the claim "
-            "names none. A baseline is never a claim of its own.",
-            DERIVED,
-        ),
-        column("unit", pa.string(), "`%`, `×`, `pt`, `s`, `ms`, `FPS`, `GB`, `days`, … or null.", DERIVED),
-        column(
-            "kind", pa.string(), "`speedup`, `reduction`, `improvement`, `absolute` or `relative`.", DERIVED
-        ),
-        column(
-            "qualifier",
-            pa.string(),
-            "`up to`, `over`, `more than`, `at least`, `about` (also `~`, `≈`, `roughly`), `nearly` "
-            "(also `almost`), `less than` (also `under`, `fewer than`), `only`, `just` or null; the words "
-            "also stay in `claim_text`.",
-            DERIVED,
-        ),
-    ],
-    keys=("arxiv_id", "source_section", "sentence_index", "claim_text", "value"),
-)
-CLAIMS = CLAIMS_TABLE.schema

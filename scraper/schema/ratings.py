@@ -30,7 +30,6 @@ RATINGS_TABLE = Table(
     ],
     keys=("arxiv_id",),
 )
-RATINGS = RATINGS_TABLE.schema
 
 # The columns a `papers` record shares with `ratings` (the spider copies them from it).
 RATED_COLUMNS: tuple[str, ...] = tuple(f.name for f in RATINGS_TABLE.columns)

@@ -7,8 +7,9 @@ import pyarrow as pa
 
 from scraper.schema import Table
 from scraper.schema.arxiv import ARXIV_JOINED
+from scraper.schema.claims import CLAIMS_TABLE
 from scraper.schema.fulltext import FULLTEXT_TABLE
-from scraper.schema.metrics import CLAIMS_TABLE, METRICS_TABLE
+from scraper.schema.metrics import METRICS_TABLE
 from scraper.schema.papers import PAPERS_TABLE
 from scraper.schema.ratings import RATINGS_TABLE
 from scraper.schema.rejects import REJECTS_TABLE
@@ -26,7 +27,7 @@ TABLES: dict[str, pa.Schema] = {name: table.schema for name, table in DECLARED.i
 # every ratings snapshot, every failure.
 APPEND_ONLY: frozenset[str] = frozenset({"ratings", "rejects"})
 # Tables of events that may never happen: a crawl without a failure writes no `rejects`, so `load()`
-# gives an empty frame for them when the data folder holds data (scraper/dataset.py).
+# gives an empty frame for them when the data folder holds data (scraper/use/dataset.py).
 MAY_BE_EMPTY: frozenset[str] = frozenset({"rejects"})
 
 # Rows that travel through the pipelines but are joined into another table when a day is written:
