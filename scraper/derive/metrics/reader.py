@@ -88,7 +88,7 @@ def _text_columns(grid: Grid, body: list[int]) -> int:
     text: dict[int, int] = {}
     values: dict[int, int] = {}
     for r in body:
-        value_cols = set(grid.value_columns(r))
+        value_cols = grid.value_columns(r)  # a few columns: a list is searched faster than a set built
         for c, _ in grid.texts(r):
             if c == 0:
                 continue
