@@ -96,46 +96,68 @@ IDENTIFIER_DIGITS = 12  # a whole number this long is an identifier (catalogue s
 _COLOUR_ARG = re.compile(r"\\(?:textcolor|colorbox|color|cellcolor|rowcolor)\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}")
 
 
+# CellItem(…) without the namedtuple's Python-level __new__ (all seven fields given)
+_new = tuple.__new__
+_NONE5 = (None, None, None, None, None)
+_DIGIT = re.compile(r"\d")
+
+
 def _to_float(num: str) -> float:
     return float(num.replace(",", "").replace("–", "-"))
+
+
+def _tex_number(text: str) -> tuple[CellItem, ...] | None:
+    """The items of a size ("160\\times120"), a number times a power of ten ("2.3\\cdot 10^{19}")
+    or a number with a spread ("27.3\\pm 0.2"); None for any other text."""
+    size = _SIZE.fullmatch(text)
+    if size:  # a size: two numbers (width, height)
+        return (CellItem(float(size.group(1))), CellItem(float(size.group(2))))
+    sci = _SCI_NUMBER.fullmatch(text)
+    if sci:
+        return (CellItem(float(f"{sci.group(1)}e{sci.group(2)}")),)
+    pm = _PM_NUMBER.fullmatch(text)
+    if pm:
+        error = float(pm.group(2))
+        return (CellItem(float(pm.group(1)), None, error, None, error, error),)
+    return None
 
 
 @functools.lru_cache(maxsize=16384)  # the same cell texts ("-", "0.1", "✓") recur across tables
 def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     """The items of a cell that holds results, or () when it does not (see the module docstring).
     A count ``k/n`` is one item with `total`; the caller splits it when the header says so."""
-    if not has_digit(text):  # most text cells: no need to normalise them
+    if _DIGIT.search(text) is None:  # most text cells: no need to normalise them
         return ()
     simple = _PLAIN_NUMBER.fullmatch(text)
     if simple:  # most value cells ("25.8", "84.2\\%"): no TeX to read
-        return (CellItem(float(simple.group(1)), "%" if simple.group(2) else None),)
+        return (_new(CellItem, (float(simple.group(1)), "%" if simple.group(2) else None, *_NONE5)),)
     simple = _NUMBER_UNIT.fullmatch(text)
     if simple and simple.group(2) in UNITS:  # "1B", "12.5 GB", "120 ms", "4.2x"
-        return (CellItem(float(simple.group(1)), UNITS[simple.group(2)]),)
+        return (_new(CellItem, (float(simple.group(1)), UNITS[simple.group(2)], *_NONE5)),)
     if _SPACED_THOUSANDS.fullmatch(text):  # "12 345": digits grouped by (thin) spaces, one number
         return (CellItem(float(text.replace(" ", ""))),)
     if _SIMPLE_CHARS.fullmatch(text):  # "0.95 / 0.12", "1008 (17.07%)", "54.4–73": nothing to read
         return _items(text)
+    # Three common TeX numbers, read at once (before the checks below: their texts hold no "=",
+    # no colour and no word but "x", a unit word, so those checks would let them through).
+    coloured = "olor" in text
+    if not coloured and ("\\" in text or "x" in text or "×" in text):
+        found = _tex_number(text)
+        if found:
+            return found
     if "=" in text and len(text) < 80:
         assignment = _ASSIGNMENT.fullmatch(text)
         if assignment:  # "(\\chi^{2}=12.66)", "r = 0.95": the value is the right-hand side
             return parse_cell_items(assignment.group("rhs"))
-    if "olor" in text:  # "\textcolor{green}{(+1.2)}": the colour is no word of the cell
+    if coloured:  # "\textcolor{green}{(+1.2)}": the colour is no word of the cell
         text = _COLOUR_ARG.sub("", text)
     for w in _WORD.finditer(text):
         if w.group() not in _UNIT_WORDS:
             return ()  # a word that is no unit ("Fake triggers, 10% data"): text, not worth normalising
-    if "\\" in text or "x" in text or "×" in text:
-        size = _SIZE.fullmatch(text)
-        if size:  # a size "160\\times120": two numbers (width, height)
-            return (CellItem(float(size.group(1))), CellItem(float(size.group(2))))
-        sci = _SCI_NUMBER.fullmatch(text)
-        if sci:  # "2.3\\cdot 10^{19}"
-            return (CellItem(float(f"{sci.group(1)}e{sci.group(2)}")),)
-        pm = _PM_NUMBER.fullmatch(text)
-        if pm:  # "27.3\\pm 0.2"
-            error = float(pm.group(2))
-            return (CellItem(float(pm.group(1)), None, error, None, error, error),)
+    if coloured and ("\\" in text or "x" in text or "×" in text):
+        found = _tex_number(text)
+        if found:
+            return found
     s = normalize_cell_text(text)
     if not s or not has_digit(s):
         return ()
@@ -199,7 +221,18 @@ def _items(s: str) -> tuple[CellItem, ...]:
         plus_value = _to_float(plus) if plus else spread_value
         minus_value = _to_float(minus) if minus else spread_value
         out.append(
-            CellItem(value, UNITS[unit] if unit else None, spread_value, high_value, plus_value, minus_value)
+            _new(
+                CellItem,
+                (
+                    value,
+                    UNITS[unit] if unit else None,
+                    spread_value,
+                    high_value,
+                    plus_value,
+                    minus_value,
+                    None,
+                ),
+            )
         )
         gaps.append(gap)
         plain.append(

@@ -48,6 +48,7 @@ class Grid:
         texts: list[list[tuple[int, str]]] = [[] for _ in rows]
         values: list[list[int]] = [[] for _ in rows]
         marks = [0] * n
+        parse = parse_cell_items
         for r, row in enumerate(rows):
             line = slots[r]
             row_texts = texts[r]
@@ -63,11 +64,9 @@ class Grid:
                 span_r = cell.get("rowspan")
                 span_r = 1 if span_r is None or span_r == 1 else _span(span_r)
                 text = cell.get("text")
-                if text.__class__ is not str:
-                    text = ""
-                elif text[:1].isspace() or text[-1:].isspace():
-                    text = text.strip()
-                items = parse_cell_items(text) if text else _NO_ITEMS
+                # strip() hands back the text itself when there is nothing to strip
+                text = text.strip() if text.__class__ is str else ""
+                items = parse(text) if text else _NO_ITEMS
                 placed = [r, c, cell, text, items, None, span_c]
                 if span_c == 1 and span_r == 1 and c == len(line):  # the common cell
                     line.append(placed)

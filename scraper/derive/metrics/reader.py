@@ -18,7 +18,7 @@ from typing import Any
 
 from . import rules
 from .cells import CellItem, tex_marks_best
-from .grid import EMPHASIS, SPREAD, VALUE, Grid
+from .grid import _COL, _ITEMS, _RECORD, _ROW, _SPAN, EMPHASIS, SPREAD, VALUE, Grid
 from .kind import table_kind
 from .text import normalize_cell_text
 from .units import LABEL_SEP, caption_unit, label_unit
@@ -88,7 +88,7 @@ def _text_columns(grid: Grid, body: list[int]) -> int:
     text: dict[int, int] = {}
     values: dict[int, int] = {}
     for r in body:
-        value_cols = set(grid.value_columns(r))
+        value_cols = grid.value_columns(r)  # a few columns: a list is searched faster than a set built
         for c, _ in grid.texts(r):
             if c == 0:
                 continue
@@ -159,10 +159,18 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
         row_label = row_label_of[r]
         row_unit: str | None | bool = False  # worked out when a value has no unit of its own
         row_dir = _direction(row_label) or caption_dir
+        line = grid.slots[r]
+        items: tuple[CellItem, ...]
+        cell: dict
         for c in cols:
-            items = grid.items(r, c)
-            cell = grid.cell(r, c) or {}
-            col_label, pairs, col_dir, col_unit = column(c, grid.colspan(r, c))
+            # grid.items / grid.cell / grid.colspan of slot (r, c), read at once
+            placed = line[c]
+            if placed is None:
+                items, cell, span = (), {}, 1
+            else:
+                items = placed[_ITEMS] if placed[_ROW] == r and placed[_COL] == c else ()
+                cell, span = placed[_RECORD] or {}, placed[_SPAN]
+            col_label, pairs, col_dir, col_unit = column(c, span)
             if pairs:
                 items = _split_pairs(items)
             if col_unit is None and row_unit is False:

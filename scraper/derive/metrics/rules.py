@@ -20,7 +20,7 @@ from scraper.derive.casefree import CaseFree
 
 from .cells import CellItem
 from .grid import Grid
-from .units import LABEL_SEP, units_row
+from .units import LABEL_SEP, unit_token, units_row
 
 _WORDY = re.compile(r"[^\W_]")  # a letter or digit
 _LETTER = re.compile(r"[^\W\d_]")
@@ -261,8 +261,6 @@ def is_pair_header(label: str | None) -> bool:
     unit such as ``tok/s`` or ``km/s``, nor a ratio ``Objects / image``."""
     if not label or "/" not in label:
         return False
-    from .units import unit_token
-
     for part in label.split(LABEL_SEP):
         for m in _PAIR_HEADER.finditer(part):
             if unit_token(m.group(0).replace(" ", "")) or m.group(2).lower() in _PER:
@@ -360,7 +358,9 @@ def _facts(grid: Grid, body: list[int], c: int) -> _ColumnFacts:
                 if not precise and it.value != int(it.value) and _significant_digits(it.value) >= 3:
                     precise = True
             continue
-        t = grid.label(r, c)
+        t = placed[5]  # grid.label(r, c) once worked out
+        if t is None:
+            t = grid.label(r, c)
         if t and _wordy(t):
             texts += 1
         elif not t and grid.has_values(r, c + 1):
@@ -605,13 +605,16 @@ def row_labels(grid: Grid, body: list[int], labels: list[int]) -> dict[int, str 
             continue
         parts: list[str] = []
         last = None
+        line = grid.slots[r]
         for c in labels:
-            placed = grid.slots[r][c]
+            placed = line[c]
             if placed is None or placed is last:
                 continue  # a label cell spanning label columns counts once
             last = placed
-            t = grid.label(r, c)
-            if t and not is_null_label(t):
+            t = placed[5]  # grid.label(r, c) once worked out
+            if t is None:
+                t = grid.label(r, c)
+            if t and t not in _NULL_LABELS:  # is_null_label
                 parts.append(t)
         if parts and is_summary_label(parts[0]):
             group = None

@@ -248,6 +248,20 @@ def _exp(sign_digits: str) -> str:
     return sign_digits.replace("−", "-").replace("–", "-")
 
 
+# Replacements as functions: a template ("\\1") makes every sub() call into Python code, matches
+# or not. The groups always take part in a match (a template would read an unmatched one as "").
+def _group_1(m: re.Match) -> str:
+    return m.group(1)
+
+
+def _groups_1_2(m: re.Match) -> str:
+    return m.group(1) + m.group(2)
+
+
+def _e_notation(m: re.Match) -> str:
+    return "e" + m.group(1) + m.group(2)
+
+
 def normalize_cell_text(text: str) -> str:
     """Turn a cell's text (math as TeX) into plain text: ``\\pm`` -> ``±``, ``\\%`` -> ``%``,
     ``2.3\\cdot 10^{19}`` -> ``2.3e19``, ``9.9^{+0.3}_{-0.2}`` -> ``9.9 ⁺0.3⁻0.2``, formatting
@@ -262,8 +276,9 @@ def normalize_cell_text(text: str) -> str:
     if "\\" in s or "\u2009" in s or "\u202f" in s:
         s = _THIN_GROUPS.sub(lambda m: _THIN.sub("", m.group(0)), s)
     if "^" in s or "_" in s:
-        s = _ASYM_UP_DOWN.sub(rf" {ASYM_UP}\1{ASYM_DOWN}\2 ", s)
-        s = _ASYM_DOWN_UP.sub(rf" {ASYM_UP}\2{ASYM_DOWN}\1 ", s)
+        if "+" in s:  # both errors' patterns hold a "+"
+            s = _ASYM_UP_DOWN.sub(rf" {ASYM_UP}\1{ASYM_DOWN}\2 ", s)
+            s = _ASYM_DOWN_UP.sub(rf" {ASYM_UP}\2{ASYM_DOWN}\1 ", s)
         if "^" in s:
             s = _SUPERSCRIPT.sub(_superscript, s)
     if "\\" in s:
@@ -282,7 +297,7 @@ def normalize_cell_text(text: str) -> str:
     if "{" in s or "}" in s or "_" in s or "^" in s:
         s = s.replace("{", "").replace("}", "").replace("_", " ").replace("^", " ")
     if "e" in s or "E" in s:
-        s = _TEX_E_NOTATION.sub(r"e\1\2", s)
+        s = _TEX_E_NOTATION.sub(_e_notation, s)
     return _SPACES.sub(" ", s).strip()
 
 
@@ -354,25 +369,31 @@ def normalize_label(text: str) -> str:
     except before footnote marks (``Ours^{\\dagger}`` -> ``Ours†``), whitespace squashed."""
     if _PLAIN_LABEL.fullmatch(text):  # most labels: plain words, nothing to read
         return text if "  " not in text else _SPACES.sub(" ", text).strip()
-    s = _TEX_DROP_ARG.sub("", text).replace("~", " ")  # a TeX tie ("H_{0}~[…]") is a space
+    s = _TEX_DROP_ARG.sub("", text) if "\\" in text else text  # its commands all start with "\\"
+    s = s.replace("~", " ")  # a TeX tie ("H_{0}~[…]") is a space
     if "\\" in s:
         s = _GREEK_RE.sub(lambda m: _GREEK[m.group(1)], s)
         s = _TEX_DROP_FIRST_ARG.sub("", s)
-        s = _TEX_FRAC.sub(r"\1/\2", s)
+        if "frac" in s:
+            s = _TEX_FRAC.sub(r"\1/\2", s)
         s = _TEX_SQRT.sub("√", s)
         s = _LABEL_WRAPPERS.sub("", s)
         s = _LABEL_SYMBOL_RE.sub(_label_symbol, s)
         s = _LABEL_COMMAND.sub(_command, s)
     s = s.replace("−", "-").replace("\u2009", " ")
-    s = _MATH_DOLLARS.sub(r" \1 ", s)
+    if "$" in s:
+        s = _MATH_DOLLARS.sub(r" \1 ", s)
     s = s.replace("\xa0", " ").replace("\u200b", "")
     if "^" in s or "_" in s:
-        s = _MARK_SCRIPT.sub(r"\1", s)
-        s = _SCRIPT_GROUP.sub(r"\1\2", s)
-        s = _SCRIPT_GROUP.sub(r"\1\2", s)  # nested: x_{\text{a}_{b}}
-        s = _SCRIPT_SPACE.sub(r"\1", s)
+        if "^" in s:
+            s = _MARK_SCRIPT.sub(_group_1, s)
+        if "{" in s:
+            s = _SCRIPT_GROUP.sub(_groups_1_2, s)
+            s = _SCRIPT_GROUP.sub(_groups_1_2, s)  # nested: x_{\text{a}_{b}}
+        s = _SCRIPT_SPACE.sub(_group_1, s)
     s = s.replace("{", "").replace("}", "")
-    s = _TIMES_SPACE.sub("×", s)
+    if "×" in s:
+        s = _TIMES_SPACE.sub("×", s)
     return _SPACES.sub(" ", s).strip()
 
 
