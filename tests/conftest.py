@@ -11,9 +11,9 @@ from pathlib import Path
 import _pytest.python
 import pytest
 
-from tests.tools import derived as overlays
 from tests.tools.crawl import FAST_RETRY_SETTINGS, Reference, crawl
-from tests.tools.replay import DERIVED_BACKFILL, ROOT, Replay, derive_backfill_overlay, start_replay
+from tests.tools.derived import ARXIV_DAY, DERIVED_BACKFILL, derive_backfill_overlay, derive_release_overlay
+from tests.tools.replay import ROOT, Replay, start_replay
 
 # bench/ holds scripts, not a package; test_gold and test_bench import them.
 sys.path.insert(0, str(ROOT / "bench"))
@@ -60,9 +60,9 @@ def release_data(tmp_path_factory) -> Path:
     conclusion claims) plus the recorded three-day backfill — crawled once for the session and
     only read by the tests that use it (test_release, test_load)."""
     tmp = tmp_path_factory.mktemp("release-data")
-    server, replay = start_replay(tmp, overlay=overlays.derive_release_overlay(tmp / "overlay"))
+    server, replay = start_replay(tmp, overlay=derive_release_overlay(tmp / "overlay"))
     try:
-        for args in ((f"date={overlays.ARXIV_DAY}",), ("start=2025-09-29", "end=2025-10-03")):
+        for args in ((f"date={ARXIV_DAY}",), DERIVED_BACKFILL):
             result = crawl(replay, tmp / "data", *args)
             assert result.returncode == 0, result.log[-4000:]
     finally:

@@ -24,9 +24,9 @@ from scraper.use.demo.replay import FAULT_KINDS, FaultInjector, FaultPlan, Reply
 from tests.tools.commands import run_rebuild
 from tests.tools.crawl import FAST_RETRY_SETTINGS, Reference, crawl
 from tests.tools.derived import ARXIV_DAY as DAY
-from tests.tools.derived import HTML_ID
+from tests.tools.derived import DERIVED_BACKFILL, HTML_ID
 from tests.tools.derived import derive_arxiv_day as derive_overlay
-from tests.tools.replay import DERIVED_BACKFILL, FIXTURES, start_replay
+from tests.tools.replay import FIXTURES, start_replay
 from tests.tools.tables import assert_same_tables, dataset_contents
 
 pytestmark = pytest.mark.crawl

@@ -28,8 +28,8 @@ from scraper.schema.registry import APPEND_ONLY
 from scraper.store.archive.warc import iter_members
 from scraper.use.demo.replay import FaultPlan
 from tests.tools.crawl import FAST_RETRY_SETTINGS, Reference, crawl, start_crawl
-from tests.tools.derived import ABS_ID, HTML_ID
-from tests.tools.replay import ARXIV_DAY_AS, DERIVED_BACKFILL, start_replay
+from tests.tools.derived import ABS_ID, ARXIV_DAY_AS, DERIVED_BACKFILL, HTML_ID
+from tests.tools.replay import start_replay
 from tests.tools.tables import dataset_contents
 from tests.tools.write_pause import write_pause
 

@@ -23,8 +23,9 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from scraper.parse.dates import parse_day
+from scraper.schema import PARTITION_KEY
 from scraper.schema.registry import MAY_BE_EMPTY, TABLES
-from scraper.store.layout import DEFAULT_DATA_DIR, PARTITION_KEY, Layout, period_span
+from scraper.store.layout import DEFAULT_DATA_DIR, Layout, period_span
 
 _NULLABLE_INTS = {
     pa.int8(): pd.Int8Dtype(),

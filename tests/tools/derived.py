@@ -75,6 +75,9 @@ def derive_arxiv_day(folder: Path, fixtures: Path = FIXTURES) -> Path:
     return folder
 
 
+DERIVED_BACKFILL = (f"start={DEMO_START}", f"end={DEMO_END}")  # the crawl arguments; 10-01 has no list
+
+
 def derive_backfill_overlay(folder: Path, fixtures: Path = FIXTURES) -> Path:
     """`derive_arxiv_day`, with its list also served as ARXIV_DAY_AS, so the tests' backfill
     (DEMO_START … DEMO_END: the demo's days) has recorded lists and real arXiv pages. Not the demo's

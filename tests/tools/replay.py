@@ -10,7 +10,6 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from scraper.use.demo.replay import FaultPlan, replay_settings, serve
-from tests.tools import derived as overlays
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -53,16 +52,3 @@ def start_replay(
     folders = [overlay, FIXTURES] if overlay else [FIXTURES]
     server = serve(folders, 0, "127.0.0.1", log_path, robots, faults, fault_plan, page_cap)
     return server, Replay(f"http://127.0.0.1:{server.server_address[1]}", log_path)
-
-
-# -- a backfill of recorded days plus the derived arXiv day --------------------------------------
-
-DERIVED_BACKFILL = (f"start={overlays.DEMO_START}", f"end={overlays.DEMO_END}")  # 10-01 has no list
-ARXIV_DAY_AS = overlays.ARXIV_DAY_AS  # a weekday without a capture: the derived arXiv day is served here
-
-
-def derive_backfill_overlay(folder: Path) -> Path:
-    """The recorded days 2025-09-29…10-03 with the tests' derived arXiv day served as 2025-10-02, so
-    one backfill has recorded lists and real arXiv pages (the demo serves its own day there:
-    tests/tools/derived.py says how they differ)."""
-    return overlays.derive_backfill_overlay(folder, FIXTURES)
