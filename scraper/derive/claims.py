@@ -60,13 +60,17 @@ _ABBREV_TAIL = 8  # len("approx.") + the character before it
 # A sentence ends at . ! ? then whitespace before a capital, a digit, a quote or a bracket; the
 # pattern starts with the end mark so that the regex engine skips to candidates.
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z0-9\"'(\[~])")
+# The same for text without ! and ? (most of it): a pattern that starts with a literal is searched
+# for that character at C speed; a class is tried at every position (~5x slower here).
+_SENTENCE_END_DOT = re.compile(r"\.\s+(?=[A-Z0-9\"'(\[~])")
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of normalized text (abbreviations such as ``e.g.``/``et al.`` do not end one)."""
     out: list[str] = []
     start = 0
-    for m in _SENTENCE_END.finditer(text):
+    ends = _SENTENCE_END if "!" in text or "?" in text else _SENTENCE_END_DOT
+    for m in ends.finditer(text):
         part = text[start : m.start() + 1]
         start = m.end()
         if out and _ABBREV.fullmatch(out[-1][-_ABBREV_TAIL:]):
