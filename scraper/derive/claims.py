@@ -614,6 +614,8 @@ def _near_numbers(numbers: list[tuple[int, int]], reach: int, length: int) -> li
 
 
 _WORDS = re.compile(r"[a-z]+")
+# A sentence without digits can only hold claims of the rules that read numbers written as words
+_WORD_RULES = tuple(rule for rule in RULES if rule.reach is None)
 
 
 def _sentence_claims(sentence: str) -> list[Claim]:
@@ -626,9 +628,7 @@ def _sentence_claims(sentence: str) -> list[Claim]:
     numbers = [m.span() for m in digits.finditer(sentence)]
     stretches: dict[int | None, list[tuple[int, int]]] = {None: [(0, len(sentence))]}
     words: set[str] | None = None
-    for rule in RULES:
-        if rule.reach is not None and not numbers:
-            continue  # the rule reads a number written in digits
+    for rule in RULES if numbers else _WORD_RULES:
         if rule.words:
             for w in rule.words:  # substring tests (a regex alternation scans far slower)
                 if w in lower:
