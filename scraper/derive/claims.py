@@ -38,16 +38,24 @@ def normalize_text(text: str) -> str:
     """Plain one-line text: arXiv TeX escapes (``\\%``, ``\\times``, ``$``) resolved, ``N times``
     / ``N-fold`` after a digit turned into ``N×``, whitespace squashed."""
     s = text
-    if "\\" in s or "$" in s:
-        s = s.replace("\\%", "%").replace("\\$", "$").replace("\\times", "×").replace("\\ ", " ")
-        s = s.replace("\\rightarrow", "→").replace("\\to ", "→ ")
-        s = re.sub(r"\$\s*\\?(?:sim|approx)\s*\$", "~", s)
-        s = re.sub(r"\$([^$]{0,20})\$", r"\1", s)  # inline math such as $4\times$ / $\sim$
-        s = s.replace("\\sim", "~").replace("\\approx", "~").replace("\\pm", "±")
+    first = min(k for k in (s.find("\\"), s.find("$"), len(s)) if k >= 0)
+    if first < len(s):
+        # Every escape starts with a \ or a $ and a $…$ ends with one: they are resolved in the
+        # stretch from the first of them to the longest escape after the last, not in the whole text.
+        end = max(s.rfind("\\"), s.rfind("$")) + len("\\rightarrow")
+        s = s[:first] + _resolve_escapes(s[first:end]) + s[end:]
     s = s.replace("−", "-").replace("\u2009", " ").replace("\xa0", " ")
     if "times" in s or "fold" in s:
         s = _TIMES.sub(r"\1×", s)
     return squash_whitespace(s)
+
+
+def _resolve_escapes(s: str) -> str:
+    s = s.replace("\\%", "%").replace("\\$", "$").replace("\\times", "×").replace("\\ ", " ")
+    s = s.replace("\\rightarrow", "→").replace("\\to ", "→ ")
+    s = re.sub(r"\$\s*\\?(?:sim|approx)\s*\$", "~", s)
+    s = re.sub(r"\$([^$]{0,20})\$", r"\1", s)  # inline math such as $4\times$ / $\sim$
+    return s.replace("\\sim", "~").replace("\\approx", "~").replace("\\pm", "±")
 
 
 _TIMES = re.compile(r"(\d)\s*(?:times\b|-fold\b|fold\b)")
@@ -591,10 +599,13 @@ class Rule:
     # rule reads numbers written as words and searches the whole sentence.
     reach: int | None = 20
     # A quick test a stretch of the sentence must pass before the pattern is searched in it: a
-    # pattern that the rule's matches all match too, from the last digit of a number on. It starts
-    # with a class, so that the regex engine skips to the digits, where the rule's pattern (which
-    # starts with a lookbehind or an optional qualifier) is tried at every position.
+    # pattern that the rule's matches all match too, from the last digit of a number on. It is
+    # matched at the last digit of each number of the stretch only (it starts with \d, and what
+    # follows that \d cannot be a digit), a few anchored matches instead of a search.
     gate: re.Pattern | None = None
+    # The same kind of test for a rule whose numbers come last ("… by 12"): searched in the stretch.
+    # It starts with a literal, which the regex engine skips to.
+    gate_search: re.Pattern | None = None
 
 
 _GATE_FROM_TO = re.compile(rf"\d\s*(?:{_UNIT_ALT})?\s*(?:to|→|->)")
@@ -638,7 +649,7 @@ RULES: tuple[Rule, ...] = (
         "word_number", _P_WORD, _word_number, ("point", "times", "fold"), frozenset(_WORD_NUMBERS), reach=None
     ),
     Rule("fewer", _P_COMPARATIVE, _comparative, ("fewer",)),  # "3 fewer steps"
-    Rule("by", _P_BY, _by, ("by",), reach=110, gate=_GATE_BY),  # "improves … by 12"
+    Rule("by", _P_BY, _by, ("by",), reach=110, gate_search=_GATE_BY),  # "improves … by 12"
 )
 # \d+ written to start with a class, which the regex engine skips to; [0-9] is the same in ASCII
 # text and tested with a bitmap
@@ -649,17 +660,21 @@ _ASCII_DIGITS = re.compile(r"[0-9][0-9]*")
 _AFTER_NUMBER = 60
 
 
-def _near_numbers(numbers: list[tuple[int, int]], reach: int, length: int) -> list[tuple[int, int]]:
+def _near_numbers(
+    numbers: list[tuple[int, int]], reach: int, length: int
+) -> list[tuple[int, int, list[int]]]:
     """The stretches of a sentence where a match of a rule can lie: from `reach` characters before
-    each run of digits to _AFTER_NUMBER after it, overlapping stretches merged. The regex engine
-    still sees the text around a stretch (lookbehinds, \b), so a match inside reads the same."""
-    out: list[tuple[int, int]] = []
+    each run of digits to _AFTER_NUMBER after it, overlapping stretches merged; with the position
+    of the last digit of each run in the stretch. The regex engine still sees the text around a
+    stretch (lookbehinds, \b), so a match inside reads the same."""
+    out: list[tuple[int, int, list[int]]] = []
     for start, end in numbers:
         a, b = max(0, start - reach), min(length, end + _AFTER_NUMBER)
         if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], b)
+            out[-1] = (out[-1][0], b, out[-1][2])
+            out[-1][2].append(end - 1)
         else:
-            out.append((a, b))
+            out.append((a, b, [end - 1]))
     return out
 
 
@@ -681,7 +696,7 @@ def _sentence_claims(sentence: str, ascii_numbers: list[tuple[int, int]] | None 
         numbers = [m.span() for m in _ASCII_DIGITS.finditer(sentence)]
     else:
         numbers = ascii_numbers
-    stretches: dict[int | None, list[tuple[int, int]]] = {None: [(0, len(sentence))]}
+    stretches = {None: [(0, len(sentence), [end - 1 for _, end in numbers])]}
     words: set[str] | None = None
     for rule in RULES if numbers else _WORD_RULES:
         if rule.words:
@@ -697,9 +712,15 @@ def _sentence_claims(sentence: str, ascii_numbers: list[tuple[int, int]] | None 
         found_stretches = stretches.get(rule.reach)
         if found_stretches is None:
             found_stretches = stretches[rule.reach] = _near_numbers(numbers, rule.reach or 0, len(sentence))
-        gate = rule.gate
-        for a, b in found_stretches:
-            if gate is not None and gate.search(sentence, a, b) is None:
+        gate, gate_search = rule.gate, rule.gate_search
+        for a, b, last_digits in found_stretches:
+            if gate is not None:
+                for k in last_digits:
+                    if gate.match(sentence, k, b):
+                        break
+                else:
+                    continue
+            if gate_search is not None and gate_search.search(sentence, a, b) is None:
                 continue
             for m in rule.pattern.finditer(sentence, a, b):
                 # a handler claims inside its match: a match inside a taken span gives no claim
