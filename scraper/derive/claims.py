@@ -102,7 +102,7 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     start = 0
     ends = _SENTENCE_END if "!" in text or "?" in text else _SENTENCE_END_DOT
     for m in ends.finditer(text):
-        if out and _ends_in_abbreviation(text, *out[-1]):
+        if out and text.endswith(_ABBREV_ENDS, *out[-1]) and _ends_in_abbreviation(text, *out[-1]):
             out[-1] = (out[-1][0], m.start() + 1)
         else:
             out.append((start, m.start() + 1))
@@ -130,19 +130,19 @@ def _digit_runs(text: str, bounds: list[tuple[int, int]]) -> list[list[tuple[int
             found.append(k)
             k = text.find(digit, k + 1)
     found.sort()
+    runs: list[list[int]] = []
+    for k in found:
+        if runs and runs[-1][1] == k:
+            runs[-1][1] = k + 1  # the run goes on
+        else:
+            runs.append([k, k + 1])
     out: list[list[tuple[int, int]]] = [[] for _ in bounds]
     sentence = 0
-    run_start = -1
-    for n, k in enumerate(found):
-        if run_start < 0:
-            run_start = k
-        if n + 1 < len(found) and found[n + 1] == k + 1:
-            continue  # the run goes on
-        while bounds[sentence][1] <= run_start:  # a run lies inside one sentence (no . or space)
+    for start, end in runs:
+        while bounds[sentence][1] <= start:  # a run lies inside one sentence (no . or space)
             sentence += 1
         a = bounds[sentence][0]
-        out[sentence].append((run_start - a, k + 1 - a))
-        run_start = -1
+        out[sentence].append((start - a, end - a))
     return out
 
 
@@ -710,9 +710,7 @@ def _sentence_claims(sentence: str, ascii_numbers: list[tuple[int, int]] | None 
         numbers = [m.span() for m in _ASCII_DIGITS.finditer(sentence)]
     else:
         numbers = ascii_numbers
-    stretches: dict[int | None, list[tuple[int, int, list[int]]]] = {
-        None: [(0, len(sentence), [end - 1 for _, end in numbers])]
-    }
+    stretches: dict[int | None, list[tuple[int, int, list[int]]]] = {}
     words: set[str] | None = None
     for rule in RULES if numbers else _WORD_RULES:
         if rule.words:
@@ -727,7 +725,11 @@ def _sentence_claims(sentence: str, ascii_numbers: list[tuple[int, int]] | None 
                 continue
         found_stretches = stretches.get(rule.reach)
         if found_stretches is None:
-            found_stretches = stretches[rule.reach] = _near_numbers(numbers, rule.reach or 0, len(sentence))
+            found_stretches = stretches[rule.reach] = (
+                _near_numbers(numbers, rule.reach, len(sentence))
+                if rule.reach is not None
+                else [(0, len(sentence), [end - 1 for _, end in numbers])]
+            )
         if isinstance(rule.pattern, CaseFree):
             pattern, gate, text = _case_free(rule.pattern, rule.gate, sentence, lower)
         else:
@@ -752,6 +754,8 @@ def _sentence_claims(sentence: str, ascii_numbers: list[tuple[int, int]] | None 
                     continue
                 taken += [(c.start, c.end) for c in claims]
                 found += claims
+    if not found:
+        return []
     found.sort(key=lambda c: c.start)
     out: list[Claim] = []
     for c in found:
