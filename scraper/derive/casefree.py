@@ -18,13 +18,15 @@ import re
 # re.I's own table of "extra cases": lowercase code point -> the others it matches (not in typeshed)
 _EXTRA_CASES: dict[int, tuple[int, ...]] = importlib.import_module("re._casefix")._EXTRA_CASES
 
-_ESCAPE = re.compile(r"\\.|[^\\]+")
+_ESCAPE = re.compile(r"\\.|\(\?P<\w+>|\(|[^\\(]+")
 
 
 def _lower_outside_escapes(pattern: str) -> str:
-    r"""The pattern with its letters lowered; escapes (``\s``, ``\b``, ``\w``) kept."""
+    r"""The pattern with its letters lowered; escapes (``\s``, ``\b``, ``\w``) and group names
+    (``(?P<name>``) kept."""
     return "".join(
-        m.group() if m.group()[0] == "\\" else m.group().lower() for m in _ESCAPE.finditer(pattern)
+        m.group() if m.group()[0] == "\\" or m.group().startswith("(?P<") else m.group().lower()
+        for m in _ESCAPE.finditer(pattern)
     )
 
 
@@ -32,9 +34,12 @@ class CaseFree:
     """A pattern matched case-insensitively (`cased`, with re.I), and the same pattern lowered,
     for lowered text (`folded`). It must not use classes that case changes (``[A-Z]``)."""
 
-    __slots__ = ("cased", "folded", "special")
+    __slots__ = ("cased", "folded", "special", "needles")
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    def __init__(self, pattern: str, flags: int = 0, needles: tuple[str, ...] = ()) -> None:
+        # `needles`: lower-case strings one of which every match of the pattern holds; `search`
+        # looks for them first (a substring test is far quicker than a regex search)
+        self.needles = needles
         self.cased = re.compile(pattern, flags | re.I)
         folded = _lower_outside_escapes(pattern)
         self.folded = re.compile(folded, flags)
@@ -48,5 +53,12 @@ class CaseFree:
     def search(self, text: str) -> bool:
         """A match anywhere in `text`."""
         if self.foldable(text):
-            return self.folded.search(text.lower()) is not None
+            lowered = text.lower()
+            if self.needles:
+                for needle in self.needles:
+                    if needle in lowered:
+                        break
+                else:
+                    return False
+            return self.folded.search(lowered) is not None
         return self.cased.search(text) is not None

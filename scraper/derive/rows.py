@@ -13,7 +13,10 @@ from scraper.parse.text import squash
 
 # "\bconclusions?\b", "\bconcluding remarks\b", "\bsummary and outlook\b" in any case; each starts
 # with a literal ("\bc" written "c(?<!\wc)"), so that the regex engine skips to candidates
-_CONCLUSION = CaseFree(r"c(?<!\wc)onclu(?:sions?|ding remarks)\b|s(?<!\ws)ummary and outlook\b")
+_CONCLUSION = CaseFree(
+    r"c(?<!\wc)onclu(?:sions?|ding remarks)\b|s(?<!\ws)ummary and outlook\b",
+    needles=("conclu", "summary and outlook"),
+)
 # section text names cited entries as "[bib.bib4; bib.bib29]" (see arxiv_html.sections.mark_up_body); a
 # claim's sentence reads better without them. "\s?\[bib\.[^\]]*\]", written to start with a class
 # (a space or "[", then "[" unless that was it), so that the regex engine skips to candidates.
