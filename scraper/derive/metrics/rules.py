@@ -327,17 +327,19 @@ def _significant_digits(value: float) -> int:
     return max(1, len(text))
 
 
-class _ColumnFacts(NamedTuple):
+class _ValueFacts(NamedTuple):
     values: int  # body rows with values in the column
-    texts: int  # body rows with a text (non-value) that names something
-    blanks: int  # body rows where the column is empty while a later column holds values
     precise: bool  # some value has 3 or more significant digits and a decimal part
     marked: bool  # some value is bold/underlined, or has a spread, range or several items
-    numeric_texts: bool  # the column's texts are numbers-like (coordinates, identifiers)
 
 
-def _facts(grid: Grid, body: list[int], c: int) -> _ColumnFacts:
-    values = texts = blanks = 0
+class _TextFacts(NamedTuple):
+    texts: int  # body rows with a text (non-value) that names something
+    blanks: int  # body rows where the column is empty while a later column holds values
+
+
+def _value_facts(grid: Grid, body: list[int], c: int) -> _ValueFacts:
+    values = 0
     precise = marked = False
     slots = grid.slots
     for r in body:
@@ -345,19 +347,29 @@ def _facts(grid: Grid, body: list[int], c: int) -> _ColumnFacts:
         if placed is None or placed[0] != r or placed[1] != c:
             continue  # no cell starts here (see Grid.is_origin)
         items: tuple[CellItem, ...] = placed[4]
-        if items:
-            values += 1
-            if marked and precise:
-                continue
-            cell = placed[2]
-            if len(items) > 1 or cell.get("bold") or cell.get("underline"):
-                marked = True
-            for it in items:
-                if it.spread is not None or it.high is not None or it.spread_plus is not None:
-                    marked = True
-                if not precise and it.value != int(it.value) and _significant_digits(it.value) >= 3:
-                    precise = True
+        if not items:
             continue
+        values += 1
+        if marked and precise:
+            continue
+        cell = placed[2]
+        if len(items) > 1 or cell.get("bold") or cell.get("underline"):
+            marked = True
+        for it in items:
+            if it.spread is not None or it.high is not None or it.spread_plus is not None:
+                marked = True
+            if not precise and it.value != int(it.value) and _significant_digits(it.value) >= 3:
+                precise = True
+    return _ValueFacts(values, precise, marked)
+
+
+def _text_facts(grid: Grid, body: list[int], c: int) -> _TextFacts:
+    texts = blanks = 0
+    slots = grid.slots
+    for r in body:
+        placed = slots[r][c]
+        if placed is None or placed[0] != r or placed[1] != c or placed[4]:
+            continue  # no cell starts here (see Grid.is_origin), or it holds values
         t = placed[5]  # grid.label(r, c) once worked out
         if t is None:
             t = grid.label(r, c)
@@ -365,20 +377,29 @@ def _facts(grid: Grid, body: list[int], c: int) -> _ColumnFacts:
             texts += 1
         elif not t and grid.has_values(r, c + 1):
             blanks += 1
-    return _ColumnFacts(values, texts, blanks, precise, marked, False)
+    return _TextFacts(texts, blanks)
 
 
 class _Facts:
-    """`_facts` of each column, worked out when first asked for."""
+    """`_value_facts` and `_text_facts` of each column, each worked out when first asked for: most
+    columns are only asked about their values (the texts of a column are read as labels, which
+    costs more, only for the columns that may name the row)."""
 
     def __init__(self, grid: Grid, body: list[int]) -> None:
         self.grid, self.body = grid, body
-        self.found: dict[int, _ColumnFacts] = {}
+        self._values: dict[int, _ValueFacts] = {}
+        self._texts: dict[int, _TextFacts] = {}
 
-    def __getitem__(self, c: int) -> _ColumnFacts:
-        found = self.found.get(c)
+    def values(self, c: int) -> _ValueFacts:
+        found = self._values.get(c)
         if found is None:
-            found = self.found[c] = _facts(self.grid, self.body, c)
+            found = self._values[c] = _value_facts(self.grid, self.body, c)
+        return found
+
+    def texts(self, c: int) -> _TextFacts:
+        found = self._texts.get(c)
+        if found is None:
+            found = self._texts[c] = _text_facts(self.grid, self.body, c)
         return found
 
 
@@ -403,10 +424,16 @@ def _is_setting_header(label: str) -> int:
     return 0
 
 
+def _vertical(borders: str | None) -> bool:
+    return bool(borders) and ("r" in borders or "l" in borders)  # type: ignore[operator]
+
+
 def _rules_after(grid: Grid, body: list[int]) -> list[bool]:
     """rules[c]: a vertical rule separates column c from column c+1 in most body rows (from the
     cells' ``borders``; tables read without them have no rules)."""
     n = grid.n_cols
+    if not any(_vertical(cell.get("borders")) for row in grid.rows for cell in row.get("cells") or ()):
+        return [False] * n  # no cell draws a vertical rule (a look at each cell, not at each slot)
     counts = [0] * n
     for r in body:
         line = grid.slots[r]
@@ -444,7 +471,7 @@ def label_columns(grid: Grid, header: Header, kind: str, paths: list[list[str]])
     facts = _Facts(grid, body)
     labels = [0]
     c = 1
-    while c < n - 1 and facts[c].values == 0 and facts[c].texts > 0:
+    while c < n - 1 and facts.values(c).values == 0 and facts.texts(c).texts > 0:
         labels.append(c)
         c += 1
     if kind == "results":
@@ -452,7 +479,7 @@ def label_columns(grid: Grid, header: Header, kind: str, paths: list[list[str]])
         if settings:
             labels += settings
             c = settings[-1] + 1
-            while c < n - 1 and facts[c].values == 0 and facts[c].texts > 0:
+            while c < n - 1 and facts.values(c).values == 0 and facts.texts(c).texts > 0:
                 labels.append(c)
                 c += 1
     for d in range(c, n):
@@ -472,7 +499,7 @@ def _setting_columns(
     out: list[int] = []
     c = start
     while c < n - 1:
-        f = facts[c]
+        f = facts.values(c)
         if f.values == 0:
             break
         if rules is None:
@@ -484,22 +511,23 @@ def _setting_columns(
         named = _is_setting_header(label)
         score += named
         if any(rules[c : n - 1]) and not any(
-            facts[d].marked or facts[d].precise for d in range(c, _next_rule(rules, c) + 1)
+            facts.values(d).marked or facts.values(d).precise for d in range(c, _next_rule(rules, c) + 1)
         ):
             score += 2  # a block of plain numbers closed by a vertical rule
-        if f.blanks:
-            score += 1
         score += -2 if f.precise else 1
         if f.marked:
             score -= 3
         if named < 2 and names_outcome(paths[c][-1] if paths[c] else ""):
             score -= 3
+        # blank cells where later columns hold values: one point, asked for only when it decides
+        if score == 2 and facts.texts(c).blanks:
+            score += 1
         if score < 3:
             break
         out.append(c)
         c += 1
     # an outcome column must be left: a setting block filling the table is the table's content
-    if out and not any(facts[d].values for d in range(out[-1] + 1, n)):
+    if out and not any(facts.values(d).values for d in range(out[-1] + 1, n)):
         return []
     return out
 
@@ -540,7 +568,7 @@ def _is_identifier_column(path: list[str], facts: _Facts, c: int) -> bool:
     bare = _TRAILING_BRACKETS.sub("", lowest).strip()
     if not bare or (_ID_HEADER.match(bare) is None and _COORD_SYMBOL.match(bare) is None):
         return False
-    return facts[c].values + facts[c].texts > 0
+    return facts.values(c).values + facts.texts(c).texts > 0
 
 
 # --------------------------------------------------------------------------------- row labels

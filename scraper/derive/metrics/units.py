@@ -224,7 +224,8 @@ def _part_unit(part: str, bare_percent: bool) -> str | None:
     if bare_percent and "%" in part and (_TRAILING_PERCENT.search(part) or _LEADING_PERCENT.match(part)):
         return "%"  # "Acc. %", "% Critical", "%Dist"
     # a header that is itself a unit: "Tok/s (↑)", "FPS", "GFLOPs ↓"
-    bare = (_ARROWS_AND_MARKS.sub("", part) if bracketed or _MARK_CHARS.search(part) else part).strip(" ()[]")
+    # (every alternative of _ARROWS_AND_MARKS holds a mark or "better": without one it has nothing to drop)
+    bare = (_ARROWS_AND_MARKS.sub("", part) if _MARK_CHARS.search(part) else part).strip(" ()[]")
     if len(bare) > 1 or bare in ("%", "×"):
         found = unit_token(bare)
         if found:
@@ -267,6 +268,8 @@ def compound_unit(text: str) -> str | None:
     t = text.strip()
     if not t or len(t) > 32:
         return None
+    if "^" not in t and "_" not in t and "/" not in t:
+        return None  # no power, subscript or rate per time: see the last test below
     factors = [f for f in _FACTOR_SEP.split(t) if f]
     if not factors or len(factors) > 5:
         return None
