@@ -148,6 +148,20 @@ def _results_score(caption: str, ws: set[str]) -> int:
     )
 
 
+def _speaks_of_results(caption: str, ws: set[str]) -> bool:
+    """`_results_score` > 0, cheapest test first."""
+    return (
+        not _RESULTS_CAPTION.isdisjoint(ws)
+        or any(w.startswith(_RESULTS_PREFIXES) for w in ws)
+        or _RESULTS_PHRASE.search(caption) is not None
+    )
+
+
+def _data_phrases(caption: str, ws: set[str]) -> int:
+    """How many phrases of data the caption holds (scanned only when a word of them occurs)."""
+    return 0 if _DATA_TRIGGERS.isdisjoint(ws) else len(_DATA_PHRASE.findall(caption))
+
+
 def _config_words(text: str, ws: set[str]) -> bool:
     return not _CONFIG_ROW.isdisjoint(ws) or _CONFIG_ROW_PHRASE.search(text) is not None
 
@@ -165,25 +179,30 @@ def table_kind(
     has_best: bool,
     has_spread: bool,
     blank_body: bool = False,
-    text_columns: int = 0,
+    text_columns: Callable[[], int] = lambda: 0,
 ) -> str:
     """The kind of one table (see the module docstring): its caption, the texts of its header
-    cells, the texts of its first label column (asked for only when needed), and what its cells
-    hold."""
+    cells, the texts of its first label column and its count of columns of words (`text_columns`;
+    both asked for only when needed), and what its cells hold."""
     caption = (caption or "").lower()
     cap_words = words(caption)
-    # caption scores: a strong word counts 2, a weak one 1
-    config = 2 * len(_CONFIG_CAPTION & cap_words)
-    if "details" in cap_words or "parameters" in cap_words or "prompt" in cap_words:
-        config += 2 * len(_CONFIG_PHRASE.findall(caption))
-    data = 2 * len(_DATA_CAPTION & cap_words) + len(_DATA_CAPTION_WEAK & cap_words)
-    if not _DATA_TRIGGERS.isdisjoint(cap_words):
-        data += len(_DATA_PHRASE.findall(caption))
     header = " | ".join(header_texts).lower()
     head_words = words(header)
     outcome = (
         has_best or has_spread or not _OUTCOME_HEADER.isdisjoint(head_words) or _OUTCOME_MARKS.search(header)
     )
+    # caption scores: a strong word counts 2, a weak one 1
+    config = 2 * len(_CONFIG_CAPTION & cap_words)
+    if "details" in cap_words or "parameters" in cap_words or "prompt" in cap_words:
+        config += 2 * len(_CONFIG_PHRASE.findall(caption))
+    data = 2 * len(_DATA_CAPTION & cap_words) + len(_DATA_CAPTION_WEAK & cap_words)
+    if has_values and outcome:
+        # A table of values with outcome evidence is `results` unless its caption speaks of
+        # settings or data and not at all of results (below): only whether those scores are zero
+        # matters, so the phrase scans of a long caption are left out where a word tells.
+        if not (config or data or _data_phrases(caption, cap_words)) or _speaks_of_results(caption, cap_words):
+            return "results"
+    data += _data_phrases(caption, cap_words)
     # The caption's words of results (a scan of the whole caption) are counted only when they
     # can change the answer: a table of values with outcome evidence and no caption words of
     # settings or data is `results` whatever they say.
@@ -213,6 +232,6 @@ def table_kind(
         return "configuration"
     if data_header:
         return "data"
-    if text_columns:  # more columns of settings in words than columns of values (step 5)
+    if text_columns():  # more columns of settings in words than columns of values (step 5)
         return "configuration"
     return "results"

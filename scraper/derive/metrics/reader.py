@@ -77,7 +77,7 @@ def _kind_of(grid: Grid, header: rules.Header, caption: str | None) -> str:
         has_best=has_best,
         has_spread=has_spread,
         blank_body=blank,
-        text_columns=_text_columns(grid, body) if has_values else 0,
+        text_columns=lambda: _text_columns(grid, body) if has_values else 0,
     )
 
 
