@@ -100,6 +100,7 @@ _COLOUR_ARG = re.compile(r"\\(?:textcolor|colorbox|color|cellcolor|rowcolor)\s*(
 _new = tuple.__new__
 _NONE5 = (None, None, None, None, None)
 _DIGIT = re.compile(r"\d")
+_NUMBER_START = frozenset("-0123456789")
 
 
 def _to_float(num: str) -> float:
@@ -126,22 +127,27 @@ def _tex_number(text: str) -> tuple[CellItem, ...] | None:
 def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     """The items of a cell that holds results, or () when it does not (see the module docstring).
     A count ``k/n`` is one item with `total`; the caller splits it when the header says so."""
+    tex = "\\" in text
+    # The quick forms below each start with a digit or "-" (and hold no TeX but "\\%"); each needs
+    # a digit, so trying them before the test for one changes no answer.
+    if text[:1] in _NUMBER_START:
+        simple = _PLAIN_NUMBER.fullmatch(text)
+        if simple:  # most value cells ("25.8", "84.2\\%"): no TeX to read
+            return (_new(CellItem, (float(simple.group(1)), "%" if simple.group(2) else None, *_NONE5)),)
+        if not tex:
+            simple = _NUMBER_UNIT.fullmatch(text)
+            if simple and simple.group(2) in UNITS:  # "1B", "12.5 GB", "120 ms", "4.2x"
+                return (_new(CellItem, (float(simple.group(1)), UNITS[simple.group(2)], *_NONE5)),)
+            if _SPACED_THOUSANDS.fullmatch(text):  # "12 345": digits grouped by (thin) spaces, one number
+                return (CellItem(float(text.replace(" ", ""))),)
     if _DIGIT.search(text) is None:  # most text cells: no need to normalise them
         return ()
-    simple = _PLAIN_NUMBER.fullmatch(text)
-    if simple:  # most value cells ("25.8", "84.2\\%"): no TeX to read
-        return (_new(CellItem, (float(simple.group(1)), "%" if simple.group(2) else None, *_NONE5)),)
-    simple = _NUMBER_UNIT.fullmatch(text)
-    if simple and simple.group(2) in UNITS:  # "1B", "12.5 GB", "120 ms", "4.2x"
-        return (_new(CellItem, (float(simple.group(1)), UNITS[simple.group(2)], *_NONE5)),)
-    if _SPACED_THOUSANDS.fullmatch(text):  # "12 345": digits grouped by (thin) spaces, one number
-        return (CellItem(float(text.replace(" ", ""))),)
-    if _SIMPLE_CHARS.fullmatch(text):  # "0.95 / 0.12", "1008 (17.07%)", "54.4–73": nothing to read
+    if not tex and _SIMPLE_CHARS.fullmatch(text):  # "0.95 / 0.12", "1008 (17.07%)", "54.4–73": nothing to read
         return _items(text)
     # Three common TeX numbers, read at once (before the checks below: their texts hold no "=",
     # no colour and no word but "x", a unit word, so those checks would let them through).
     coloured = "olor" in text
-    if not coloured and ("\\" in text or "x" in text or "×" in text):
+    if not coloured and (tex or "x" in text or "×" in text):
         found = _tex_number(text)
         if found:
             return found
