@@ -49,7 +49,8 @@ def _owns_first_cell(grid: Grid, r: int) -> bool:
 
 
 def _units_of(grid: Grid, r: int) -> list[str | None] | None:
-    return units_row([grid.label(r, c) if grid.is_origin(r, c) else "" for c in range(grid.n_cols)])
+    # the labels are read one by one: units_row stops at the first cell that is no unit
+    return units_row(grid.label(r, c) if grid.is_origin(r, c) else "" for c in range(grid.n_cols))
 
 
 def header_block(grid: Grid) -> Header:

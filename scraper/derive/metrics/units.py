@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 LABEL_SEP = " / "
 
@@ -215,7 +216,7 @@ def _part_unit(part: str, bare_percent: bool) -> str | None:
         found = unit_token(inner) or compound_unit(inner)
         if found:
             return found
-        m_scale = _HEADER_SCALE.search(inner)
+        m_scale = _HEADER_SCALE.search(inner) if "×" in inner else None
         if m_scale:
             return _SCALE_UNITS[m_scale.group(1)]
     m_scale = _HEADER_SCALE.search(part) if "×" in part else None
@@ -282,7 +283,7 @@ def compound_unit(text: str) -> str | None:
     return " ".join(t.split())
 
 
-def units_row(texts: list[str]) -> list[str | None] | None:
+def units_row(texts: Iterable[str]) -> list[str | None] | None:
     """Units of a header row that holds only units (``km/s | kpc | Myr``, ``(mag) | (kpc)``): one
     per cell (None for an empty cell), or None when the row is not a units row. Coordinates
     formats such as ``(hh:mm:ss)`` count as units (of label columns)."""
