@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+from scraper.derive.casefree import CaseFree
 
 LABEL_SEP = " / "
 
@@ -316,15 +318,23 @@ _UNIT_WORDS = (
     r"tokens\s+per\s+second|frames\s+per\s+second|FPS|GB|MB|TB|GiB|it/s|GFLOPs|TFLOPs|km/s|kpc|"
     r"Myr|dB|USD"
 )
-_CAPTION_IN_UNIT = re.compile(rf"\b(?:in|as)\s+({_UNIT_WORDS})(?![\w/])", re.I)
-_CAPTION_BRACKET_UNIT = re.compile(rf"[(\[]\s*(in\s+)?({_UNIT_WORDS})\s*[)\]]", re.I)
+# Case-insensitive (`CaseFree`: a caption is long, and re.I folds the case of every character)
+_CAPTION_IN_UNIT = CaseFree(rf"\b(?:in|as)\s+({_UNIT_WORDS})(?![\w/])")
+_CAPTION_BRACKET_UNIT = CaseFree(rf"[(\[]\s*(in\s+)?({_UNIT_WORDS})\s*[)\]]")
 # Before "in <unit>", the clause must speak of the table's numbers ("throughput in tok/s").
-_CAPTION_SCOPE = re.compile(
+_CAPTION_SCOPE = CaseFree(
     r"\b(?:all|numbers?|values?|results?|scores?|accurac(?:y|ies)|metrics?|entries|times?|latenc"
     r"(?:y|ies)|throughputs?|speeds?|reported|measured|given|shown|expressed|are|is|rates?|"
-    r"errors?|memory|costs?|durations?)\b[^.;:]*$",
-    re.I,
+    r"errors?|memory|costs?|durations?)\b[^.;:]*$"
 )
+
+
+def _case_free_matches(pattern: CaseFree, text: str) -> Iterator[re.Match[str]]:
+    """The matches of `pattern` in `text`, case-insensitively; read a group's text from `text` by
+    its span (a match in the lowered text holds the lowered group)."""
+    if pattern.foldable(text):
+        return pattern.folded.finditer(text.lower())  # same matches, same places (see CaseFree)
+    return pattern.cased.finditer(text)
 
 
 def _caption_token(token: str) -> str | None:
@@ -344,14 +354,15 @@ def caption_unit(caption: str | None) -> str | None:
         return None
     text = caption.replace("\\%", "%").replace("\\,", " ") if "\\" in caption else caption
     found: set[str] = set()
-    for m in _CAPTION_IN_UNIT.finditer(text):
+    for m in _case_free_matches(_CAPTION_IN_UNIT, text):
         if _CAPTION_SCOPE.search(text[max(0, m.start() - 60) : m.start()]):
-            unit = _caption_token(m.group(1))
+            unit = _caption_token(text[m.start(1) : m.end(1)])
             if unit:
                 found.add(unit)
-    bracketed = list(_CAPTION_BRACKET_UNIT.finditer(text))
+    bracketed = list(_case_free_matches(_CAPTION_BRACKET_UNIT, text))
     if len(bracketed) == 1:  # "Text model throughput (tok/s)", "(in ms)", "(%)"
-        unit = _caption_token(bracketed[0].group(2))
+        m = bracketed[0]
+        unit = _caption_token(text[m.start(2) : m.end(2)])
         if unit:
             found.add(unit)
     return found.pop() if len(found) == 1 else None
