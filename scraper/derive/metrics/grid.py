@@ -16,8 +16,11 @@ _NO_ITEMS: tuple[CellItem, ...] = ()
 # Grid.marks[r]: what the cells past the first column of row r hold, as bits
 VALUE, EMPHASIS, SPREAD = 1, 2, 4
 
-# A placed cell, shared by every slot it covers: [row, column, record, text, items, label, colspan]
-_ROW, _COL, _RECORD, _TEXT, _ITEMS, _LABEL, _SPAN = range(7)
+# A placed cell, shared by every slot it covers:
+# [row, column, record, text, items, label, colspan, emphasis]; emphasis (bold or underlined) is
+# read once, for the value cells past the first column (what the kind, the label columns and the
+# reader ask), and False for any other cell.
+_ROW, _COL, _RECORD, _TEXT, _ITEMS, _LABEL, _SPAN, _EMPHASIS = range(8)
 
 
 def _span(value: object) -> int:
@@ -67,7 +70,7 @@ class Grid:
                 # strip() hands back the text itself when there is nothing to strip
                 text = text.strip() if text.__class__ is str else ""
                 items = parse(text) if text else _NO_ITEMS
-                placed = [r, c, cell, text, items, None, span_c]
+                placed = [r, c, cell, text, items, None, span_c, False]
                 if span_c == 1 and span_r == 1 and c == len(line):  # the common cell
                     line.append(placed)
                 else:
@@ -84,6 +87,7 @@ class Grid:
                         if c > 0:  # what the table kind reads: values, emphasis, spreads
                             flags = VALUE
                             if cell.get("bold") or cell.get("underline"):
+                                placed[_EMPHASIS] = True
                                 flags |= EMPHASIS
                             for it in items:
                                 if it.spread is not None or it.spread_plus is not None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import rules
 from .cells import CellItem, tex_marks_best
-from .grid import _COL, _ITEMS, _RECORD, _ROW, _SPAN, EMPHASIS, SPREAD, VALUE, Grid
+from .grid import _COL, _EMPHASIS, _ITEMS, _RECORD, _ROW, _SPAN, EMPHASIS, SPREAD, VALUE, Grid
 from .kind import table_kind
 from .text import normalize_cell_text
 from .units import LABEL_SEP, caption_unit, label_unit
@@ -166,18 +166,18 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
             # grid.items / grid.cell / grid.colspan of slot (r, c), read at once
             placed = line[c]
             if placed is None:
-                items, cell, span = (), {}, 1
+                items, cell, span, emphasis = (), {}, 1, False
             else:
                 items = placed[_ITEMS] if placed[_ROW] == r and placed[_COL] == c else ()
-                cell, span = placed[_RECORD] or {}, placed[_SPAN]
+                cell, span, emphasis = placed[_RECORD] or {}, placed[_SPAN], placed[_EMPHASIS]
             col_label, pairs, col_dir, col_unit = column(c, span)
             if pairs:
                 items = _split_pairs(items)
             if col_unit is None and row_unit is False:
-                row_unit = label_unit(row_label, bare_percent=False) or table_unit
+                row_unit = label_unit(row_label, False) or table_unit  # bare_percent=False
             fallback = col_unit or row_unit or None
             raw = cell.get("text")
-            best = bool(cell.get("bold") or cell.get("underline")) or tex_marks_best(raw)
+            best = emphasis or tex_marks_best(raw)
             for i, item in enumerate(items):
                 out.append(
                     {

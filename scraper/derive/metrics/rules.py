@@ -158,8 +158,7 @@ def _keys_row(grid: Grid, r: int) -> bool:
             return False
         if it.spread_plus is not None or it.total is not None or it.value != int(it.value):
             return False
-        cell = grid.cell(r, c) or {}
-        if cell.get("bold") or cell.get("underline"):
+        if grid.slots[r][c][7]:  # bold or underlined (grid._EMPHASIS)
             return False
         values.append(it.value)
     pairs = list(zip(values, values[1:], strict=False))
@@ -353,8 +352,7 @@ def _value_facts(grid: Grid, body: list[int], c: int) -> _ValueFacts:
         values += 1
         if marked and precise:
             continue
-        cell = placed[2]
-        if len(items) > 1 or cell.get("bold") or cell.get("underline"):
+        if len(items) > 1 or placed[7]:  # several items, or emphasis (see grid._EMPHASIS)
             marked = True
         for it in items:
             if it.spread is not None or it.high is not None or it.spread_plus is not None:
@@ -586,8 +584,11 @@ def is_null_label(text: str) -> bool:
     return text in _NULL_LABELS
 
 
+_SUMMARY_INITIALS = frozenset("MmAaOoTt")  # the only first letters _SUMMARY matches, re.I or not
+
+
 def is_summary_label(text: str) -> bool:
-    return _SUMMARY.match(text) is not None
+    return text[:1] in _SUMMARY_INITIALS and _SUMMARY.match(text) is not None
 
 
 def _styled(grid: Grid, r: int) -> bool:

@@ -158,7 +158,11 @@ def unit_token(token: str) -> str | None:
     t = token.strip()
     if not t:
         return None
-    return _AS_WRITTEN.get(t) or _SPELLED.get(t.lower()) or _CASE_FREE.get(t.lower())
+    found = _AS_WRITTEN.get(t)
+    if found is None:
+        lowered = t.lower()
+        found = _SPELLED.get(lowered) or _CASE_FREE.get(lowered)
+    return found
 
 
 # Units whose case carries no meaning (tok/s, GB, fps): also looked up lower-cased. Not short ones
