@@ -136,8 +136,11 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
             return (_new(CellItem, (float(simple.group(1)), "%" if simple.group(2) else None, *_NONE5)),)
         if not tex:
             simple = _NUMBER_UNIT.fullmatch(text)
-            if simple and simple.group(2) in UNITS:  # "1B", "12.5 GB", "120 ms", "4.2x"
-                return (_new(CellItem, (float(simple.group(1)), UNITS[simple.group(2)], *_NONE5)),)
+            if simple:
+                if simple.group(2) in UNITS:  # "1B", "12.5 GB", "120 ms", "4.2x"
+                    return (_new(CellItem, (float(simple.group(1)), UNITS[simple.group(2)], *_NONE5)),)
+                if simple.group(2) not in _UNIT_WORDS:
+                    return ()  # "1A", "3 layers": a word that is no unit (as the word test below finds)
             if _SPACED_THOUSANDS.fullmatch(text):  # "12 345": digits grouped by (thin) spaces, one number
                 return (CellItem(float(text.replace(" ", ""))),)
     if _DIGIT.search(text) is None:  # most text cells: no need to normalise them

@@ -501,24 +501,27 @@ def _setting_columns(
         f = facts.values(c)
         if f.values == 0:
             break
-        if rules is None:
-            rules = _rules_after(grid, body)
         label = LABEL_SEP.join(paths[c])
         score = 0
         if c < group_end:
             score += 3  # under the same top header as the row labels ("Masking Rates")
         named = _is_setting_header(label)
         score += named
-        if any(rules[c : n - 1]) and not any(
-            facts.values(d).marked or facts.values(d).precise for d in range(c, _next_rule(rules, c) + 1)
-        ):
-            score += 2  # a block of plain numbers closed by a vertical rule
         score += -2 if f.precise else 1
         if f.marked:
             score -= 3
         if named < 2 and names_outcome(paths[c][-1] if paths[c] else ""):
             score -= 3
-        # blank cells where later columns hold values: one point, asked for only when it decides
+        # Two weak hints, each looked for only when it can decide (3 or more to pass):
+        # a block of plain numbers closed by a vertical rule (2 points)
+        if 0 <= score < 3:
+            if rules is None:
+                rules = _rules_after(grid, body)
+            if any(rules[c : n - 1]) and not any(
+                facts.values(d).marked or facts.values(d).precise for d in range(c, _next_rule(rules, c) + 1)
+            ):
+                score += 2
+        # blank cells where later columns hold values (1 point)
         if score == 2 and facts.texts(c).blanks:
             score += 1
         if score < 3:
