@@ -70,7 +70,8 @@ class Grid:
                 # strip() hands back the text itself when there is nothing to strip
                 text = text.strip() if text.__class__ is str else ""
                 items = parse(text) if text else _NO_ITEMS
-                placed = [r, c, cell, text, items, None, span_c, False]
+                # the label is worked out when first asked for (an empty cell's is known: "")
+                placed = [r, c, cell, text, items, None if text else "", span_c, False]
                 if span_c == 1 and span_r == 1 and c == len(line):  # the common cell
                     line.append(placed)
                 else:
@@ -133,7 +134,7 @@ class Grid:
             return ""
         found = placed[_LABEL]
         if found is None:
-            found = placed[_LABEL] = normalize_label(placed[_TEXT]) if placed[_TEXT] else ""
+            found = placed[_LABEL] = normalize_label(placed[_TEXT])
         return found
 
     def colspan(self, r: int, c: int) -> int:
