@@ -178,7 +178,8 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
             fallback = col_unit or row_unit or None
             raw = cell.get("text")
             best = emphasis or tex_marks_best(raw)
-            for i, item in enumerate(items):
+            direction = col_dir or row_dir
+            for i, (value, unit, spread, high, spread_plus, spread_minus, total) in enumerate(items):
                 out.append(
                     {
                         "arxiv_id": arxiv_id,
@@ -193,15 +194,15 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
                         "row_label": row_label,
                         "column_label": col_label,
                         "raw_text": raw,
-                        "value": item.value,
-                        "value_high": item.high,
-                        "unit": item.unit or fallback,
-                        "spread": item.spread,
-                        "spread_plus": item.spread_plus,
-                        "spread_minus": item.spread_minus,
-                        "total": item.total,
+                        "value": value,
+                        "value_high": high,
+                        "unit": unit or fallback,
+                        "spread": spread,
+                        "spread_plus": spread_plus,
+                        "spread_minus": spread_minus,
+                        "total": total,
                         "is_best": best,
-                        "direction": col_dir or row_dir,
+                        "direction": direction,
                     }
                 )
     return out

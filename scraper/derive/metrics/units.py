@@ -196,6 +196,8 @@ def label_unit(label: str | None, bare_percent: bool = True) -> str | None:
     if not label:
         return None
     for part in reversed(label.split(LABEL_SEP)):
+        if part.isdecimal():
+            continue  # "512": digits only, no unit (see _part_unit)
         found = _part_unit(part, bare_percent)
         if found:
             return found
