@@ -101,6 +101,8 @@ _new = tuple.__new__
 _NONE5 = (None, None, None, None, None)
 _DIGIT = re.compile(r"\d")
 _NUMBER_START = frozenset("-0123456789")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_LEADING_WORD = re.compile(r"[A-Za-z]+")
 
 
 def _to_float(num: str) -> float:
@@ -145,7 +147,12 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
                 return (CellItem(float(text.replace(" ", ""))),)
     if _DIGIT.search(text) is None:  # most text cells: no need to normalise them
         return ()
-    if not tex and _SIMPLE_CHARS.fullmatch(text):  # "0.95 / 0.12", "1008 (17.07%)", "54.4–73": nothing to read
+    if text[0] in _ASCII_LETTERS and "=" not in text and "olor" not in text:
+        # A text that starts with a word ("ByteNet [18]", "Model 1"): the word test below meets
+        # that word first, and no form before it reads a text starting with a letter.
+        if _LEADING_WORD.match(text).group() not in _UNIT_WORDS:  # type: ignore[union-attr]
+            return ()
+    elif not tex and _SIMPLE_CHARS.fullmatch(text):  # "0.95 / 0.12", "1008 (17.07%)", "54.4–73": nothing to read
         return _items(text)
     # Three common TeX numbers, read at once (before the checks below: their texts hold no "=",
     # no colour and no word but "x", a unit word, so those checks would let them through).
