@@ -152,7 +152,9 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
         # that word first, and no form before it reads a text starting with a letter.
         if _LEADING_WORD.match(text).group() not in _UNIT_WORDS:  # type: ignore[union-attr]
             return ()
-    elif not tex and _SIMPLE_CHARS.fullmatch(text):  # "0.95 / 0.12", "1008 (17.07%)", "54.4–73": nothing to read
+    elif not tex and _SIMPLE_CHARS.fullmatch(
+        text
+    ):  # "0.95 / 0.12", "1008 (17.07%)", "54.4–73": nothing to read
         return _items(text)
     # Three common TeX numbers, read at once (before the checks below: their texts hold no "=",
     # no colour and no word but "x", a unit word, so those checks would let them through).

@@ -146,6 +146,11 @@ class Grid:
         placed = self.slots[r][c]
         return 1 if placed is None else placed[_SPAN]
 
+    def emphasis(self, r: int, c: int) -> bool:
+        """The value cell covering slot (r, c), past the first column, is bold or underlined."""
+        placed = self.slots[r][c]
+        return placed is not None and placed[_EMPHASIS]
+
     def items(self, r: int, c: int) -> tuple[CellItem, ...]:
         """Result items of the cell whose top-left slot is (r, c); () elsewhere."""
         placed = self.slots[r][c]

@@ -158,7 +158,7 @@ def _keys_row(grid: Grid, r: int) -> bool:
             return False
         if it.spread_plus is not None or it.total is not None or it.value != int(it.value):
             return False
-        if grid.slots[r][c][7]:  # bold or underlined (grid._EMPHASIS)
+        if grid.emphasis(r, c):
             return False
         values.append(it.value)
     pairs = list(zip(values, values[1:], strict=False))
