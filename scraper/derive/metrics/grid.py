@@ -183,6 +183,11 @@ class Grid:
             )
         return found
 
+    def values_from(self, r: int) -> bool:
+        """Some row from row r on holds values past the first column (`has_values(…, 1)`: a
+        row's marks are set exactly then)."""
+        return any(self.marks[r:])
+
     def has_values(self, r: int, start: int = 0) -> bool:
         """Some cell starting in row r at column >= start holds result items."""
         cols = self._values[r]

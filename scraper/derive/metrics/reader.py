@@ -123,7 +123,7 @@ def _split_pairs(items: tuple[CellItem, ...]) -> tuple[CellItem, ...]:
 def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[str, Any]]:
     """One METRICS row (without the common columns) per result in the table's value cells."""
     grid = Grid(table)
-    if not grid.n_rows or grid.n_cols < 2 or not any(grid.has_values(r, 1) for r in range(grid.n_rows)):
+    if not grid.n_rows or grid.n_cols < 2 or not grid.values_from(0):
         return []  # no value past the first column: a text table gives no rows (and needs no kind)
     caption = table.get("caption")
     header = rules.header_block(grid)

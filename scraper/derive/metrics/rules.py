@@ -136,7 +136,7 @@ def header_rule(grid: Grid) -> int:
     and rows of values follow it; 0 when there is none."""
     for k in range(1, min(_RULE_ROWS, grid.n_rows - 1) + 1):
         if _ruled_between(grid, k):
-            return k if any(grid.has_values(r, 1) for r in range(k, grid.n_rows)) else 0
+            return k if grid.values_from(k) else 0
     return 0
 
 
@@ -203,7 +203,7 @@ def _continues_header(grid: Grid, k: int, header: set[int]) -> bool:
     if grid.has_values(k):
         return False
     named = sum(1 for c, t in grid.texts(k) if c > 0 and _wordy(t))
-    return named >= 2 and any(grid.has_values(r, 1) for r in range(k + 1, grid.n_rows))
+    return named >= 2 and grid.values_from(k + 1)
 
 
 # ----------------------------------------------------------------------------- column paths
