@@ -354,10 +354,10 @@ def _value_facts(grid: Grid, body: list[int], c: int) -> _ValueFacts:
             continue
         if len(items) > 1 or placed[7]:  # several items, or emphasis (see grid._EMPHASIS)
             marked = True
-        for it in items:
-            if it.spread is not None or it.high is not None or it.spread_plus is not None:
+        for value, _, spread, high, spread_plus, _, _ in items:
+            if spread is not None or high is not None or spread_plus is not None:
                 marked = True
-            if not precise and it.value != int(it.value) and _significant_digits(it.value) >= 3:
+            if not precise and value != int(value) and _significant_digits(value) >= 3:
                 precise = True
     return _ValueFacts(values, precise, marked)
 
