@@ -71,7 +71,9 @@ _PLAIN_INT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 # Words a cell of results may hold outside TeX commands: unit words and their parts ("tok" of
 # "tok/s"), "to" of a range, "e" of an exponent. Any other word ("1A", "N/A") makes the cell text.
 # not a command, nor an option ("[rgb]"), nor a superscript mark ("85.3^{a}")
-_WORD = re.compile(r"(?<![\\A-Za-z\[^])(?<!\^\{)[A-Za-z]+")
+# "(?<![\\A-Za-z\[^])(?<!\^\{)[A-Za-z]+", written to start with its letter (the regex engine then
+# skips to the letters) and look behind it after
+_WORD = re.compile(r"[A-Za-z](?<![\\A-Za-z\[^][A-Za-z])(?<!\^\{[A-Za-z])[A-Za-z]*")
 _UNIT_WORDS = frozenset(p for u in UNITS for p in re.findall(r"[A-Za-z]+", u)) | {"to", "pp", "e", "E"}
 # "160\times 120", "1280x720": a size, two whole numbers
 _SIZE = re.compile(r"(\d+)\s*(?:\\times|×|x)\s*(\d+)")
