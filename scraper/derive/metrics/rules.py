@@ -423,8 +423,9 @@ def _is_setting_header(label: str) -> int:
     return 0
 
 
-def _vertical(borders: str | None) -> bool:
-    return bool(borders) and ("r" in borders or "l" in borders)  # type: ignore[operator]
+def _vertical(borders: object) -> bool:
+    """The cell may draw a vertical rule (anything but a string is left to the full reading)."""
+    return bool(borders) and (borders.__class__ is not str or "r" in borders or "l" in borders)
 
 
 def _rules_after(grid: Grid, body: list[int]) -> list[bool]:
