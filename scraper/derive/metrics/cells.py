@@ -92,6 +92,11 @@ _SPACED_THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+")
 _SIMPLE_CHARS = re.compile(r"[\d.,/|()%+\-–± ]+")
 # A cell that is one plain number, with an optional percent sign (TeX or not): read at once.
 _PLAIN_NUMBER = re.compile(r"(-?(?:[1-9]\d{0,10}|0)(?:\.\d+)?)\s*(\\?%)?")
+# "1,540,396 (5.88 MB)": a count and its size in a unit, read at once (the item pattern costs
+# ~10k instructions per number); the unit is checked against UNITS by the caller.
+_COUNT_AND_SIZE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+) \((\d+(?:\.\d+)?) ([A-Za-z]{1,6})\)")
+# "\sim5–15": an approximate range (TeX), read at once
+_SIM_RANGE = re.compile(r"\\sim(\d+(?:\.\d+)?)–(\d+(?:\.\d+)?)")
 IDENTIFIER_DIGITS = 12  # a whole number this long is an identifier (catalogue source ids), not a result
 
 
@@ -127,6 +132,25 @@ def _tex_number(text: str) -> tuple[CellItem, ...] | None:
     return None
 
 
+def _count_and_size(text: str) -> tuple[CellItem, ...] | None:
+    """The two items of "1,540,396 (5.88 MB)" (a plain number, then a number with its unit, as the
+    item pattern reads them); None for any other text."""
+    m = _COUNT_AND_SIZE.fullmatch(text)
+    if m is None or m.group(3) not in UNITS:
+        return None
+    return (CellItem(_to_float(m.group(1))), _new(CellItem, (float(m.group(2)), UNITS[m.group(3)], *_NONE5)))
+
+
+def _sim_range(text: str) -> tuple[CellItem, ...] | None:
+    """The item of "\\sim5–15" (normalised to "~5–15": a range, no result when its high end is
+    below its low end); None for any other text."""
+    m = _SIM_RANGE.fullmatch(text)
+    if m is None:
+        return None
+    low, high = float(m.group(1)), float(m.group(2))
+    return (CellItem(low, high=high),) if high >= low else ()
+
+
 @functools.lru_cache(maxsize=16384)  # the same cell texts ("-", "0.1", "✓") recur across tables
 def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     """The items of a cell that holds results, or () when it does not (see the module docstring).
@@ -147,6 +171,14 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
                     return ()  # "1A", "3 layers": a word that is no unit (as the word test below finds)
             if _SPACED_THOUSANDS.fullmatch(text):  # "12 345": digits grouped by (thin) spaces, one number
                 return (CellItem(float(text.replace(" ", ""))),)
+            if text[-1] == ")":
+                found = _count_and_size(text)
+                if found:
+                    return found
+    elif tex and text.startswith("\\sim"):
+        found = _sim_range(text)
+        if found is not None:
+            return found
     if _DIGIT.search(text) is None:  # most text cells: no need to normalise them
         return ()
     if text[0] in _ASCII_LETTERS and "=" not in text and "olor" not in text:
