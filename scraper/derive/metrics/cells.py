@@ -95,8 +95,8 @@ _PLAIN_NUMBER = re.compile(r"(-?(?:[1-9]\d{0,10}|0)(?:\.\d+)?)\s*(\\?%)?")
 # "1,540,396 (5.88 MB)": a count and its size in a unit, read at once (the item pattern costs
 # ~10k instructions per number); the unit is checked against UNITS by the caller.
 _COUNT_AND_SIZE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+) \((\d+(?:\.\d+)?) ([A-Za-z]{1,6})\)")
-# "\sim5–15": an approximate range (TeX), read at once
-_SIM_RANGE = re.compile(r"\\sim(\d+(?:\.\d+)?)–(\d+(?:\.\d+)?)")
+# "54.4–73", "\sim5–15": a range of two plain numbers (approximate in TeX), read at once
+_PLAIN_RANGE = re.compile(r"(?:\\sim)?(\d+(?:\.\d+)?)–(\d+(?:\.\d+)?)")
 IDENTIFIER_DIGITS = 12  # a whole number this long is an identifier (catalogue source ids), not a result
 
 
@@ -141,10 +141,10 @@ def _count_and_size(text: str) -> tuple[CellItem, ...] | None:
     return (CellItem(_to_float(m.group(1))), _new(CellItem, (float(m.group(2)), UNITS[m.group(3)], *_NONE5)))
 
 
-def _sim_range(text: str) -> tuple[CellItem, ...] | None:
-    """The item of "\\sim5–15" (normalised to "~5–15": a range, no result when its high end is
-    below its low end); None for any other text."""
-    m = _SIM_RANGE.fullmatch(text)
+def _plain_range(text: str) -> tuple[CellItem, ...] | None:
+    """The item of "54.4–73" or "\\sim5–15" (normalised to "~5–15"): a range, no result when its
+    high end is below its low end; None for any other text."""
+    m = _PLAIN_RANGE.fullmatch(text)
     if m is None:
         return None
     low, high = float(m.group(1)), float(m.group(2))
@@ -161,7 +161,8 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     if text[:1] in _NUMBER_START:
         simple = _PLAIN_NUMBER.fullmatch(text)
         if simple:  # most value cells ("25.8", "84.2\\%"): no TeX to read
-            return (_new(CellItem, (float(simple.group(1)), "%" if simple.group(2) else None, *_NONE5)),)
+            number, percent = simple.groups()
+            return (_new(CellItem, (float(number), "%" if percent else None, None, None, None, None, None)),)
         if not tex:
             simple = _NUMBER_UNIT.fullmatch(text)
             if simple:
@@ -175,8 +176,12 @@ def parse_cell_items(text: str) -> tuple[CellItem, ...]:
                 found = _count_and_size(text)
                 if found:
                     return found
+            if "–" in text:
+                found = _plain_range(text)
+                if found is not None:
+                    return found
     elif tex and text.startswith("\\sim"):
-        found = _sim_range(text)
+        found = _plain_range(text)
         if found is not None:
             return found
     if _DIGIT.search(text) is None:  # most text cells: no need to normalise them
