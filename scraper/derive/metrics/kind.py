@@ -191,6 +191,12 @@ def _data_header(header: str, ws: set[str]) -> bool:
     return len(_DATA_HEADER & ws) + len(_DATA_HEADER_PHRASE.findall(header)) >= 2
 
 
+def _has_outcome_marks(header: str) -> bool:
+    # every mark holds an arrow, "@" or "_", which no case folding makes: scanned only where one occurs
+    marked = "@" in header or "_" in header or "↑" in header or "↓" in header
+    return marked and _OUTCOME_MARKS.search(header)
+
+
 def table_kind(
     caption: str | None,
     header_texts: list[str],
@@ -210,7 +216,7 @@ def table_kind(
     header = " | ".join(header_texts).lower()
     head_words = words(header)
     outcome = (
-        has_best or has_spread or not _OUTCOME_HEADER.isdisjoint(head_words) or _OUTCOME_MARKS.search(header)
+        has_best or has_spread or not _OUTCOME_HEADER.isdisjoint(head_words) or _has_outcome_marks(header)
     )
     # caption scores: a strong word counts 2, a weak one 1
     config = 2 * len(_CONFIG_CAPTION & cap_words)

@@ -420,7 +420,8 @@ def _is_setting_header(label: str) -> int:
         return 2  # a setting, whether or not an outcome is also named
     if names_outcome(lowest):
         return 0
-    bare = _TRAILING_PARENS.sub("", lowest).strip()
+    # (the pattern tries every position: looked for only where a "(" occurs)
+    bare = (_TRAILING_PARENS.sub("", lowest) if "(" in lowest else lowest).strip()
     if _SYMBOL.fullmatch(bare):
         if bare.startswith("#") or "_" in bare or bare in _SETTING_LETTERS:
             return 2
@@ -573,7 +574,8 @@ def _is_identifier_column(path: list[str], facts: _Facts, c: int) -> bool:
     """An identifier or coordinate column: its header names one (``Source ID``, ``RA``, ``Dec``,
     ``α``, ``δ``), and its body holds something."""
     lowest = path[-1] if path else ""
-    bare = _TRAILING_BRACKETS.sub("", lowest).strip()
+    bracketed = "(" in lowest or "[" in lowest  # (the pattern tries every position)
+    bare = (_TRAILING_BRACKETS.sub("", lowest) if bracketed else lowest).strip()
     if not bare or (_ID_HEADER.match(bare) is None and _COORD_SYMBOL.match(bare) is None):
         return False
     return facts.values(c).values + facts.texts(c).texts > 0

@@ -217,6 +217,8 @@ def _part_unit(part: str, bare_percent: bool) -> str | None:
     bracketed = "(" in part or "[" in part
     for m in _BRACKETED.finditer(part) if bracketed else ():
         inner = m.group(1).strip()
+        if _UNIT_CHAR.search(inner) is None:
+            continue  # "[18]", "(2016)": a citation or a year names no unit (as for the whole part)
         if m.start() == 0 and inner in _VARIANT_LETTERS:
             continue  # "(B)" alone: a variant name
         if inner == "k":
