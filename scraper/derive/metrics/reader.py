@@ -151,6 +151,31 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
             found = columns[(c, span)] = (label, rules.is_pair_header(label), _direction(label), unit)
         return found
 
+    # Every row of the table, in the METRICS column order; the columns after `caption` are each
+    # value's own, filled in below
+    table_row: dict[str, Any] = {
+        "arxiv_id": arxiv_id,
+        "version": version,
+        "table_id": table_id,
+        "table_label": table_label,
+        "table_kind": kind,
+        "caption": caption,
+        "row_index": None,
+        "col_index": None,
+        "value_index": None,
+        "row_label": None,
+        "column_label": None,
+        "raw_text": None,
+        "value": None,
+        "value_high": None,
+        "unit": None,
+        "spread": None,
+        "spread_plus": None,
+        "spread_minus": None,
+        "total": None,
+        "is_best": None,
+        "direction": None,
+    }
     out: list[dict[str, Any]] = []
     for r in body:
         cols = [c for c in grid.value_columns(r) if c not in label_set]
@@ -180,31 +205,25 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
             best = emphasis or tex_marks_best(raw)
             direction = col_dir or row_dir
             for i, (value, unit, spread, high, spread_plus, spread_minus, total) in enumerate(items):
-                out.append(
-                    {
-                        "arxiv_id": arxiv_id,
-                        "version": version,
-                        "table_id": table_id,
-                        "table_label": table_label,
-                        "table_kind": kind,
-                        "caption": caption,
-                        "row_index": r,
-                        "col_index": c,
-                        "value_index": i,
-                        "row_label": row_label,
-                        "column_label": col_label,
-                        "raw_text": raw,
-                        "value": value,
-                        "value_high": high,
-                        "unit": unit or fallback,
-                        "spread": spread,
-                        "spread_plus": spread_plus,
-                        "spread_minus": spread_minus,
-                        "total": total,
-                        "is_best": best,
-                        "direction": direction,
-                    }
-                )
+                # a copy of the table's row, then its value's columns: copying a dict clones its
+                # key table at once, where a 21-key literal would insert every key again
+                row = table_row.copy()
+                row["row_index"] = r
+                row["col_index"] = c
+                row["value_index"] = i
+                row["row_label"] = row_label
+                row["column_label"] = col_label
+                row["raw_text"] = raw
+                row["value"] = value
+                row["value_high"] = high
+                row["unit"] = unit or fallback
+                row["spread"] = spread
+                row["spread_plus"] = spread_plus
+                row["spread_minus"] = spread_minus
+                row["total"] = total
+                row["is_best"] = best
+                row["direction"] = direction
+                out.append(row)
     return out
 
 
