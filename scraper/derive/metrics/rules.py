@@ -262,6 +262,8 @@ def is_pair_header(label: str | None) -> bool:
     if not label or "/" not in label:
         return False
     for part in label.split(LABEL_SEP):
+        if "/" not in part:
+            continue  # a pair is written with "/": a header level without one ("BLEU") holds none
         for m in _PAIR_HEADER.finditer(part):
             if unit_token(m.group(0).replace(" ", "")) or m.group(2).lower() in _PER:
                 continue
