@@ -71,7 +71,9 @@ _PLAIN_INT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 # Words a cell of results may hold outside TeX commands: unit words and their parts ("tok" of
 # "tok/s"), "to" of a range, "e" of an exponent. Any other word ("1A", "N/A") makes the cell text.
 # not a command, nor an option ("[rgb]"), nor a superscript mark ("85.3^{a}")
-_WORD = re.compile(r"(?<![\\A-Za-z\[^])(?<!\^\{)[A-Za-z]+")
+# "(?<![\\A-Za-z\[^])(?<!\^\{)[A-Za-z]+", written to start with its letter (the regex engine then
+# skips to the letters) and look behind it after
+_WORD = re.compile(r"[A-Za-z](?<![\\A-Za-z\[^][A-Za-z])(?<!\^\{[A-Za-z])[A-Za-z]*")
 _UNIT_WORDS = frozenset(p for u in UNITS for p in re.findall(r"[A-Za-z]+", u)) | {"to", "pp", "e", "E"}
 # "160\times 120", "1280x720": a size, two whole numbers
 _SIZE = re.compile(r"(\d+)\s*(?:\\times|×|x)\s*(\d+)")
@@ -90,6 +92,11 @@ _SPACED_THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+")
 _SIMPLE_CHARS = re.compile(r"[\d.,/|()%+\-–± ]+")
 # A cell that is one plain number, with an optional percent sign (TeX or not): read at once.
 _PLAIN_NUMBER = re.compile(r"(-?(?:[1-9]\d{0,10}|0)(?:\.\d+)?)\s*(\\?%)?")
+# "1,540,396 (5.88 MB)": a count and its size in a unit, read at once (the item pattern costs
+# ~10k instructions per number); the unit is checked against UNITS by the caller.
+_COUNT_AND_SIZE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+) \((\d+(?:\.\d+)?) ([A-Za-z]{1,6})\)")
+# "54.4–73", "\sim5–15": a range of two plain numbers (approximate in TeX), read at once
+_PLAIN_RANGE = re.compile(r"(?:\\sim)?(\d+(?:\.\d+)?)–(\d+(?:\.\d+)?)")
 IDENTIFIER_DIGITS = 12  # a whole number this long is an identifier (catalogue source ids), not a result
 
 
@@ -100,6 +107,9 @@ _COLOUR_ARG = re.compile(r"\\(?:textcolor|colorbox|color|cellcolor|rowcolor)\s*(
 _new = tuple.__new__
 _NONE5 = (None, None, None, None, None)
 _DIGIT = re.compile(r"\d")
+_NUMBER_START = frozenset("-0123456789")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_LEADING_WORD = re.compile(r"[A-Za-z]+")
 
 
 def _to_float(num: str) -> float:
@@ -122,26 +132,73 @@ def _tex_number(text: str) -> tuple[CellItem, ...] | None:
     return None
 
 
+def _count_and_size(text: str) -> tuple[CellItem, ...] | None:
+    """The two items of "1,540,396 (5.88 MB)" (a plain number, then a number with its unit, as the
+    item pattern reads them); None for any other text."""
+    m = _COUNT_AND_SIZE.fullmatch(text)
+    if m is None or m.group(3) not in UNITS:
+        return None
+    return (CellItem(_to_float(m.group(1))), _new(CellItem, (float(m.group(2)), UNITS[m.group(3)], *_NONE5)))
+
+
+def _plain_range(text: str) -> tuple[CellItem, ...] | None:
+    """The item of "54.4–73" or "\\sim5–15" (normalised to "~5–15"): a range, no result when its
+    high end is below its low end; None for any other text."""
+    m = _PLAIN_RANGE.fullmatch(text)
+    if m is None:
+        return None
+    low, high = float(m.group(1)), float(m.group(2))
+    return (CellItem(low, high=high),) if high >= low else ()
+
+
 @functools.lru_cache(maxsize=16384)  # the same cell texts ("-", "0.1", "✓") recur across tables
 def parse_cell_items(text: str) -> tuple[CellItem, ...]:
     """The items of a cell that holds results, or () when it does not (see the module docstring).
     A count ``k/n`` is one item with `total`; the caller splits it when the header says so."""
+    tex = "\\" in text
+    # The quick forms below each start with a digit or "-" (and hold no TeX but "\\%"); each needs
+    # a digit, so trying them before the test for one changes no answer.
+    if text[:1] in _NUMBER_START:
+        simple = _PLAIN_NUMBER.fullmatch(text)
+        if simple:  # most value cells ("25.8", "84.2\\%"): no TeX to read
+            number, percent = simple.groups()
+            return (_new(CellItem, (float(number), "%" if percent else None, None, None, None, None, None)),)
+        if not tex:
+            simple = _NUMBER_UNIT.fullmatch(text)
+            if simple:
+                if simple.group(2) in UNITS:  # "1B", "12.5 GB", "120 ms", "4.2x"
+                    return (_new(CellItem, (float(simple.group(1)), UNITS[simple.group(2)], *_NONE5)),)
+                if simple.group(2) not in _UNIT_WORDS:
+                    return ()  # "1A", "3 layers": a word that is no unit (as the word test below finds)
+            if _SPACED_THOUSANDS.fullmatch(text):  # "12 345": digits grouped by (thin) spaces, one number
+                return (CellItem(float(text.replace(" ", ""))),)
+            if text[-1] == ")":
+                found = _count_and_size(text)
+                if found:
+                    return found
+            if "–" in text:
+                found = _plain_range(text)
+                if found is not None:
+                    return found
+    elif tex and text.startswith("\\sim"):
+        found = _plain_range(text)
+        if found is not None:
+            return found
     if _DIGIT.search(text) is None:  # most text cells: no need to normalise them
         return ()
-    simple = _PLAIN_NUMBER.fullmatch(text)
-    if simple:  # most value cells ("25.8", "84.2\\%"): no TeX to read
-        return (_new(CellItem, (float(simple.group(1)), "%" if simple.group(2) else None, *_NONE5)),)
-    simple = _NUMBER_UNIT.fullmatch(text)
-    if simple and simple.group(2) in UNITS:  # "1B", "12.5 GB", "120 ms", "4.2x"
-        return (_new(CellItem, (float(simple.group(1)), UNITS[simple.group(2)], *_NONE5)),)
-    if _SPACED_THOUSANDS.fullmatch(text):  # "12 345": digits grouped by (thin) spaces, one number
-        return (CellItem(float(text.replace(" ", ""))),)
-    if _SIMPLE_CHARS.fullmatch(text):  # "0.95 / 0.12", "1008 (17.07%)", "54.4–73": nothing to read
+    if text[0] in _ASCII_LETTERS and "=" not in text and "olor" not in text:
+        # A text that starts with a word ("ByteNet [18]", "Model 1"): the word test below meets
+        # that word first, and no form before it reads a text starting with a letter.
+        if _LEADING_WORD.match(text).group() not in _UNIT_WORDS:  # type: ignore[union-attr]
+            return ()
+    elif not tex and _SIMPLE_CHARS.fullmatch(
+        text
+    ):  # "0.95 / 0.12", "1008 (17.07%)", "54.4–73": nothing to read
         return _items(text)
     # Three common TeX numbers, read at once (before the checks below: their texts hold no "=",
     # no colour and no word but "x", a unit word, so those checks would let them through).
     coloured = "olor" in text
-    if not coloured and ("\\" in text or "x" in text or "×" in text):
+    if not coloured and (tex or "x" in text or "×" in text):
         found = _tex_number(text)
         if found:
             return found

@@ -16,8 +16,11 @@ _NO_ITEMS: tuple[CellItem, ...] = ()
 # Grid.marks[r]: what the cells past the first column of row r hold, as bits
 VALUE, EMPHASIS, SPREAD = 1, 2, 4
 
-# A placed cell, shared by every slot it covers: [row, column, record, text, items, label, colspan]
-_ROW, _COL, _RECORD, _TEXT, _ITEMS, _LABEL, _SPAN = range(7)
+# A placed cell, shared by every slot it covers:
+# [row, column, record, text, items, label, colspan, emphasis]; emphasis (bold or underlined) is
+# read once, for the value cells past the first column (what the kind, the label columns and the
+# reader ask), and False for any other cell.
+_ROW, _COL, _RECORD, _TEXT, _ITEMS, _LABEL, _SPAN, _EMPHASIS = range(8)
 
 
 def _span(value: object) -> int:
@@ -55,22 +58,27 @@ class Grid:
             row_values = values[r]
             c = 0
             for cell in row.get("cells") or ():
-                while c < len(line) and line[c] is not None:
-                    c += 1
+                if c < len(line):  # slots taken by cells spanning down from rows above
+                    while c < len(line) and line[c] is not None:
+                        c += 1
                 if c >= MAX_COLUMNS:
                     break
-                span_c = cell.get("colspan")
-                span_c = 1 if span_c is None or span_c == 1 else min(_span(span_c), MAX_COLUMNS - c)
-                span_r = cell.get("rowspan")
-                span_r = 1 if span_r is None or span_r == 1 else _span(span_r)
                 text = cell.get("text")
                 # strip() hands back the text itself when there is nothing to strip
                 text = text.strip() if text.__class__ is str else ""
                 items = parse(text) if text else _NO_ITEMS
-                placed = [r, c, cell, text, items, None, span_c]
-                if span_c == 1 and span_r == 1 and c == len(line):  # the common cell
+                span_c = cell.get("colspan")
+                span_r = cell.get("rowspan")
+                if (span_c == 1 or span_c is None) and (span_r == 1 or span_r is None) and c == len(line):
+                    # the common cell, one slot at the end of its row; the label is worked out
+                    # when first asked for (an empty cell's is known: "")
+                    placed = [r, c, cell, text, items, None if text else "", 1, False]
                     line.append(placed)
+                    span_c = 1
                 else:
+                    span_c = 1 if span_c is None or span_c == 1 else min(_span(span_c), MAX_COLUMNS - c)
+                    span_r = 1 if span_r is None or span_r == 1 else _span(span_r)
+                    placed = [r, c, cell, text, items, None if text else "", span_c, False]
                     for rr in range(r, min(n, r + span_r)):
                         target = slots[rr]
                         if len(target) < c + span_c:
@@ -84,6 +92,7 @@ class Grid:
                         if c > 0:  # what the table kind reads: values, emphasis, spreads
                             flags = VALUE
                             if cell.get("bold") or cell.get("underline"):
+                                placed[_EMPHASIS] = True
                                 flags |= EMPHASIS
                             for it in items:
                                 if it.spread is not None or it.spread_plus is not None:
@@ -129,13 +138,18 @@ class Grid:
             return ""
         found = placed[_LABEL]
         if found is None:
-            found = placed[_LABEL] = normalize_label(placed[_TEXT]) if placed[_TEXT] else ""
+            found = placed[_LABEL] = normalize_label(placed[_TEXT])
         return found
 
     def colspan(self, r: int, c: int) -> int:
         """Columns the cell covering slot (r, c) spans from its first column."""
         placed = self.slots[r][c]
         return 1 if placed is None else placed[_SPAN]
+
+    def emphasis(self, r: int, c: int) -> bool:
+        """The value cell covering slot (r, c), past the first column, is bold or underlined."""
+        placed = self.slots[r][c]
+        return placed is not None and placed[_EMPHASIS]
 
     def items(self, r: int, c: int) -> tuple[CellItem, ...]:
         """Result items of the cell whose top-left slot is (r, c); () elsewhere."""
@@ -168,6 +182,11 @@ class Grid:
                 self.n_cols > 1 and len(texts) == 1 and texts[0][0] == 0 and not self._values[r]
             )
         return found
+
+    def values_from(self, r: int) -> bool:
+        """Some row from row r on holds values past the first column (`has_values(…, 1)`: a
+        row's marks are set exactly then)."""
+        return any(self.marks[r:])
 
     def has_values(self, r: int, start: int = 0) -> bool:
         """Some cell starting in row r at column >= start holds result items."""

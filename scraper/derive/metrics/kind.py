@@ -65,21 +65,40 @@ _CONFIG_CAPTION = _set(
     "configurations config configs setting settings setup setups set-up architecture "
     "architectures architectural optimizer optimiser hardware specification specifications"
 )
-_CONFIG_PHRASE = re.compile(
-    r"(?:implementation|training|fine-?tuning|experimental|optimi[sz]ation|model|architecture|"
-    r"hyperparameter|evaluation|inference) details|details of (?:the )?(?:training|model|fine-?tuning|"
-    r"optimi[sz]ation)|parameters (?:used|of (?:the )?(?:training|model|simulation))|prompt templates?"
+
+
+def _any_of(*alternatives: str) -> re.Pattern[str]:
+    """One pattern of `alternatives` (tried in order), each starting with its own character: with
+    no alternative that starts with a group, the regex engine skips to those characters instead of
+    trying every alternative at every position (half the cost on a long caption)."""
+    return re.compile("|".join(alternatives))
+
+
+def _each(words: str, then: str) -> list[str]:
+    """``(?:a|b) then`` written out as ``a then``, ``b then`` (see `_any_of`)."""
+    return [w + then for w in words.split()]
+
+
+_CONFIG_PHRASE = _any_of(
+    *_each(
+        "implementation training fine-?tuning experimental optimi[sz]ation model architecture "
+        "hyperparameter evaluation inference",
+        " details",
+    ),
+    r"details of (?:the )?(?:training|model|fine-?tuning|optimi[sz]ation)",
+    r"parameters (?:used|of (?:the )?(?:training|model|simulation))",
+    r"prompt templates?",
 )
 _DATA_CAPTION = _set("statistics stats catalog catalogue catalogs catalogues")
 # Words that speak of data but also fill results captions ("results on three datasets"): weak.
 _DATA_CAPTION_WEAK = _set("split splits observations dataset datasets corpus corpora")
-_DATA_PHRASE = re.compile(
+_DATA_PHRASE = _any_of(
     r"number of (?:samples|examples|images|tokens|instances|questions|documents|videos|utterances|"
     r"hours|sentences|words|objects|sources|stars|galaxies)|data(?:set)? (?:distribution|composition|"
     r"sizes?|summary|overview|details|splits?|mixture)|corpus (?:statistics|details|sizes?)|"
     r"distribution of (?:the )?(?:data|samples|examples|classes|labels)|overview of (?:the )?"
-    r"(?:datasets?|benchmarks?|data)|datasets? used|sample (?:properties|selection)|observing log|"
-    r"(?:question|training|test|evaluation|data|instruction|prompt|image|video|problem)\s+sets?\b"
+    r"(?:datasets?|benchmarks?|data)|datasets? used|sample (?:properties|selection)|observing log",
+    *_each("question training test evaluation data instruction prompt image video problem", r"\s+sets?\b"),
 )
 _DATA_TRIGGERS = _set(
     "number data dataset datasets corpus distribution overview sample observing set sets question "
@@ -95,9 +114,10 @@ _RESULTS_CAPTION = _set(
     "cost metric metrics quality robustness sensitivity"
 )
 _RESULTS_PREFIXES = ("outperform", "improv")
-_RESULTS_PHRASE = re.compile(
-    r"win rates?|success rates?|memory usage|human (?:evaluation|preference)|(?:execution|inference|"
-    r"training|running|run|wall-clock|decoding|generation) times?\b|runtimes?"
+_RESULTS_PHRASE = _any_of(
+    r"win rates?|success rates?|memory usage|human (?:evaluation|preference)",
+    *_each("execution inference training running run wall-clock decoding generation", r" times?\b"),
+    r"runtimes?",
 )
 # A header word naming an outcome (a metric or a measured quantity).
 _OUTCOME_HEADER = _set(
@@ -116,10 +136,11 @@ _CONFIG_ROW = _set(
     "lr optimizer optimiser dropout layers heads epochs epoch warmup warm-up scheduler seed "
     "temperature top-p top-k adam adamw"
 )
-_CONFIG_ROW_PHRASE = re.compile(
-    r"learning rate|batch size|weight decay|(?:hidden|model|embedding) (?:size|dim(?:ension)?)|"
+_CONFIG_ROW_PHRASE = _any_of(
+    r"learning rate|batch size|weight decay",
+    *_each("hidden model embedding", r" (?:size|dim(?:ension)?)"),
     r"training steps|beam (?:size|width)|max(?:imum)? (?:length|tokens)|gradient (?:clipping|"
-    r"accumulation)|lora (?:rank|alpha)|context (?:length|window)|sequence length"
+    r"accumulation)|lora (?:rank|alpha)|context (?:length|window)|sequence length",
 )
 _DATA_HEADER = _set(
     "train training dev validation val test samples examples instances classes split splits size "
@@ -148,12 +169,32 @@ def _results_score(caption: str, ws: set[str]) -> int:
     )
 
 
+def _speaks_of_results(caption: str, ws: set[str]) -> bool:
+    """`_results_score` > 0, cheapest test first."""
+    return (
+        not _RESULTS_CAPTION.isdisjoint(ws)
+        or any(w.startswith(_RESULTS_PREFIXES) for w in ws)
+        or _RESULTS_PHRASE.search(caption) is not None
+    )
+
+
+def _data_phrases(caption: str, ws: set[str]) -> int:
+    """How many phrases of data the caption holds (scanned only when a word of them occurs)."""
+    return 0 if _DATA_TRIGGERS.isdisjoint(ws) else len(_DATA_PHRASE.findall(caption))
+
+
 def _config_words(text: str, ws: set[str]) -> bool:
     return not _CONFIG_ROW.isdisjoint(ws) or _CONFIG_ROW_PHRASE.search(text) is not None
 
 
 def _data_header(header: str, ws: set[str]) -> bool:
     return len(_DATA_HEADER & ws) + len(_DATA_HEADER_PHRASE.findall(header)) >= 2
+
+
+def _has_outcome_marks(header: str) -> bool:
+    # every mark holds an arrow, "@" or "_", which no case folding makes: scanned only where one occurs
+    marked = "@" in header or "_" in header or "↑" in header or "↓" in header
+    return marked and _OUTCOME_MARKS.search(header)
 
 
 def table_kind(
@@ -165,25 +206,32 @@ def table_kind(
     has_best: bool,
     has_spread: bool,
     blank_body: bool = False,
-    text_columns: int = 0,
+    text_columns: Callable[[], int] = lambda: 0,
 ) -> str:
     """The kind of one table (see the module docstring): its caption, the texts of its header
-    cells, the texts of its first label column (asked for only when needed), and what its cells
-    hold."""
+    cells, the texts of its first label column and its count of columns of words (`text_columns`;
+    both asked for only when needed), and what its cells hold."""
     caption = (caption or "").lower()
     cap_words = words(caption)
+    header = " | ".join(header_texts).lower()
+    head_words = words(header)
+    outcome = (
+        has_best or has_spread or not _OUTCOME_HEADER.isdisjoint(head_words) or _has_outcome_marks(header)
+    )
     # caption scores: a strong word counts 2, a weak one 1
     config = 2 * len(_CONFIG_CAPTION & cap_words)
     if "details" in cap_words or "parameters" in cap_words or "prompt" in cap_words:
         config += 2 * len(_CONFIG_PHRASE.findall(caption))
     data = 2 * len(_DATA_CAPTION & cap_words) + len(_DATA_CAPTION_WEAK & cap_words)
-    if not _DATA_TRIGGERS.isdisjoint(cap_words):
-        data += len(_DATA_PHRASE.findall(caption))
-    header = " | ".join(header_texts).lower()
-    head_words = words(header)
-    outcome = (
-        has_best or has_spread or not _OUTCOME_HEADER.isdisjoint(head_words) or _OUTCOME_MARKS.search(header)
-    )
+    if config or data:
+        # A table of values with outcome evidence is `results` unless its caption speaks of
+        # settings or data and not at all of results (below): then whether it speaks of results
+        # decides, and the phrase scans of a long caption are left out where a word tells.
+        if has_values and outcome and _speaks_of_results(caption, cap_words):
+            return "results"
+        data += _data_phrases(caption, cap_words)
+    else:
+        data = _data_phrases(caption, cap_words)
     # The caption's words of results (a scan of the whole caption) are counted only when they
     # can change the answer: a table of values with outcome evidence and no caption words of
     # settings or data is `results` whatever they say.
@@ -213,6 +261,6 @@ def table_kind(
         return "configuration"
     if data_header:
         return "data"
-    if text_columns:  # more columns of settings in words than columns of values (step 5)
+    if text_columns():  # more columns of settings in words than columns of values (step 5)
         return "configuration"
     return "results"

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import rules
 from .cells import CellItem, tex_marks_best
-from .grid import _COL, _ITEMS, _RECORD, _ROW, _SPAN, EMPHASIS, SPREAD, VALUE, Grid
+from .grid import _COL, _EMPHASIS, _ITEMS, _RECORD, _ROW, _SPAN, EMPHASIS, SPREAD, VALUE, Grid
 from .kind import table_kind
 from .text import normalize_cell_text
 from .units import LABEL_SEP, caption_unit, label_unit
@@ -77,7 +77,7 @@ def _kind_of(grid: Grid, header: rules.Header, caption: str | None) -> str:
         has_best=has_best,
         has_spread=has_spread,
         blank_body=blank,
-        text_columns=_text_columns(grid, body) if has_values else 0,
+        text_columns=lambda: _text_columns(grid, body) if has_values else 0,
     )
 
 
@@ -123,7 +123,7 @@ def _split_pairs(items: tuple[CellItem, ...]) -> tuple[CellItem, ...]:
 def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[str, Any]]:
     """One METRICS row (without the common columns) per result in the table's value cells."""
     grid = Grid(table)
-    if not grid.n_rows or grid.n_cols < 2 or not any(grid.has_values(r, 1) for r in range(grid.n_rows)):
+    if not grid.n_rows or grid.n_cols < 2 or not grid.values_from(0):
         return []  # no value past the first column: a text table gives no rows (and needs no kind)
     caption = table.get("caption")
     header = rules.header_block(grid)
@@ -151,6 +151,31 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
             found = columns[(c, span)] = (label, rules.is_pair_header(label), _direction(label), unit)
         return found
 
+    # Every row of the table, in the METRICS column order; the columns after `caption` are each
+    # value's own, filled in below
+    table_row: dict[str, Any] = {
+        "arxiv_id": arxiv_id,
+        "version": version,
+        "table_id": table_id,
+        "table_label": table_label,
+        "table_kind": kind,
+        "caption": caption,
+        "row_index": None,
+        "col_index": None,
+        "value_index": None,
+        "row_label": None,
+        "column_label": None,
+        "raw_text": None,
+        "value": None,
+        "value_high": None,
+        "unit": None,
+        "spread": None,
+        "spread_plus": None,
+        "spread_minus": None,
+        "total": None,
+        "is_best": None,
+        "direction": None,
+    }
     out: list[dict[str, Any]] = []
     for r in body:
         cols = [c for c in grid.value_columns(r) if c not in label_set]
@@ -166,44 +191,39 @@ def table_metrics(table: dict, arxiv_id: str, version: int | None) -> list[dict[
             # grid.items / grid.cell / grid.colspan of slot (r, c), read at once
             placed = line[c]
             if placed is None:
-                items, cell, span = (), {}, 1
+                items, cell, span, emphasis = (), {}, 1, False
             else:
                 items = placed[_ITEMS] if placed[_ROW] == r and placed[_COL] == c else ()
-                cell, span = placed[_RECORD] or {}, placed[_SPAN]
+                cell, span, emphasis = placed[_RECORD] or {}, placed[_SPAN], placed[_EMPHASIS]
             col_label, pairs, col_dir, col_unit = column(c, span)
             if pairs:
                 items = _split_pairs(items)
             if col_unit is None and row_unit is False:
-                row_unit = label_unit(row_label, bare_percent=False) or table_unit
+                row_unit = label_unit(row_label, False) or table_unit  # bare_percent=False
             fallback = col_unit or row_unit or None
             raw = cell.get("text")
-            best = bool(cell.get("bold") or cell.get("underline")) or tex_marks_best(raw)
-            for i, item in enumerate(items):
-                out.append(
-                    {
-                        "arxiv_id": arxiv_id,
-                        "version": version,
-                        "table_id": table_id,
-                        "table_label": table_label,
-                        "table_kind": kind,
-                        "caption": caption,
-                        "row_index": r,
-                        "col_index": c,
-                        "value_index": i,
-                        "row_label": row_label,
-                        "column_label": col_label,
-                        "raw_text": raw,
-                        "value": item.value,
-                        "value_high": item.high,
-                        "unit": item.unit or fallback,
-                        "spread": item.spread,
-                        "spread_plus": item.spread_plus,
-                        "spread_minus": item.spread_minus,
-                        "total": item.total,
-                        "is_best": best,
-                        "direction": col_dir or row_dir,
-                    }
-                )
+            best = emphasis or tex_marks_best(raw)
+            direction = col_dir or row_dir
+            for i, (value, unit, spread, high, spread_plus, spread_minus, total) in enumerate(items):
+                # a copy of the table's row, then its value's columns: copying a dict clones its
+                # key table at once, where a 21-key literal would insert every key again
+                row = table_row.copy()
+                row["row_index"] = r
+                row["col_index"] = c
+                row["value_index"] = i
+                row["row_label"] = row_label
+                row["column_label"] = col_label
+                row["raw_text"] = raw
+                row["value"] = value
+                row["value_high"] = high
+                row["unit"] = unit or fallback
+                row["spread"] = spread
+                row["spread_plus"] = spread_plus
+                row["spread_minus"] = spread_minus
+                row["total"] = total
+                row["is_best"] = best
+                row["direction"] = direction
+                out.append(row)
     return out
 
 

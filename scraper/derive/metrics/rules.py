@@ -49,7 +49,8 @@ def _owns_first_cell(grid: Grid, r: int) -> bool:
 
 
 def _units_of(grid: Grid, r: int) -> list[str | None] | None:
-    return units_row([grid.label(r, c) if grid.is_origin(r, c) else "" for c in range(grid.n_cols)])
+    # the labels are read one by one: units_row stops at the first cell that is no unit
+    return units_row(grid.label(r, c) if grid.is_origin(r, c) else "" for c in range(grid.n_cols))
 
 
 def header_block(grid: Grid) -> Header:
@@ -135,7 +136,7 @@ def header_rule(grid: Grid) -> int:
     and rows of values follow it; 0 when there is none."""
     for k in range(1, min(_RULE_ROWS, grid.n_rows - 1) + 1):
         if _ruled_between(grid, k):
-            return k if any(grid.has_values(r, 1) for r in range(k, grid.n_rows)) else 0
+            return k if grid.values_from(k) else 0
     return 0
 
 
@@ -157,8 +158,7 @@ def _keys_row(grid: Grid, r: int) -> bool:
             return False
         if it.spread_plus is not None or it.total is not None or it.value != int(it.value):
             return False
-        cell = grid.cell(r, c) or {}
-        if cell.get("bold") or cell.get("underline"):
+        if grid.emphasis(r, c):
             return False
         values.append(it.value)
     pairs = list(zip(values, values[1:], strict=False))
@@ -203,7 +203,7 @@ def _continues_header(grid: Grid, k: int, header: set[int]) -> bool:
     if grid.has_values(k):
         return False
     named = sum(1 for c, t in grid.texts(k) if c > 0 and _wordy(t))
-    return named >= 2 and any(grid.has_values(r, 1) for r in range(k + 1, grid.n_rows))
+    return named >= 2 and grid.values_from(k + 1)
 
 
 # ----------------------------------------------------------------------------- column paths
@@ -262,6 +262,8 @@ def is_pair_header(label: str | None) -> bool:
     if not label or "/" not in label:
         return False
     for part in label.split(LABEL_SEP):
+        if "/" not in part:
+            continue  # a pair is written with "/": a header level without one ("BLEU") holds none
         for m in _PAIR_HEADER.finditer(part):
             if unit_token(m.group(0).replace(" ", "")) or m.group(2).lower() in _PER:
                 continue
@@ -306,19 +308,24 @@ _SETTING_WORDS = CaseFree(
 # "#L", "#H", "N", "k", "d_model", "P_drop", "ε_ls": a symbol written as the header
 _SYMBOL = re.compile(r"#\s*[A-Za-z]{1,3}|[^\W\d_]{1,2}(?:_[\w.]{1,8})?(?:\^[\w]{1,4})?")
 _SETTING_LETTERS = frozenset("kKNnTLHAr d m h l λ α β γ τ ε η ρ".replace(" ", ""))
+# Outcome words, in two patterns that say together what one alternation of all of them would
+# (names_outcome asks only whether one occurs): words found anywhere, each alternative starting
+# with its character (the regex engine then skips to those characters instead of trying all ~60
+# alternatives at every position), and words found at the start of a word, behind one \b.
 _OUTCOME_WORDS = CaseFree(
-    r"[↑↓%]|\bacc|\bf-?1\b|\bbleu|\brouge|\bem\b|\bppl\b|perplexity|\bloss|\berr|\bwer\b|\bcer\b|"
-    r"\bfid\b|\bpsnr|\bssim|\blpips|\bm?ap\b|\bauc\b|\bmrr|\bndcg|recall|precision|@|\bwin|"
-    r"score|reward|success|latency|throughput|speed|time|memory|cost|fps|tok/s|top-?\d|avg|"
-    r"average|mean|gain|Δ|improv|\bdev\b|\btest\b|\bval\b|result|\belo\b|\biou|\bmae\b|\bmse\b|"
-    r"\bsr\b|\bspl\b|\bp\b|\br\b|\bf\b"
+    r"↑|↓|%|perplexity|recall|precision|@|score|reward|success|latency|throughput|speed|time|"
+    r"memory|cost|fps|tok/s|top-?\d|avg|average|mean|gain|Δ|improv|result"
+)
+_OUTCOME_WORD_STARTS = CaseFree(
+    r"\b(?:acc|f-?1\b|bleu|rouge|em\b|ppl\b|loss|err|wer\b|cer\b|fid\b|psnr|ssim|lpips|m?ap\b|auc\b|"
+    r"mrr|ndcg|win|dev\b|test\b|val\b|elo\b|iou|mae\b|mse\b|sr\b|spl\b|p\b|r\b|f\b)"
 )
 
 
 @functools.lru_cache(maxsize=4096)  # the lowest header level is asked twice per column
 def names_outcome(text: str) -> bool:
     """The header text names an outcome (a metric, an arrow, a measured quantity)."""
-    return _OUTCOME_WORDS.search(text)
+    return _OUTCOME_WORDS.search(text) or _OUTCOME_WORD_STARTS.search(text)
 
 
 def _significant_digits(value: float) -> int:
@@ -327,17 +334,19 @@ def _significant_digits(value: float) -> int:
     return max(1, len(text))
 
 
-class _ColumnFacts(NamedTuple):
+class _ValueFacts(NamedTuple):
     values: int  # body rows with values in the column
-    texts: int  # body rows with a text (non-value) that names something
-    blanks: int  # body rows where the column is empty while a later column holds values
     precise: bool  # some value has 3 or more significant digits and a decimal part
     marked: bool  # some value is bold/underlined, or has a spread, range or several items
-    numeric_texts: bool  # the column's texts are numbers-like (coordinates, identifiers)
 
 
-def _facts(grid: Grid, body: list[int], c: int) -> _ColumnFacts:
-    values = texts = blanks = 0
+class _TextFacts(NamedTuple):
+    texts: int  # body rows with a text (non-value) that names something
+    blanks: int  # body rows where the column is empty while a later column holds values
+
+
+def _value_facts(grid: Grid, body: list[int], c: int) -> _ValueFacts:
+    values = 0
     precise = marked = False
     slots = grid.slots
     for r in body:
@@ -345,19 +354,28 @@ def _facts(grid: Grid, body: list[int], c: int) -> _ColumnFacts:
         if placed is None or placed[0] != r or placed[1] != c:
             continue  # no cell starts here (see Grid.is_origin)
         items: tuple[CellItem, ...] = placed[4]
-        if items:
-            values += 1
-            if marked and precise:
-                continue
-            cell = placed[2]
-            if len(items) > 1 or cell.get("bold") or cell.get("underline"):
-                marked = True
-            for it in items:
-                if it.spread is not None or it.high is not None or it.spread_plus is not None:
-                    marked = True
-                if not precise and it.value != int(it.value) and _significant_digits(it.value) >= 3:
-                    precise = True
+        if not items:
             continue
+        values += 1
+        if marked and precise:
+            continue
+        if len(items) > 1 or placed[7]:  # several items, or emphasis (see grid._EMPHASIS)
+            marked = True
+        for value, _, spread, high, spread_plus, _, _ in items:
+            if spread is not None or high is not None or spread_plus is not None:
+                marked = True
+            if not precise and value != int(value) and _significant_digits(value) >= 3:
+                precise = True
+    return _ValueFacts(values, precise, marked)
+
+
+def _text_facts(grid: Grid, body: list[int], c: int) -> _TextFacts:
+    texts = blanks = 0
+    slots = grid.slots
+    for r in body:
+        placed = slots[r][c]
+        if placed is None or placed[0] != r or placed[1] != c or placed[4]:
+            continue  # no cell starts here (see Grid.is_origin), or it holds values
         t = placed[5]  # grid.label(r, c) once worked out
         if t is None:
             t = grid.label(r, c)
@@ -365,20 +383,29 @@ def _facts(grid: Grid, body: list[int], c: int) -> _ColumnFacts:
             texts += 1
         elif not t and grid.has_values(r, c + 1):
             blanks += 1
-    return _ColumnFacts(values, texts, blanks, precise, marked, False)
+    return _TextFacts(texts, blanks)
 
 
 class _Facts:
-    """`_facts` of each column, worked out when first asked for."""
+    """`_value_facts` and `_text_facts` of each column, each worked out when first asked for: most
+    columns are only asked about their values (the texts of a column are read as labels, which
+    costs more, only for the columns that may name the row)."""
 
     def __init__(self, grid: Grid, body: list[int]) -> None:
         self.grid, self.body = grid, body
-        self.found: dict[int, _ColumnFacts] = {}
+        self._values: dict[int, _ValueFacts] = {}
+        self._texts: dict[int, _TextFacts] = {}
 
-    def __getitem__(self, c: int) -> _ColumnFacts:
-        found = self.found.get(c)
+    def values(self, c: int) -> _ValueFacts:
+        found = self._values.get(c)
         if found is None:
-            found = self.found[c] = _facts(self.grid, self.body, c)
+            found = self._values[c] = _value_facts(self.grid, self.body, c)
+        return found
+
+    def texts(self, c: int) -> _TextFacts:
+        found = self._texts.get(c)
+        if found is None:
+            found = self._texts[c] = _text_facts(self.grid, self.body, c)
         return found
 
 
@@ -395,7 +422,8 @@ def _is_setting_header(label: str) -> int:
         return 2  # a setting, whether or not an outcome is also named
     if names_outcome(lowest):
         return 0
-    bare = _TRAILING_PARENS.sub("", lowest).strip()
+    # (the pattern tries every position: looked for only where a "(" occurs)
+    bare = (_TRAILING_PARENS.sub("", lowest) if "(" in lowest else lowest).strip()
     if _SYMBOL.fullmatch(bare):
         if bare.startswith("#") or "_" in bare or bare in _SETTING_LETTERS:
             return 2
@@ -403,10 +431,17 @@ def _is_setting_header(label: str) -> int:
     return 0
 
 
+def _vertical(borders: object) -> bool:
+    """The cell may draw a vertical rule (anything but a string is left to the full reading)."""
+    return bool(borders) and (borders.__class__ is not str or "r" in borders or "l" in borders)
+
+
 def _rules_after(grid: Grid, body: list[int]) -> list[bool]:
     """rules[c]: a vertical rule separates column c from column c+1 in most body rows (from the
     cells' ``borders``; tables read without them have no rules)."""
     n = grid.n_cols
+    if not any(_vertical(cell.get("borders")) for row in grid.rows for cell in row.get("cells") or ()):
+        return [False] * n  # no cell draws a vertical rule (a look at each cell, not at each slot)
     counts = [0] * n
     for r in body:
         line = grid.slots[r]
@@ -444,7 +479,7 @@ def label_columns(grid: Grid, header: Header, kind: str, paths: list[list[str]])
     facts = _Facts(grid, body)
     labels = [0]
     c = 1
-    while c < n - 1 and facts[c].values == 0 and facts[c].texts > 0:
+    while c < n - 1 and facts.values(c).values == 0 and facts.texts(c).texts > 0:
         labels.append(c)
         c += 1
     if kind == "results":
@@ -452,7 +487,7 @@ def label_columns(grid: Grid, header: Header, kind: str, paths: list[list[str]])
         if settings:
             labels += settings
             c = settings[-1] + 1
-            while c < n - 1 and facts[c].values == 0 and facts[c].texts > 0:
+            while c < n - 1 and facts.values(c).values == 0 and facts.texts(c).texts > 0:
                 labels.append(c)
                 c += 1
     for d in range(c, n):
@@ -472,34 +507,38 @@ def _setting_columns(
     out: list[int] = []
     c = start
     while c < n - 1:
-        f = facts[c]
+        f = facts.values(c)
         if f.values == 0:
             break
-        if rules is None:
-            rules = _rules_after(grid, body)
         label = LABEL_SEP.join(paths[c])
         score = 0
         if c < group_end:
             score += 3  # under the same top header as the row labels ("Masking Rates")
         named = _is_setting_header(label)
         score += named
-        if any(rules[c : n - 1]) and not any(
-            facts[d].marked or facts[d].precise for d in range(c, _next_rule(rules, c) + 1)
-        ):
-            score += 2  # a block of plain numbers closed by a vertical rule
-        if f.blanks:
-            score += 1
         score += -2 if f.precise else 1
         if f.marked:
             score -= 3
         if named < 2 and names_outcome(paths[c][-1] if paths[c] else ""):
             score -= 3
+        # Two weak hints, each looked for only when it can decide (3 or more to pass):
+        # a block of plain numbers closed by a vertical rule (2 points)
+        if 0 <= score < 3:
+            if rules is None:
+                rules = _rules_after(grid, body)
+            if any(rules[c : n - 1]) and not any(
+                facts.values(d).marked or facts.values(d).precise for d in range(c, _next_rule(rules, c) + 1)
+            ):
+                score += 2
+        # blank cells where later columns hold values (1 point)
+        if score == 2 and facts.texts(c).blanks:
+            score += 1
         if score < 3:
             break
         out.append(c)
         c += 1
     # an outcome column must be left: a setting block filling the table is the table's content
-    if out and not any(facts[d].values for d in range(out[-1] + 1, n)):
+    if out and not any(facts.values(d).values for d in range(out[-1] + 1, n)):
         return []
     return out
 
@@ -537,10 +576,11 @@ def _is_identifier_column(path: list[str], facts: _Facts, c: int) -> bool:
     """An identifier or coordinate column: its header names one (``Source ID``, ``RA``, ``Dec``,
     ``α``, ``δ``), and its body holds something."""
     lowest = path[-1] if path else ""
-    bare = _TRAILING_BRACKETS.sub("", lowest).strip()
+    bracketed = "(" in lowest or "[" in lowest  # (the pattern tries every position)
+    bare = (_TRAILING_BRACKETS.sub("", lowest) if bracketed else lowest).strip()
     if not bare or (_ID_HEADER.match(bare) is None and _COORD_SYMBOL.match(bare) is None):
         return False
-    return facts[c].values + facts[c].texts > 0
+    return facts.values(c).values + facts.texts(c).texts > 0
 
 
 # --------------------------------------------------------------------------------- row labels
@@ -557,8 +597,11 @@ def is_null_label(text: str) -> bool:
     return text in _NULL_LABELS
 
 
+_SUMMARY_INITIALS = frozenset("MmAaOoTt")  # the only first letters _SUMMARY matches, re.I or not
+
+
 def is_summary_label(text: str) -> bool:
-    return _SUMMARY.match(text) is not None
+    return text[:1] in _SUMMARY_INITIALS and _SUMMARY.match(text) is not None
 
 
 def _styled(grid: Grid, r: int) -> bool:

@@ -14,6 +14,13 @@ _TEX_DROP_ARG = re.compile(
     r"hphantom|vphantom|phantom|raisebox|adjustbox)\*?\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}(?:\s*\[[^\]]*\])*"
     r"|\\(?:rule|setlength|fcolorbox)\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}\s*\{[^{}]*\}"
 )
+
+
+def _may_drop_layout(s: str) -> bool:
+    """`s` may hold a command of _TEX_DROP_ARG: the name of each holds one of these words."""
+    return "color" in s or "space" in s or "phantom" in s or "box" in s or "rule" in s or "setlength" in s
+
+
 # Symbols read as characters (cells and labels alike).
 TEX_SYMBOLS = {
     r"\pm": "±",
@@ -269,11 +276,12 @@ def normalize_cell_text(text: str) -> str:
     ends of a range), whitespace squashed."""
     s = text
     if "\\" in s:
-        s = _TEX_DROP_ARG.sub("", s)
+        if _may_drop_layout(s):
+            s = _TEX_DROP_ARG.sub("", s)
         s = _scaled_tex_numbers(s)
         if "frac" in s:
             s = _NUM_FRAC.sub(lambda m: f"{float(m.group(1)) / float(m.group(2)):g}", s)
-    if "\\" in s or "\u2009" in s or "\u202f" in s:
+    if "\\," in s or "\\;" in s or "\\:" in s or "\\ " in s or "\u2009" in s or "\u202f" in s:  # (_THIN)
         s = _THIN_GROUPS.sub(lambda m: _THIN.sub("", m.group(0)), s)
     if "^" in s or "_" in s:
         if "+" in s:  # both errors' patterns hold a "+"
@@ -369,14 +377,16 @@ def normalize_label(text: str) -> str:
     except before footnote marks (``Ours^{\\dagger}`` -> ``Ours†``), whitespace squashed."""
     if _PLAIN_LABEL.fullmatch(text):  # most labels: plain words, nothing to read
         return text if "  " not in text else _SPACES.sub(" ", text).strip()
-    s = _TEX_DROP_ARG.sub("", text) if "\\" in text else text  # its commands all start with "\\"
+    s = _TEX_DROP_ARG.sub("", text) if "\\" in text and _may_drop_layout(text) else text
     s = s.replace("~", " ")  # a TeX tie ("H_{0}~[…]") is a space
     if "\\" in s:
         s = _GREEK_RE.sub(lambda m: _GREEK[m.group(1)], s)
-        s = _TEX_DROP_FIRST_ARG.sub("", s)
+        if "color" in s or "href" in s:  # (_TEX_DROP_FIRST_ARG)
+            s = _TEX_DROP_FIRST_ARG.sub("", s)
         if "frac" in s:
             s = _TEX_FRAC.sub(r"\1/\2", s)
-        s = _TEX_SQRT.sub("√", s)
+        if "sqrt" in s:
+            s = _TEX_SQRT.sub("√", s)
         s = _LABEL_WRAPPERS.sub("", s)
         s = _LABEL_SYMBOL_RE.sub(_label_symbol, s)
         s = _LABEL_COMMAND.sub(_command, s)

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Iterator
+
+from scraper.derive.casefree import CaseFree
 
 LABEL_SEP = " / "
 
@@ -155,7 +158,11 @@ def unit_token(token: str) -> str | None:
     t = token.strip()
     if not t:
         return None
-    return _AS_WRITTEN.get(t) or _SPELLED.get(t.lower()) or _CASE_FREE.get(t.lower())
+    found = _AS_WRITTEN.get(t)
+    if found is None:
+        lowered = t.lower()
+        found = _SPELLED.get(lowered) or _CASE_FREE.get(lowered)
+    return found
 
 
 # Units whose case carries no meaning (tok/s, GB, fps): also looked up lower-cased. Not short ones
@@ -189,6 +196,8 @@ def label_unit(label: str | None, bare_percent: bool = True) -> str | None:
     if not label:
         return None
     for part in reversed(label.split(LABEL_SEP)):
+        if part.isdecimal():
+            continue  # "512": digits only, no unit (see _part_unit)
         found = _part_unit(part, bare_percent)
         if found:
             return found
@@ -208,6 +217,8 @@ def _part_unit(part: str, bare_percent: bool) -> str | None:
     bracketed = "(" in part or "[" in part
     for m in _BRACKETED.finditer(part) if bracketed else ():
         inner = m.group(1).strip()
+        if _UNIT_CHAR.search(inner) is None:
+            continue  # "[18]", "(2016)": a citation or a year names no unit (as for the whole part)
         if m.start() == 0 and inner in _VARIANT_LETTERS:
             continue  # "(B)" alone: a variant name
         if inner == "k":
@@ -215,7 +226,7 @@ def _part_unit(part: str, bare_percent: bool) -> str | None:
         found = unit_token(inner) or compound_unit(inner)
         if found:
             return found
-        m_scale = _HEADER_SCALE.search(inner)
+        m_scale = _HEADER_SCALE.search(inner) if "×" in inner else None
         if m_scale:
             return _SCALE_UNITS[m_scale.group(1)]
     m_scale = _HEADER_SCALE.search(part) if "×" in part else None
@@ -224,7 +235,8 @@ def _part_unit(part: str, bare_percent: bool) -> str | None:
     if bare_percent and "%" in part and (_TRAILING_PERCENT.search(part) or _LEADING_PERCENT.match(part)):
         return "%"  # "Acc. %", "% Critical", "%Dist"
     # a header that is itself a unit: "Tok/s (↑)", "FPS", "GFLOPs ↓"
-    bare = (_ARROWS_AND_MARKS.sub("", part) if bracketed or _MARK_CHARS.search(part) else part).strip(" ()[]")
+    # (every alternative of _ARROWS_AND_MARKS holds a mark or "better": without one it has nothing to drop)
+    bare = (_ARROWS_AND_MARKS.sub("", part) if _MARK_CHARS.search(part) else part).strip(" ()[]")
     if len(bare) > 1 or bare in ("%", "×"):
         found = unit_token(bare)
         if found:
@@ -267,6 +279,8 @@ def compound_unit(text: str) -> str | None:
     t = text.strip()
     if not t or len(t) > 32:
         return None
+    if "^" not in t and "_" not in t and "/" not in t:
+        return None  # no power, subscript or rate per time: see the last test below
     factors = [f for f in _FACTOR_SEP.split(t) if f]
     if not factors or len(factors) > 5:
         return None
@@ -279,7 +293,7 @@ def compound_unit(text: str) -> str | None:
     return " ".join(t.split())
 
 
-def units_row(texts: list[str]) -> list[str | None] | None:
+def units_row(texts: Iterable[str]) -> list[str | None] | None:
     """Units of a header row that holds only units (``km/s | kpc | Myr``, ``(mag) | (kpc)``): one
     per cell (None for an empty cell), or None when the row is not a units row. Coordinates
     formats such as ``(hh:mm:ss)`` count as units (of label columns)."""
@@ -312,15 +326,23 @@ _UNIT_WORDS = (
     r"tokens\s+per\s+second|frames\s+per\s+second|FPS|GB|MB|TB|GiB|it/s|GFLOPs|TFLOPs|km/s|kpc|"
     r"Myr|dB|USD"
 )
-_CAPTION_IN_UNIT = re.compile(rf"\b(?:in|as)\s+({_UNIT_WORDS})(?![\w/])", re.I)
-_CAPTION_BRACKET_UNIT = re.compile(rf"[(\[]\s*(in\s+)?({_UNIT_WORDS})\s*[)\]]", re.I)
+# Case-insensitive (`CaseFree`: a caption is long, and re.I folds the case of every character)
+_CAPTION_IN_UNIT = CaseFree(rf"\b(?:in|as)\s+({_UNIT_WORDS})(?![\w/])")
+_CAPTION_BRACKET_UNIT = CaseFree(rf"[(\[]\s*(in\s+)?({_UNIT_WORDS})\s*[)\]]")
 # Before "in <unit>", the clause must speak of the table's numbers ("throughput in tok/s").
-_CAPTION_SCOPE = re.compile(
+_CAPTION_SCOPE = CaseFree(
     r"\b(?:all|numbers?|values?|results?|scores?|accurac(?:y|ies)|metrics?|entries|times?|latenc"
     r"(?:y|ies)|throughputs?|speeds?|reported|measured|given|shown|expressed|are|is|rates?|"
-    r"errors?|memory|costs?|durations?)\b[^.;:]*$",
-    re.I,
+    r"errors?|memory|costs?|durations?)\b[^.;:]*$"
 )
+
+
+def _case_free_matches(pattern: CaseFree, text: str) -> Iterator[re.Match[str]]:
+    """The matches of `pattern` in `text`, case-insensitively; read a group's text from `text` by
+    its span (a match in the lowered text holds the lowered group)."""
+    if pattern.foldable(text):
+        return pattern.folded.finditer(text.lower())  # same matches, same places (see CaseFree)
+    return pattern.cased.finditer(text)
 
 
 def _caption_token(token: str) -> str | None:
@@ -340,14 +362,15 @@ def caption_unit(caption: str | None) -> str | None:
         return None
     text = caption.replace("\\%", "%").replace("\\,", " ") if "\\" in caption else caption
     found: set[str] = set()
-    for m in _CAPTION_IN_UNIT.finditer(text):
+    for m in _case_free_matches(_CAPTION_IN_UNIT, text):
         if _CAPTION_SCOPE.search(text[max(0, m.start() - 60) : m.start()]):
-            unit = _caption_token(m.group(1))
+            unit = _caption_token(text[m.start(1) : m.end(1)])
             if unit:
                 found.add(unit)
-    bracketed = list(_CAPTION_BRACKET_UNIT.finditer(text))
+    bracketed = list(_case_free_matches(_CAPTION_BRACKET_UNIT, text))
     if len(bracketed) == 1:  # "Text model throughput (tok/s)", "(in ms)", "(%)"
-        unit = _caption_token(bracketed[0].group(2))
+        m = bracketed[0]
+        unit = _caption_token(text[m.start(2) : m.end(2)])
         if unit:
             found.add(unit)
     return found.pop() if len(found) == 1 else None
