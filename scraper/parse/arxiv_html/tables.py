@@ -36,8 +36,6 @@ import re
 from selectolax.lexbor import LexborNode
 
 from .dom import (
-    CLASS_SETS,
-    NO_CLASSES,
     ROW_GROUP_IDS,
     SPAN,
     TD,
@@ -50,7 +48,6 @@ from .dom import (
     drop_errors,
     prepare,
     space_breaks,
-    squash_whitespace,
     tag_ids,
     top_level,
 )
@@ -75,7 +72,9 @@ def _span(value: str | None) -> int:
 # finds its tabulars and a superset of those: [class*="ltx_f"] covers the four classes and the
 # math spans that can carry a font command (ltx_fontcmd, set by _strip_math) in one selector;
 # Lexbor's cost grows with every selector of the list. Python then keeps the real ones.
-_TABLE_FIG_SEL = '.ltx_tabular, [class*="ltx_f"], b, strong, em, i, u, [style*="olor:#FFFFFF"]'
+_TABLE_FIG_SEL = (
+    '.ltx_tabular, [class*="ltx_f"], b, strong, em, i, u, [style*="olor:#FFFFFF"], [colspan], [rowspan]'
+)
 # Text set in white ("--ltx-fg-color:#FFFFFF", older LaTeXML "color:#FFFFFF") on a page without a
 # background colour under it is invisible: LaTeXML's residue of a rule ("width 7pt"), padding
 # digits. It is no text of the cell (see _drop_invisible).
@@ -238,12 +237,34 @@ def _cell_template(toks: frozenset[str]) -> tuple[dict, bool, bool, bool]:
     return found
 
 
+# Per read_tables() call: class attribute -> (record template, th by class, top rule, bottom
+# rule, the class makes a cell); see _cell_template()
+CellKinds = dict[str | None, tuple[dict, bool, bool, bool, bool]]
+
+
+def _cell_kind(kinds: CellKinds, cls: str | None) -> tuple[dict, bool, bool, bool, bool]:
+    toks = class_set(cls)
+    template, th_cls, top, bottom = _CELL.get(toks) or _cell_template(toks)
+    kind = kinds[cls] = (template, th_cls, top, bottom, "ltx_td" in toks or "ltx_th" in toks)
+    return kind
+
+
 class _Row:
     """One row of a tabular: its cell records (and cell mem_ids), and what the header rule needs."""
 
     __slots__ = ("in_head", "ids", "records", "all_th", "top", "bottom", "width")
 
-    def __init__(self, row: LexborNode, row_toks: frozenset[str], in_head: bool) -> None:
+    def __init__(
+        self,
+        row: LexborNode,
+        row_toks: frozenset[str],
+        in_head: bool,
+        kinds: CellKinds,
+        spans: dict[int, dict],
+        need_ids: bool,
+    ) -> None:
+        """`spans`: mem_id -> attributes of the figure's nodes with a colspan/rowspan; `need_ids`:
+        keep each cell's mem_id (the styled nodes find their cell by it)."""
         self.in_head = in_head
         ids: list[int] = []
         records: list[dict] = []
@@ -251,42 +272,44 @@ class _Row:
         row_top = not _TOP_RULES.isdisjoint(row_toks)  # a rule on the row element counts as a cell's
         top = bottom = width = 0  # columns under a top / bottom rule, columns of the row's own cells
         for c in row.iter():  # the hottest loop of the module: one pass per cell, kept lean
-            attrs = c.attributes
-            cls = attrs.get("class")
-            toks = (CLASS_SETS.get(cls) or class_set(cls)) if cls else NO_CLASSES
+            # only the class attribute is read here (the attributes dict would decode every
+            # attribute: id, style…); the rare colspan/rowspan come with `spans`
+            try:
+                cls = c.attrs["class"]
+            except KeyError:
+                cls = None
+            template, th_cls, cell_top, cell_bottom, cell_class = kinds.get(cls) or _cell_kind(kinds, cls)
             tag_id = c.tag_id
-            if tag_id in (TD, TH) or "ltx_td" in toks or "ltx_th" in toks:
-                template, th_cls, cell_top, cell_bottom = _CELL.get(toks) or _cell_template(toks)
-                record = template.copy()  # cheaper than building the 7-key dict
-                if tag_id == TH:
-                    record["is_header"] = True
-                    th_cls = True
-                all_th = all_th and th_cls
-                value = attrs.get("colspan")
-                span = 1
-                if value:
-                    span = record["colspan"] = _span(value)
-                width += span
-                if cell_top:
-                    top += span
-                if cell_bottom:
-                    bottom += span
-                value = attrs.get("rowspan")
-                if value:
-                    record["rowspan"] = _span(value)
-                # squash_whitespace() inlined (this runs once per cell)
-                text = c.text_lexbor().strip()
-                if "\n" in text:
-                    text = text.replace("\n", " ")
-                if "\xa0" in text:
-                    text = text.replace("\xa0", " ")
-                if not text.isprintable():
-                    text = " ".join(text.split())
-                elif "  " in text:
-                    text = squash_whitespace(text)
-                record["text"] = text
-                records.append(record)
-                ids.append(c.mem_id)
+            if not cell_class and tag_id != TD and tag_id != TH:
+                continue
+            record = template.copy()  # cheaper than building the 8-key dict
+            if tag_id == TH:
+                record["is_header"] = True
+                th_cls = True
+            all_th = all_th and th_cls
+            span = 1
+            if need_ids or spans:
+                mem_id = c.mem_id
+                ids.append(mem_id)
+                attrs = spans.get(mem_id)
+                if attrs is not None:
+                    value = attrs.get("colspan")
+                    if value:
+                        span = record["colspan"] = _span(value)
+                    value = attrs.get("rowspan")
+                    if value:
+                        record["rowspan"] = _span(value)
+            width += span
+            if cell_top:
+                top += span
+            if cell_bottom:
+                bottom += span
+            # squash_whitespace(): strip() and split() take the same characters for whitespace
+            text = c.text_lexbor().strip()
+            if "  " in text or not text.isprintable():  # \n, NBSP, tab… are not printable
+                text = " ".join(text.split())
+            record["text"] = text
+            records.append(record)
         self.ids = ids
         self.records = records
         self.all_th = all_th and bool(records)
@@ -295,7 +318,7 @@ class _Row:
         self.width = width
 
 
-def _table_rows(table: LexborNode) -> list[_Row]:
+def _table_rows(table: LexborNode, kinds: CellKinds, spans: dict[int, dict], need_ids: bool) -> list[_Row]:
     """The direct rows of a tabular, looking through thead/tbody/tfoot."""
     rows: list[_Row] = []
     for child in table.iter():
@@ -303,13 +326,13 @@ def _table_rows(table: LexborNode) -> list[_Row]:
         cls = child.attributes.get("class") or ""
         toks = class_set(cls)
         if tag_id == TR or "ltx_tr" in toks:
-            rows.append(_Row(child, toks, False))
+            rows.append(_Row(child, toks, False, kinds, spans, need_ids))
         elif tag_id in ROW_GROUP_IDS or "ltx_thead" in cls or "ltx_tbody" in cls:
             in_head = tag_id == THEAD or "ltx_thead" in toks
             for row in child.iter():
                 row_toks = classes_of(row)
                 if row.tag_id == TR or "ltx_tr" in row_toks:
-                    rows.append(_Row(row, row_toks, in_head))
+                    rows.append(_Row(row, row_toks, in_head, kinds, spans, need_ids))
     return rows
 
 
@@ -395,12 +418,14 @@ def read_tables(root: LexborNode, figures: list[LexborNode] | None = None) -> li
     specs: list[tuple[str | None, str | None, str | None, list[_Row] | None]] = []  # rows None: no tabular
     records: dict[int, dict] = {}  # cell mem_id -> cell record
     chars: dict[int, dict[str, int]] = {}  # cell mem_id -> styled characters
+    kinds: CellKinds = {}
     for fig in top_level(figures, "ltx_table"):
         label, caption = caption_of(fig, "ltx_tag_table")
         fid = fig.attributes.get("id")
         tabs: list[LexborNode] = []
         styled_nodes: list[Styled] = []
         white: list[LexborNode] = []
+        spans: dict[int, dict] = {}  # mem_id -> attributes of a node with a colspan/rowspan
         last = 0
         for n in fig.css(_TABLE_FIG_SEL):
             nid = n.mem_id
@@ -408,6 +433,8 @@ def read_tables(root: LexborNode, figures: list[LexborNode] | None = None) -> li
                 continue
             last = nid
             attrs = n.attributes
+            if "colspan" in attrs or "rowspan" in attrs:
+                spans[nid] = attrs
             cls = attrs.get("class")
             if "ltx_tabular" in css_class_set(cls):
                 tabs.append(n)
@@ -425,11 +452,13 @@ def read_tables(root: LexborNode, figures: list[LexborNode] | None = None) -> li
             specs.append((fid, label, caption, None))
             continue
         many = len(tabulars) > 1
+        need_ids = bool(styled_nodes)  # only styled nodes look cells up by mem_id
         fig_cells: dict[int, dict] = {}
         for k, tab in enumerate(tabulars, 1):
-            rows = _table_rows(tab)
-            for row in rows:
-                fig_cells.update(zip(row.ids, row.records, strict=True))
+            rows = _table_rows(tab, kinds, spans, need_ids)
+            if need_ids:
+                for row in rows:
+                    fig_cells.update(zip(row.ids, row.records, strict=True))
             specs.append((f"{fid}#{k}" if many and fid else fid, label, caption, rows))
         if styled_nodes:
             _styled_chars(styled_nodes, fig_cells, fig.mem_id, chars)
