@@ -16,8 +16,8 @@ from .dom import (
     css_class_set,
     css_classes_of_classed,
     in_table_cell,
-    is_under,
     node_text,
+    squash_whitespace,
     superscript,
 )
 
@@ -38,6 +38,7 @@ def pull_notes(notes: list[LexborNode]) -> tuple[list[dict], list[dict]]:
         if note.parent is None:  # inside a note removed before
             continue
         cls = class_attr(note).split()
+        note_id = note.mem_id
         mark_node = content = None
         junk: list[LexborNode] = []  # sup.ltx_note_mark, .ltx_tag_note, .ltx_note_type
         last = 0
@@ -59,7 +60,7 @@ def pull_notes(notes: list[LexborNode]) -> tuple[list[dict], list[dict]]:
             content = note
         else:  # only the junk inside the content (the node itself included)
             cid = content.mem_id
-            junk = [j for j in junk if is_under(j, cid)]
+            junk = [j for j in junk if _under(j, cid, note_id)]
         for j in junk:
             j.decompose()
         text = node_text(content)
@@ -75,6 +76,21 @@ def pull_notes(notes: list[LexborNode]) -> tuple[list[dict], list[dict]]:
     return footnotes, others
 
 
+def _under(node: LexborNode, inner_id: int, outer_id: int) -> bool:
+    """True when `node` (below the node with mem_id `outer_id`) is the node with mem_id
+    `inner_id` or one of its descendants (`inner_id` being `outer_id` or below it): the walk up
+    stops at `outer_id`, not at the document root as dom.is_under does."""
+    p: LexborNode | None = node
+    while p is not None:
+        pid = p.mem_id
+        if pid == inner_id:
+            return True
+        if pid == outer_id:
+            return False
+        p = p.parent
+    return False
+
+
 _ARXIV_REF = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf|html)/|arXiv:\s*|arXiv\s+preprint\s+)"
     rf"({ID_GRAMMAR})(?:v\d+)?",
@@ -86,53 +102,106 @@ _ARXIV_REF = re.compile(
 _ARXIV_REF_ASCII = re.compile(_ARXIV_REF.pattern.lower())
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _DOI_TRAIL = ".,;:)]}"
-# Everything a bibitem needs (see _bib_parts for the one query that usually finds it).
+# Everything a bibitem needs (see _bib_parts for the queries that usually find it).
 _BIB_PARTS = ".ltx_tag_bibitem, .ltx_tag, .ltx_bibblock, a[href]"
+_PART_CLASSES = frozenset({"ltx_tag_bibitem", "ltx_tag", "ltx_bibblock"})
+
+# What read_references needs of a bibitem: its tag node, its bibblocks, the href values of its links
+_Parts = tuple[LexborNode | None, list[LexborNode], list[str | None]]
 
 
-def _bib_parts(items: list[LexborNode]) -> list[list[LexborNode]]:
-    """``[item.css(_BIB_PARTS) for item in items]`` (plus, harmlessly, each item itself), as one
-    query on the list holding them when the items are exactly its element children (the usual
-    ``ul.ltx_biblist``): in document order, every hit from item k up to item k+1 is then inside
-    item k. Each css() call costs ~20k instructions before any matching."""
+def _class_of(node: LexborNode) -> str | None:
+    """The class attribute: ``attrs`` decodes only it, ``attributes`` every attribute."""
+    try:
+        return node.attrs["class"]
+    except KeyError:
+        return None
+
+
+def _parts_of(hits: list[LexborNode]) -> _Parts:
+    """The parts of a bibitem from the hits of its query for _BIB_PARTS, told apart by class."""
+    tag_node = first_tag = None
+    blocks: list[LexborNode] = []
+    links: list[str | None] = []
+    last = 0
+    for n in hits:
+        nid = n.mem_id
+        if nid == last:  # reported once per matching selector
+            continue
+        last = nid
+        attrs = n.attributes
+        toks = css_class_set(attrs.get("class"))
+        if tag_node is None and "ltx_tag_bibitem" in toks:
+            tag_node = n
+        if first_tag is None and "ltx_tag" in toks:
+            first_tag = n
+        if "ltx_bibblock" in toks:
+            blocks.append(n)
+        if "href" in attrs and n.tag_id == A:
+            links.append(attrs["href"])
+    return tag_node or first_tag, blocks, links
+
+
+def _bib_parts(items: list[LexborNode]) -> list[_Parts]:
+    """``[_parts_of(item.css(_BIB_PARTS)) for item in items]``, with one query per kind of part on
+    the list holding the items when they are exactly its element children (the usual
+    ``ul.ltx_biblist``; each css() call costs ~20k instructions before any matching). The query
+    that finds a node tells what it is, so only the classes of the tags (and of the items, each
+    one of its own parts when its classes say so) are read."""
     parent = items[0].parent if len(items) > 1 else None
     if parent is not None:
         index = {item.mem_id: k for k, item in enumerate(items)}
         if [c.mem_id for c in parent.iter()] == list(index):
-            parts: list[list[LexborNode]] = [[] for _ in items]
-            k = -1
-            for n in parent.css("li.ltx_bibitem, " + _BIB_PARTS):  # the items mark the boundaries
-                k = index.get(n.mem_id, k)
-                if k >= 0:
-                    parts[k].append(n)
-            return parts
-    return [item.css(_BIB_PARTS) for item in items]
+            tags = _by_item(parent, ".ltx_tag_bibitem, .ltx_tag", index)
+            blocks = _by_item(parent, ".ltx_bibblock", index)
+            links = _by_item(parent, "a[href]", index)
+            out: list[_Parts] = []
+            for item, item_tags, item_blocks, item_links in zip(items, tags, blocks, links, strict=True):
+                own = css_class_set(_class_of(item))
+                tag_node = item if "ltx_tag_bibitem" in own else None
+                first_tag = item if "ltx_tag" in own else None
+                for n in item_tags:
+                    if tag_node is not None:
+                        break
+                    toks = css_class_set(_class_of(n))
+                    if "ltx_tag_bibitem" in toks:
+                        tag_node = n
+                    if first_tag is None and "ltx_tag" in toks:
+                        first_tag = n
+                if "ltx_bibblock" in own:
+                    item_blocks.insert(0, item)
+                out.append((tag_node or first_tag, item_blocks, [a.attrs["href"] for a in item_links]))
+            return out
+    return [_parts_of(item.css(_BIB_PARTS)) for item in items]
+
+
+def _by_item(parent: LexborNode, selector: str, index: dict[int, int]) -> list[list[LexborNode]]:
+    """The nodes ``parent.css(selector)`` finds below each item (mem_id -> k in `index`), each
+    once: with the items in the same query, in document order, every node from item k up to
+    item k+1 is inside item k."""
+    found: list[list[LexborNode]] = [[] for _ in index]
+    k = -1
+    last = 0
+    for n in parent.css("li.ltx_bibitem, " + selector):
+        nid = n.mem_id
+        if nid == last:  # reported once per matching selector
+            continue
+        last = nid
+        j = index.get(nid)
+        if j is not None:
+            k = j
+        elif k >= 0:
+            found[k].append(n)
+    return found
 
 
 def read_references(items: list[LexborNode]) -> list[dict]:
     refs = []
-    for item, hits in zip(items, _bib_parts(items) if items else [], strict=True):
-        tag_node = first_tag = None
-        blocks: list[LexborNode] = []
-        links: list[str | None] = []  # href values
-        last = 0
-        for n in hits:
-            nid = n.mem_id
-            if nid == last:  # reported once per matching selector
-                continue
-            last = nid
-            attrs = n.attributes
-            toks = css_class_set(attrs.get("class"))
-            if tag_node is None and "ltx_tag_bibitem" in toks:
-                tag_node = n
-            if first_tag is None and "ltx_tag" in toks:
-                first_tag = n
-            if "ltx_bibblock" in toks:
-                blocks.append(n)
-            if "href" in attrs and n.tag_id == A:
-                links.append(attrs["href"])
-        tag = node_text(tag_node or first_tag) or None
-        text = " ".join(t for t in (node_text(b) for b in blocks) if t) if blocks else node_text(item)
+    for item, (tag_node, blocks, links) in zip(items, _bib_parts(items) if items else [], strict=True):
+        tag = node_text(tag_node) or None
+        # the squashed texts of the blocks, the empty ones left out, joined by spaces: the blocks'
+        # texts joined by spaces, squashed once
+        text = squash_whitespace(" ".join([b.text_lexbor() for b in blocks])) if blocks else node_text(item)
         if not blocks and tag and text.startswith(tag):
             text = text[len(tag) :].strip()
         urls: list[str] = []
@@ -166,7 +235,7 @@ def read_references(items: list[LexborNode]) -> list[dict]:
         )
         refs.append(
             {
-                "id": item.attributes.get("id"),
+                "id": item.id,
                 "tag": tag,
                 "text": text,
                 "arxiv_ids": arxiv_ids,

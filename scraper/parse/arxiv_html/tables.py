@@ -249,6 +249,15 @@ def _cell_kind(kinds: CellKinds, cls: str | None) -> tuple[dict, bool, bool, boo
     return kind
 
 
+def _class_of(node: LexborNode) -> str | None:
+    """The class attribute (None for none, or for a comment): ``attrs`` decodes only it, where
+    ``attributes`` would decode every attribute (ids, styles…)."""
+    try:
+        return node.attrs["class"]
+    except (KeyError, TypeError):
+        return None
+
+
 class _Row:
     """One row of a tabular: its cell records (and cell mem_ids), and what the header rule needs."""
 
@@ -271,12 +280,13 @@ class _Row:
         all_th = True
         row_top = not _TOP_RULES.isdisjoint(row_toks)  # a rule on the row element counts as a cell's
         top = bottom = width = 0  # columns under a top / bottom rule, columns of the row's own cells
+        track = need_ids or bool(spans)  # cells are looked up by mem_id
         for c in row.iter():  # the hottest loop of the module: one pass per cell, kept lean
             # only the class attribute is read here (the attributes dict would decode every
             # attribute: id, style…); the rare colspan/rowspan come with `spans`
             try:
                 cls = c.attrs["class"]
-            except KeyError:
+            except (KeyError, TypeError):  # no class; TypeError: a comment, no element
                 cls = None
             template, th_cls, cell_top, cell_bottom, cell_class = kinds.get(cls) or _cell_kind(kinds, cls)
             tag_id = c.tag_id
@@ -288,7 +298,7 @@ class _Row:
                 th_cls = True
             all_th = all_th and th_cls
             span = 1
-            if need_ids or spans:
+            if track:
                 mem_id = c.mem_id
                 ids.append(mem_id)
                 attrs = spans.get(mem_id)
@@ -323,14 +333,14 @@ def _table_rows(table: LexborNode, kinds: CellKinds, spans: dict[int, dict], nee
     rows: list[_Row] = []
     for child in table.iter():
         tag_id = child.tag_id
-        cls = child.attributes.get("class") or ""
+        cls = _class_of(child) or ""
         toks = class_set(cls)
         if tag_id == TR or "ltx_tr" in toks:
             rows.append(_Row(child, toks, False, kinds, spans, need_ids))
         elif tag_id in ROW_GROUP_IDS or "ltx_thead" in cls or "ltx_tbody" in cls:
             in_head = tag_id == THEAD or "ltx_thead" in toks
             for row in child.iter():
-                row_toks = classes_of(row)
+                row_toks = class_set(_class_of(row))
                 if row.tag_id == TR or "ltx_tr" in row_toks:
                     rows.append(_Row(row, row_toks, in_head, kinds, spans, need_ids))
     return rows
