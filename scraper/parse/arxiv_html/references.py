@@ -200,8 +200,13 @@ def read_references(items: list[LexborNode]) -> list[dict]:
     for item, (tag_node, blocks, links) in zip(items, _bib_parts(items) if items else [], strict=True):
         tag = node_text(tag_node) or None
         # the squashed texts of the blocks, the empty ones left out, joined by spaces: the blocks'
-        # texts joined by spaces, squashed once
-        text = squash_whitespace(" ".join([b.text_lexbor() for b in blocks])) if blocks else node_text(item)
+        # texts joined by spaces, squashed once (stripped first: LaTeXML ends every block with
+        # blank lines, and each run of spaces costs the squash a pass)
+        text = (
+            squash_whitespace(" ".join([b.text_lexbor().strip() for b in blocks]))
+            if blocks
+            else node_text(item)
+        )
         if not blocks and tag and text.startswith(tag):
             text = text[len(tag) :].strip()
         urls: list[str] = []
