@@ -231,7 +231,15 @@ def read_references(items: list[LexborNode]) -> list[dict]:
                 else []
             )
         else:
-            arxiv_ids = list(dict.fromkeys(m.group(1) for m in _ARXIV_REF.finditer(hay)))
+            # IGNORECASE matches an "a", "r", "x", "i" or "v" where lower() gives it, and an "i"
+            # also at a dotless ı or a dotted İ (the one character lower() makes two): without
+            # those two, a match starts where the lowered text holds "arxiv", at the same index
+            start = 0 if "ı" in hay or "İ" in hay else hay.lower().find("arxiv")
+            arxiv_ids = (
+                list(dict.fromkeys(m.group(1) for m in _ARXIV_REF.finditer(hay, start)))
+                if start != -1
+                else []
+            )
         start = hay.find("10.")
         dois = (
             list(dict.fromkeys(m.group(1).rstrip(_DOI_TRAIL) for m in _DOI.finditer(hay, start)))
