@@ -431,7 +431,7 @@ def read_tables(root: LexborNode, figures: list[LexborNode] | None = None) -> li
     kinds: CellKinds = {}
     for fig in top_level(figures, "ltx_table"):
         label, caption = caption_of(fig, "ltx_tag_table")
-        fid = fig.attributes.get("id")
+        fid = fig.id
         tabs: list[LexborNode] = []
         styled_nodes: list[Styled] = []
         white: list[LexborNode] = []
