@@ -15,6 +15,7 @@ from .dom import (
     class_attr,
     css_class_set,
     css_classes_of_classed,
+    first_element_child,
     in_table_cell,
     node_text,
     squash_whitespace,
@@ -104,7 +105,6 @@ _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _DOI_TRAIL = ".,;:)]}"
 # Everything a bibitem needs (see _bib_parts for the queries that usually find it).
 _BIB_PARTS = ".ltx_tag_bibitem, .ltx_tag, .ltx_bibblock, a[href]"
-_PART_CLASSES = frozenset({"ltx_tag_bibitem", "ltx_tag", "ltx_bibblock"})
 
 # What read_references needs of a bibitem: its tag node, its bibblocks, the href values of its links
 _Parts = tuple[LexborNode | None, list[LexborNode], list[str | None]]
@@ -143,36 +143,56 @@ def _parts_of(hits: list[LexborNode]) -> _Parts:
 
 
 def _bib_parts(items: list[LexborNode]) -> list[_Parts]:
-    """``[_parts_of(item.css(_BIB_PARTS)) for item in items]``, with one query per kind of part on
-    the list holding the items when they are exactly its element children (the usual
-    ``ul.ltx_biblist``; each css() call costs ~20k instructions before any matching). The query
-    that finds a node tells what it is, so only the classes of the tags (and of the items, each
-    one of its own parts when its classes say so) are read."""
+    """``[_parts_of(item.css(_BIB_PARTS)) for item in items]``, with one query for the blocks and
+    links of all items on the list holding them when they are exactly its element children (the
+    usual ``ul.ltx_biblist``; each css() call costs ~20k instructions before any matching, and
+    each selector a walk's worth of tests). A node that query finds is a block unless it is an
+    ``<a>``; the tag is looked for as :func:`_tag_of` does."""
     parent = items[0].parent if len(items) > 1 else None
     if parent is not None:
         index = {item.mem_id: k for k, item in enumerate(items)}
         if [c.mem_id for c in parent.iter()] == list(index):
-            tags = _by_item(parent, ".ltx_tag_bibitem, .ltx_tag", index)
-            blocks = _by_item(parent, ".ltx_bibblock", index)
-            links = _by_item(parent, "a[href]", index)
             out: list[_Parts] = []
-            for item, item_tags, item_blocks, item_links in zip(items, tags, blocks, links, strict=True):
-                own = css_class_set(_class_of(item))
-                tag_node = item if "ltx_tag_bibitem" in own else None
-                first_tag = item if "ltx_tag" in own else None
-                for n in item_tags:
-                    if tag_node is not None:
-                        break
-                    toks = css_class_set(_class_of(n))
-                    if "ltx_tag_bibitem" in toks:
-                        tag_node = n
-                    if first_tag is None and "ltx_tag" in toks:
-                        first_tag = n
-                if "ltx_bibblock" in own:
-                    item_blocks.insert(0, item)
-                out.append((tag_node or first_tag, item_blocks, [a.attrs["href"] for a in item_links]))
+            for item, found in zip(items, _by_item(parent, ".ltx_bibblock, a[href]", index), strict=True):
+                own = css_class_set(
+                    _class_of(item)
+                )  # the item is one of its own parts when its classes say so
+                blocks = [item] if "ltx_bibblock" in own else []
+                links: list[str | None] = []
+                for n in found:
+                    if n.tag_id != A:
+                        blocks.append(n)
+                        continue
+                    attrs = n.attrs
+                    if "ltx_bibblock" in css_class_set(_class_of(n)):
+                        blocks.append(n)
+                    if "href" in attrs:
+                        links.append(attrs["href"])
+                out.append((_tag_of(item, own), blocks, links))
             return out
     return [_parts_of(item.css(_BIB_PARTS)) for item in items]
+
+
+def _tag_of(item: LexborNode, own: frozenset[str]) -> LexborNode | None:
+    """The first node of class ltx_tag_bibitem in document order, the item itself first, else the
+    first of class ltx_tag (`own`: the item's classes). That is usually the item's first element
+    child, the first node below it in document order: a query only when it is not."""
+    if "ltx_tag_bibitem" in own:
+        return item
+    child = first_element_child(item)
+    if child is None:  # nothing below the item
+        return item if "ltx_tag" in own else None
+    toks = css_class_set(_class_of(child))
+    if "ltx_tag_bibitem" in toks:
+        return child
+    tag = item.css_first(".ltx_tag_bibitem")
+    if tag is not None:
+        return tag
+    if "ltx_tag" in own:
+        return item
+    if "ltx_tag" in toks:
+        return child
+    return item.css_first(".ltx_tag")
 
 
 def _by_item(parent: LexborNode, selector: str, index: dict[int, int]) -> list[list[LexborNode]]:
