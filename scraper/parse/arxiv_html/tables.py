@@ -270,17 +270,17 @@ class _Row:
         in_head: bool,
         kinds: CellKinds,
         spans: dict[int, dict],
-        need_ids: bool,
+        track: bool,
     ) -> None:
-        """`spans`: mem_id -> attributes of the figure's nodes with a colspan/rowspan; `need_ids`:
-        keep each cell's mem_id (the styled nodes find their cell by it)."""
+        """`spans`: mem_id -> attributes of the figure's nodes with a colspan/rowspan; `track`:
+        the row holds a styled node or a cell of `spans`, so its cells are looked up by mem_id
+        (kept in `ids`: the styled nodes find their cell by it)."""
         self.in_head = in_head
         ids: list[int] = []
         records: list[dict] = []
         all_th = True
         row_top = not _TOP_RULES.isdisjoint(row_toks)  # a rule on the row element counts as a cell's
         top = bottom = width = 0  # columns under a top / bottom rule, columns of the row's own cells
-        track = need_ids or bool(spans)  # cells are looked up by mem_id
         for c in row.iter():  # the hottest loop of the module: one pass per cell, kept lean
             # only the class attribute is read here (the attributes dict would decode every
             # attribute: id, style…); the rare colspan/rowspan come with `spans`
@@ -328,21 +328,23 @@ class _Row:
         self.width = width
 
 
-def _table_rows(table: LexborNode, kinds: CellKinds, spans: dict[int, dict], need_ids: bool) -> list[_Row]:
-    """The direct rows of a tabular, looking through thead/tbody/tfoot."""
+def _table_rows(table: LexborNode, kinds: CellKinds, spans: dict[int, dict], tracked: set[int]) -> list[_Row]:
+    """The direct rows of a tabular, looking through thead/tbody/tfoot; `tracked`: mem_ids of the
+    rows whose cells are looked up by mem_id (see _Row), among other nodes."""
     rows: list[_Row] = []
     for child in table.iter():
         tag_id = child.tag_id
         cls = _class_of(child) or ""
         toks = class_set(cls)
         if tag_id == TR or "ltx_tr" in toks:
-            rows.append(_Row(child, toks, False, kinds, spans, need_ids))
+            rows.append(_Row(child, toks, False, kinds, spans, bool(tracked) and child.mem_id in tracked))
         elif tag_id in ROW_GROUP_IDS or "ltx_thead" in cls or "ltx_tbody" in cls:
             in_head = tag_id == THEAD or "ltx_thead" in toks
             for row in child.iter():
                 row_toks = class_set(_class_of(row))
                 if row.tag_id == TR or "ltx_tr" in row_toks:
-                    rows.append(_Row(row, row_toks, in_head, kinds, spans, need_ids))
+                    track = bool(tracked) and row.mem_id in tracked
+                    rows.append(_Row(row, row_toks, in_head, kinds, spans, track))
     return rows
 
 
@@ -376,6 +378,22 @@ def _table_grid(rows: list[_Row]) -> list[dict]:
                 r["is_header"] = True
         out.append({"is_header": row_is_header, "cells": row.records})
     return out
+
+
+def _above(styled: list[Styled], stop: int) -> set[int]:
+    """mem_ids of the nodes above the styled nodes, below the figure (mem_id `stop`): the rows
+    whose cells _styled_chars may look up among them. (A walk ends at a node seen before: the
+    nodes above it were taken then.)"""
+    seen: set[int] = set()
+    for n, _, _ in styled:
+        p = n.parent
+        while p is not None:
+            pid = p.mem_id
+            if pid == stop or pid in seen:
+                break
+            seen.add(pid)
+            p = p.parent
+    return seen
 
 
 def _apply_styles(chars: dict[int, dict[str, int]], records: dict[int, dict]) -> None:
@@ -436,6 +454,7 @@ def read_tables(root: LexborNode, figures: list[LexborNode] | None = None) -> li
         styled_nodes: list[Styled] = []
         white: list[LexborNode] = []
         spans: dict[int, dict] = {}  # mem_id -> attributes of a node with a colspan/rowspan
+        tracked: set[int] = set()  # the rows (and more) whose cells are looked up by mem_id
         last = 0
         for n in fig.css(_TABLE_FIG_SEL):
             nid = n.mem_id
@@ -445,6 +464,9 @@ def read_tables(root: LexborNode, figures: list[LexborNode] | None = None) -> li
             attrs = n.attributes
             if "colspan" in attrs or "rowspan" in attrs:
                 spans[nid] = attrs
+                parent = n.parent  # the row, when the node is a cell
+                if parent is not None:
+                    tracked.add(parent.mem_id)
             cls = attrs.get("class")
             if "ltx_tabular" in css_class_set(cls):
                 tabs.append(n)
@@ -462,12 +484,13 @@ def read_tables(root: LexborNode, figures: list[LexborNode] | None = None) -> li
             specs.append((fid, label, caption, None))
             continue
         many = len(tabulars) > 1
-        need_ids = bool(styled_nodes)  # only styled nodes look cells up by mem_id
+        if styled_nodes:
+            tracked |= _above(styled_nodes, fig.mem_id)
         fig_cells: dict[int, dict] = {}
         for k, tab in enumerate(tabulars, 1):
-            rows = _table_rows(tab, kinds, spans, need_ids)
-            if need_ids:
-                for row in rows:
+            rows = _table_rows(tab, kinds, spans, tracked)
+            for row in rows:
+                if row.ids:
                     fig_cells.update(zip(row.ids, row.records, strict=True))
             specs.append((f"{fid}#{k}" if many and fid else fid, label, caption, rows))
         if styled_nodes:
