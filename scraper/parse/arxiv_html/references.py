@@ -251,10 +251,11 @@ def read_references(items: list[LexborNode]) -> list[dict]:
                 else []
             )
         else:
-            # IGNORECASE matches an "a", "r", "x", "i" or "v" where lower() gives it, and an "i"
-            # also at a dotless ı or a dotted İ (the one character lower() makes two): without
-            # those two, a match starts where the lowered text holds "arxiv", at the same index
-            start = 0 if "ı" in hay or "İ" in hay else hay.lower().find("arxiv")
+            # IGNORECASE matches an "a", "r", "x", "i" or "v" at that letter in either case, and
+            # an "i" also at a dotless ı or a dotted İ: without those two, a match starts where
+            # the text encoded to ASCII (any other character one "?", so at the same index) and
+            # lowered holds "arxiv" (str.lower() costs ~50 instructions a character here)
+            start = 0 if "ı" in hay or "İ" in hay else hay.encode("ascii", "replace").lower().find(b"arxiv")
             arxiv_ids = (
                 list(dict.fromkeys(m.group(1) for m in _ARXIV_REF.finditer(hay, start)))
                 if start != -1
