@@ -154,17 +154,16 @@ def _bib_parts(items: list[LexborNode]) -> list[_Parts]:
         if [c.mem_id for c in parent.iter()] == list(index):
             out: list[_Parts] = []
             for item, found in zip(items, _by_item(parent, ".ltx_bibblock, a[href]", index), strict=True):
-                own = css_class_set(
-                    _class_of(item)
-                )  # the item is one of its own parts when its classes say so
+                # the item is one of its own parts when its classes say so
+                own = css_class_set(_class_of(item))
                 blocks = [item] if "ltx_bibblock" in own else []
                 links: list[str | None] = []
                 for n in found:
-                    if n.tag_id != A:
+                    if n.tag_id != A:  # found by .ltx_bibblock alone
                         blocks.append(n)
                         continue
                     attrs = n.attrs
-                    if "ltx_bibblock" in css_class_set(_class_of(n)):
+                    if "ltx_bibblock" in css_class_set(attrs.get("class")):
                         blocks.append(n)
                     if "href" in attrs:
                         links.append(attrs["href"])

@@ -71,7 +71,9 @@ def _span(value: str | None) -> int:
 # em, i, .ltx_framed_underline, .ltx_font_underline, u, span.ltx_tex. One query per table figure
 # finds its tabulars and a superset of those: [class*="ltx_f"] covers the four classes and the
 # math spans that can carry a font command (ltx_fontcmd, set by _strip_math) in one selector;
-# Lexbor's cost grows with every selector of the list. Python then keeps the real ones.
+# Lexbor's cost grows with every selector of the list. Python then keeps the real ones. The same
+# query brings the rare cells with a colspan/rowspan: then _Row reads no cell's attributes but
+# its class (two selectors cost less than every cell's attributes dict).
 _TABLE_FIG_SEL = (
     '.ltx_tabular, [class*="ltx_f"], b, strong, em, i, u, [style*="olor:#FFFFFF"], [colspan], [rowspan]'
 )
@@ -243,6 +245,7 @@ CellKinds = dict[str | None, tuple[dict, bool, bool, bool, bool]]
 
 
 def _cell_kind(kinds: CellKinds, cls: str | None) -> tuple[dict, bool, bool, bool, bool]:
+    """What the class attribute `cls` makes of a cell, put in `kinds`."""
     toks = class_set(cls)
     template, th_cls, top, bottom = _CELL.get(toks) or _cell_template(toks)
     kind = kinds[cls] = (template, th_cls, top, bottom, "ltx_td" in toks or "ltx_th" in toks)
