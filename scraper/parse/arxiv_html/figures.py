@@ -30,6 +30,15 @@ def caption_of(figure: LexborNode, tag_class: str) -> tuple[str | None, str | No
     return label, full or None
 
 
+def _src(img: LexborNode) -> str:
+    """The src attribute ("" for none): ``attrs`` decodes it alone, ``attributes`` would decode
+    every attribute of the img (id, class, alt, width, height…)."""
+    try:
+        return img.attrs["src"] or ""
+    except KeyError:
+        return ""
+
+
 def read_figures(figures: list[LexborNode], imgs: list[LexborNode], root_id: int) -> list[dict]:
     """Figure records; `figures` = every figure.ltx_figure, `imgs` = every img under the root."""
     top = top_level(figures, "ltx_figure")
@@ -40,7 +49,7 @@ def read_figures(figures: list[LexborNode], imgs: list[LexborNode], root_id: int
             pid = p.mem_id
             found = srcs.get(pid)
             if found is not None:
-                found.append(img.attributes.get("src") or "")
+                found.append(_src(img))
                 break
             if pid == root_id:
                 break
@@ -50,7 +59,7 @@ def read_figures(figures: list[LexborNode], imgs: list[LexborNode], root_id: int
         label, caption = caption_of(fig, "ltx_tag_figure")
         out.append(
             {
-                "id": fig.attributes.get("id"),
+                "id": fig.id,
                 "label": label,
                 "caption": caption,
                 "images": [i for i in srcs[fig.mem_id] if i and not i.startswith("data:")],

@@ -15,9 +15,10 @@ from .dom import (
     class_attr,
     css_class_set,
     css_classes_of_classed,
+    first_element_child,
     in_table_cell,
-    is_under,
     node_text,
+    squash_whitespace,
     superscript,
 )
 
@@ -38,6 +39,7 @@ def pull_notes(notes: list[LexborNode]) -> tuple[list[dict], list[dict]]:
         if note.parent is None:  # inside a note removed before
             continue
         cls = class_attr(note).split()
+        note_id = note.mem_id
         mark_node = content = None
         junk: list[LexborNode] = []  # sup.ltx_note_mark, .ltx_tag_note, .ltx_note_type
         last = 0
@@ -59,7 +61,7 @@ def pull_notes(notes: list[LexborNode]) -> tuple[list[dict], list[dict]]:
             content = note
         else:  # only the junk inside the content (the node itself included)
             cid = content.mem_id
-            junk = [j for j in junk if is_under(j, cid)]
+            junk = [j for j in junk if _under(j, cid, note_id)]
         for j in junk:
             j.decompose()
         text = node_text(content)
@@ -75,6 +77,21 @@ def pull_notes(notes: list[LexborNode]) -> tuple[list[dict], list[dict]]:
     return footnotes, others
 
 
+def _under(node: LexborNode, inner_id: int, outer_id: int) -> bool:
+    """True when `node` (below the node with mem_id `outer_id`) is the node with mem_id
+    `inner_id` or one of its descendants (`inner_id` being `outer_id` or below it): the walk up
+    stops at `outer_id`, not at the document root as dom.is_under does."""
+    p: LexborNode | None = node
+    while p is not None:
+        pid = p.mem_id
+        if pid == inner_id:
+            return True
+        if pid == outer_id:
+            return False
+        p = p.parent
+    return False
+
+
 _ARXIV_REF = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf|html)/|arXiv:\s*|arXiv\s+preprint\s+)"
     rf"({ID_GRAMMAR})(?:v\d+)?",
@@ -86,53 +103,129 @@ _ARXIV_REF = re.compile(
 _ARXIV_REF_ASCII = re.compile(_ARXIV_REF.pattern.lower())
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _DOI_TRAIL = ".,;:)]}"
-# Everything a bibitem needs (see _bib_parts for the one query that usually finds it).
+# Everything a bibitem needs (see _bib_parts for the queries that usually find it).
 _BIB_PARTS = ".ltx_tag_bibitem, .ltx_tag, .ltx_bibblock, a[href]"
 
+# What read_references needs of a bibitem: its tag node, its bibblocks, the href values of its links
+_Parts = tuple[LexborNode | None, list[LexborNode], list[str | None]]
 
-def _bib_parts(items: list[LexborNode]) -> list[list[LexborNode]]:
-    """``[item.css(_BIB_PARTS) for item in items]`` (plus, harmlessly, each item itself), as one
-    query on the list holding them when the items are exactly its element children (the usual
-    ``ul.ltx_biblist``): in document order, every hit from item k up to item k+1 is then inside
-    item k. Each css() call costs ~20k instructions before any matching."""
+
+def _class_of(node: LexborNode) -> str | None:
+    """The class attribute: ``attrs`` decodes only it, ``attributes`` every attribute."""
+    try:
+        return node.attrs["class"]
+    except KeyError:
+        return None
+
+
+def _parts_of(hits: list[LexborNode]) -> _Parts:
+    """The parts of a bibitem from the hits of its query for _BIB_PARTS, told apart by class."""
+    tag_node = first_tag = None
+    blocks: list[LexborNode] = []
+    links: list[str | None] = []
+    last = 0
+    for n in hits:
+        nid = n.mem_id
+        if nid == last:  # reported once per matching selector
+            continue
+        last = nid
+        attrs = n.attributes
+        toks = css_class_set(attrs.get("class"))
+        if tag_node is None and "ltx_tag_bibitem" in toks:
+            tag_node = n
+        if first_tag is None and "ltx_tag" in toks:
+            first_tag = n
+        if "ltx_bibblock" in toks:
+            blocks.append(n)
+        if "href" in attrs and n.tag_id == A:
+            links.append(attrs["href"])
+    return tag_node or first_tag, blocks, links
+
+
+def _bib_parts(items: list[LexborNode]) -> list[_Parts]:
+    """``[_parts_of(item.css(_BIB_PARTS)) for item in items]``, with one query for the blocks and
+    links of all items on the list holding them when they are exactly its element children (the
+    usual ``ul.ltx_biblist``; each css() call costs ~20k instructions before any matching, and
+    each selector a walk's worth of tests). A node that query finds is a block unless it is an
+    ``<a>``; the tag is looked for as :func:`_tag_of` does."""
     parent = items[0].parent if len(items) > 1 else None
     if parent is not None:
         index = {item.mem_id: k for k, item in enumerate(items)}
         if [c.mem_id for c in parent.iter()] == list(index):
-            parts: list[list[LexborNode]] = [[] for _ in items]
-            k = -1
-            for n in parent.css("li.ltx_bibitem, " + _BIB_PARTS):  # the items mark the boundaries
-                k = index.get(n.mem_id, k)
-                if k >= 0:
-                    parts[k].append(n)
-            return parts
-    return [item.css(_BIB_PARTS) for item in items]
+            out: list[_Parts] = []
+            for item, found in zip(items, _by_item(parent, ".ltx_bibblock, a[href]", index), strict=True):
+                # the item is one of its own parts when its classes say so
+                own = css_class_set(_class_of(item))
+                blocks = [item] if "ltx_bibblock" in own else []
+                links: list[str | None] = []
+                for n in found:
+                    if n.tag_id != A:  # found by .ltx_bibblock alone
+                        blocks.append(n)
+                        continue
+                    attrs = n.attrs
+                    if "ltx_bibblock" in css_class_set(attrs.get("class")):
+                        blocks.append(n)
+                    if "href" in attrs:
+                        links.append(attrs["href"])
+                out.append((_tag_of(item, own), blocks, links))
+            return out
+    return [_parts_of(item.css(_BIB_PARTS)) for item in items]
+
+
+def _tag_of(item: LexborNode, own: frozenset[str]) -> LexborNode | None:
+    """The first node of class ltx_tag_bibitem in document order, the item itself first, else the
+    first of class ltx_tag (`own`: the item's classes). That is usually the item's first element
+    child, the first node below it in document order: a query only when it is not."""
+    if "ltx_tag_bibitem" in own:
+        return item
+    child = first_element_child(item)
+    if child is None:  # nothing below the item
+        return item if "ltx_tag" in own else None
+    toks = css_class_set(_class_of(child))
+    if "ltx_tag_bibitem" in toks:
+        return child
+    tag = item.css_first(".ltx_tag_bibitem")
+    if tag is not None:
+        return tag
+    if "ltx_tag" in own:
+        return item
+    if "ltx_tag" in toks:
+        return child
+    return item.css_first(".ltx_tag")
+
+
+def _by_item(parent: LexborNode, selector: str, index: dict[int, int]) -> list[list[LexborNode]]:
+    """The nodes ``parent.css(selector)`` finds below each item (mem_id -> k in `index`), each
+    once: with the items in the same query, in document order, every node from item k up to
+    item k+1 is inside item k."""
+    found: list[list[LexborNode]] = [[] for _ in index]
+    k = -1
+    last = 0
+    for n in parent.css("li.ltx_bibitem, " + selector):
+        nid = n.mem_id
+        if nid == last:  # reported once per matching selector
+            continue
+        last = nid
+        j = index.get(nid)
+        if j is not None:
+            k = j
+        elif k >= 0:
+            found[k].append(n)
+    return found
 
 
 def read_references(items: list[LexborNode]) -> list[dict]:
     refs = []
-    for item, hits in zip(items, _bib_parts(items) if items else [], strict=True):
-        tag_node = first_tag = None
-        blocks: list[LexborNode] = []
-        links: list[str | None] = []  # href values
-        last = 0
-        for n in hits:
-            nid = n.mem_id
-            if nid == last:  # reported once per matching selector
-                continue
-            last = nid
-            attrs = n.attributes
-            toks = css_class_set(attrs.get("class"))
-            if tag_node is None and "ltx_tag_bibitem" in toks:
-                tag_node = n
-            if first_tag is None and "ltx_tag" in toks:
-                first_tag = n
-            if "ltx_bibblock" in toks:
-                blocks.append(n)
-            if "href" in attrs and n.tag_id == A:
-                links.append(attrs["href"])
-        tag = node_text(tag_node or first_tag) or None
-        text = " ".join(t for t in (node_text(b) for b in blocks) if t) if blocks else node_text(item)
+    for item, (tag_node, blocks, links) in zip(items, _bib_parts(items) if items else [], strict=True):
+        tag = node_text(tag_node) or None
+        # the squashed texts of the blocks, the empty ones left out, joined by spaces: the blocks'
+        # texts joined by spaces, squashed once (stripped first: LaTeXML ends every block with
+        # blank lines, and each run of spaces costs the squash a pass)
+        text = (
+            squash_whitespace(" ".join([b.text_lexbor().strip() for b in blocks]))
+            if blocks
+            else node_text(item)
+        )
         if not blocks and tag and text.startswith(tag):
             text = text[len(tag) :].strip()
         urls: list[str] = []
@@ -157,7 +250,16 @@ def read_references(items: list[LexborNode]) -> list[dict]:
                 else []
             )
         else:
-            arxiv_ids = list(dict.fromkeys(m.group(1) for m in _ARXIV_REF.finditer(hay)))
+            # IGNORECASE matches an "a", "r", "x", "i" or "v" at that letter in either case, and
+            # an "i" also at a dotless ı or a dotted İ: without those two, a match starts where
+            # the text encoded to ASCII (any other character one "?", so at the same index) and
+            # lowered holds "arxiv" (str.lower() costs ~50 instructions a character here)
+            start = 0 if "ı" in hay or "İ" in hay else hay.encode("ascii", "replace").lower().find(b"arxiv")
+            arxiv_ids = (
+                list(dict.fromkeys(m.group(1) for m in _ARXIV_REF.finditer(hay, start)))
+                if start != -1
+                else []
+            )
         start = hay.find("10.")
         dois = (
             list(dict.fromkeys(m.group(1).rstrip(_DOI_TRAIL) for m in _DOI.finditer(hay, start)))
@@ -166,7 +268,7 @@ def read_references(items: list[LexborNode]) -> list[dict]:
         )
         refs.append(
             {
-                "id": item.attributes.get("id"),
+                "id": item.id,
                 "tag": tag,
                 "text": text,
                 "arxiv_ids": arxiv_ids,

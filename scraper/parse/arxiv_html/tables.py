@@ -36,8 +36,6 @@ import re
 from selectolax.lexbor import LexborNode
 
 from .dom import (
-    CLASS_SETS,
-    NO_CLASSES,
     ROW_GROUP_IDS,
     SPAN,
     TD,
@@ -50,7 +48,6 @@ from .dom import (
     drop_errors,
     prepare,
     space_breaks,
-    squash_whitespace,
     tag_ids,
     top_level,
 )
@@ -74,8 +71,12 @@ def _span(value: str | None) -> int:
 # em, i, .ltx_framed_underline, .ltx_font_underline, u, span.ltx_tex. One query per table figure
 # finds its tabulars and a superset of those: [class*="ltx_f"] covers the four classes and the
 # math spans that can carry a font command (ltx_fontcmd, set by _strip_math) in one selector;
-# Lexbor's cost grows with every selector of the list. Python then keeps the real ones.
-_TABLE_FIG_SEL = '.ltx_tabular, [class*="ltx_f"], b, strong, em, i, u, [style*="olor:#FFFFFF"]'
+# Lexbor's cost grows with every selector of the list. Python then keeps the real ones. The same
+# query brings the rare cells with a colspan/rowspan: then _Row reads no cell's attributes but
+# its class (two selectors cost less than every cell's attributes dict).
+_TABLE_FIG_SEL = (
+    '.ltx_tabular, [class*="ltx_f"], b, strong, em, i, u, [style*="olor:#FFFFFF"], [colspan], [rowspan]'
+)
 # Text set in white ("--ltx-fg-color:#FFFFFF", older LaTeXML "color:#FFFFFF") on a page without a
 # background colour under it is invisible: LaTeXML's residue of a rule ("width 7pt"), padding
 # digits. It is no text of the cell (see _drop_invisible).
@@ -238,12 +239,45 @@ def _cell_template(toks: frozenset[str]) -> tuple[dict, bool, bool, bool]:
     return found
 
 
+# Per read_tables() call: class attribute -> (record template, th by class, top rule, bottom
+# rule, the class makes a cell); see _cell_template()
+CellKinds = dict[str | None, tuple[dict, bool, bool, bool, bool]]
+
+
+def _cell_kind(kinds: CellKinds, cls: str | None) -> tuple[dict, bool, bool, bool, bool]:
+    """What the class attribute `cls` makes of a cell, put in `kinds`."""
+    toks = class_set(cls)
+    template, th_cls, top, bottom = _CELL.get(toks) or _cell_template(toks)
+    kind = kinds[cls] = (template, th_cls, top, bottom, "ltx_td" in toks or "ltx_th" in toks)
+    return kind
+
+
+def _class_of(node: LexborNode) -> str | None:
+    """The class attribute (None for none, or for a comment): ``attrs`` decodes only it, where
+    ``attributes`` would decode every attribute (ids, styles…)."""
+    try:
+        return node.attrs["class"]
+    except (KeyError, TypeError):
+        return None
+
+
 class _Row:
     """One row of a tabular: its cell records (and cell mem_ids), and what the header rule needs."""
 
     __slots__ = ("in_head", "ids", "records", "all_th", "top", "bottom", "width")
 
-    def __init__(self, row: LexborNode, row_toks: frozenset[str], in_head: bool) -> None:
+    def __init__(
+        self,
+        row: LexborNode,
+        row_toks: frozenset[str],
+        in_head: bool,
+        kinds: CellKinds,
+        spans: dict[int, dict],
+        track: bool,
+    ) -> None:
+        """`spans`: mem_id -> attributes of the figure's nodes with a colspan/rowspan; `track`:
+        the row holds a styled node or a cell of `spans`, so its cells are looked up by mem_id
+        (kept in `ids`: the styled nodes find their cell by it)."""
         self.in_head = in_head
         ids: list[int] = []
         records: list[dict] = []
@@ -251,42 +285,44 @@ class _Row:
         row_top = not _TOP_RULES.isdisjoint(row_toks)  # a rule on the row element counts as a cell's
         top = bottom = width = 0  # columns under a top / bottom rule, columns of the row's own cells
         for c in row.iter():  # the hottest loop of the module: one pass per cell, kept lean
-            attrs = c.attributes
-            cls = attrs.get("class")
-            toks = (CLASS_SETS.get(cls) or class_set(cls)) if cls else NO_CLASSES
+            # only the class attribute is read here (the attributes dict would decode every
+            # attribute: id, style…); the rare colspan/rowspan come with `spans`
+            try:
+                cls = c.attrs["class"]
+            except (KeyError, TypeError):  # no class; TypeError: a comment, no element
+                cls = None
+            template, th_cls, cell_top, cell_bottom, cell_class = kinds.get(cls) or _cell_kind(kinds, cls)
             tag_id = c.tag_id
-            if tag_id in (TD, TH) or "ltx_td" in toks or "ltx_th" in toks:
-                template, th_cls, cell_top, cell_bottom = _CELL.get(toks) or _cell_template(toks)
-                record = template.copy()  # cheaper than building the 7-key dict
-                if tag_id == TH:
-                    record["is_header"] = True
-                    th_cls = True
-                all_th = all_th and th_cls
-                value = attrs.get("colspan")
-                span = 1
-                if value:
-                    span = record["colspan"] = _span(value)
-                width += span
-                if cell_top:
-                    top += span
-                if cell_bottom:
-                    bottom += span
-                value = attrs.get("rowspan")
-                if value:
-                    record["rowspan"] = _span(value)
-                # squash_whitespace() inlined (this runs once per cell)
-                text = c.text_lexbor().strip()
-                if "\n" in text:
-                    text = text.replace("\n", " ")
-                if "\xa0" in text:
-                    text = text.replace("\xa0", " ")
-                if not text.isprintable():
-                    text = " ".join(text.split())
-                elif "  " in text:
-                    text = squash_whitespace(text)
-                record["text"] = text
-                records.append(record)
-                ids.append(c.mem_id)
+            if not cell_class and tag_id != TD and tag_id != TH:
+                continue
+            record = template.copy()  # cheaper than building the 8-key dict
+            if tag_id == TH:
+                record["is_header"] = True
+                th_cls = True
+            all_th = all_th and th_cls
+            span = 1
+            if track:
+                mem_id = c.mem_id
+                ids.append(mem_id)
+                attrs = spans.get(mem_id)
+                if attrs is not None:
+                    value = attrs.get("colspan")
+                    if value:
+                        span = record["colspan"] = _span(value)
+                    value = attrs.get("rowspan")
+                    if value:
+                        record["rowspan"] = _span(value)
+            width += span
+            if cell_top:
+                top += span
+            if cell_bottom:
+                bottom += span
+            # squash_whitespace(): strip() and split() take the same characters for whitespace
+            text = c.text_lexbor().strip()
+            if "  " in text or not text.isprintable():  # \n, NBSP, tab… are not printable
+                text = " ".join(text.split())
+            record["text"] = text
+            records.append(record)
         self.ids = ids
         self.records = records
         self.all_th = all_th and bool(records)
@@ -295,21 +331,23 @@ class _Row:
         self.width = width
 
 
-def _table_rows(table: LexborNode) -> list[_Row]:
-    """The direct rows of a tabular, looking through thead/tbody/tfoot."""
+def _table_rows(table: LexborNode, kinds: CellKinds, spans: dict[int, dict], tracked: set[int]) -> list[_Row]:
+    """The direct rows of a tabular, looking through thead/tbody/tfoot; `tracked`: mem_ids of the
+    rows whose cells are looked up by mem_id (see _Row), among other nodes."""
     rows: list[_Row] = []
     for child in table.iter():
         tag_id = child.tag_id
-        cls = child.attributes.get("class") or ""
+        cls = _class_of(child) or ""
         toks = class_set(cls)
         if tag_id == TR or "ltx_tr" in toks:
-            rows.append(_Row(child, toks, False))
+            rows.append(_Row(child, toks, False, kinds, spans, bool(tracked) and child.mem_id in tracked))
         elif tag_id in ROW_GROUP_IDS or "ltx_thead" in cls or "ltx_tbody" in cls:
             in_head = tag_id == THEAD or "ltx_thead" in toks
             for row in child.iter():
-                row_toks = classes_of(row)
+                row_toks = class_set(_class_of(row))
                 if row.tag_id == TR or "ltx_tr" in row_toks:
-                    rows.append(_Row(row, row_toks, in_head))
+                    track = bool(tracked) and row.mem_id in tracked
+                    rows.append(_Row(row, row_toks, in_head, kinds, spans, track))
     return rows
 
 
@@ -343,6 +381,22 @@ def _table_grid(rows: list[_Row]) -> list[dict]:
                 r["is_header"] = True
         out.append({"is_header": row_is_header, "cells": row.records})
     return out
+
+
+def _above(styled: list[Styled], stop: int) -> set[int]:
+    """mem_ids of the nodes above the styled nodes, below the figure (mem_id `stop`): the rows
+    whose cells _styled_chars may look up among them. (A walk ends at a node seen before: the
+    nodes above it were taken then.)"""
+    seen: set[int] = set()
+    for n, _, _ in styled:
+        p = n.parent
+        while p is not None:
+            pid = p.mem_id
+            if pid == stop or pid in seen:
+                break
+            seen.add(pid)
+            p = p.parent
+    return seen
 
 
 def _apply_styles(chars: dict[int, dict[str, int]], records: dict[int, dict]) -> None:
@@ -395,12 +449,15 @@ def read_tables(root: LexborNode, figures: list[LexborNode] | None = None) -> li
     specs: list[tuple[str | None, str | None, str | None, list[_Row] | None]] = []  # rows None: no tabular
     records: dict[int, dict] = {}  # cell mem_id -> cell record
     chars: dict[int, dict[str, int]] = {}  # cell mem_id -> styled characters
+    kinds: CellKinds = {}
     for fig in top_level(figures, "ltx_table"):
         label, caption = caption_of(fig, "ltx_tag_table")
-        fid = fig.attributes.get("id")
+        fid = fig.id
         tabs: list[LexborNode] = []
         styled_nodes: list[Styled] = []
         white: list[LexborNode] = []
+        spans: dict[int, dict] = {}  # mem_id -> attributes of a node with a colspan/rowspan
+        tracked: set[int] = set()  # the rows (and more) whose cells are looked up by mem_id
         last = 0
         for n in fig.css(_TABLE_FIG_SEL):
             nid = n.mem_id
@@ -408,6 +465,11 @@ def read_tables(root: LexborNode, figures: list[LexborNode] | None = None) -> li
                 continue
             last = nid
             attrs = n.attributes
+            if "colspan" in attrs or "rowspan" in attrs:
+                spans[nid] = attrs
+                parent = n.parent  # the row, when the node is a cell
+                if parent is not None:
+                    tracked.add(parent.mem_id)
             cls = attrs.get("class")
             if "ltx_tabular" in css_class_set(cls):
                 tabs.append(n)
@@ -425,11 +487,14 @@ def read_tables(root: LexborNode, figures: list[LexborNode] | None = None) -> li
             specs.append((fid, label, caption, None))
             continue
         many = len(tabulars) > 1
+        if styled_nodes:
+            tracked |= _above(styled_nodes, fig.mem_id)
         fig_cells: dict[int, dict] = {}
         for k, tab in enumerate(tabulars, 1):
-            rows = _table_rows(tab)
+            rows = _table_rows(tab, kinds, spans, tracked)
             for row in rows:
-                fig_cells.update(zip(row.ids, row.records, strict=True))
+                if row.ids:
+                    fig_cells.update(zip(row.ids, row.records, strict=True))
             specs.append((f"{fid}#{k}" if many and fid else fid, label, caption, rows))
         if styled_nodes:
             _styled_chars(styled_nodes, fig_cells, fig.mem_id, chars)
