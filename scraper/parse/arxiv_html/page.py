@@ -192,9 +192,12 @@ def no_html_row(body: bytes, url: str) -> dict:
 # --------------------------------------------------------------------------------------------
 # The chrome: identity, generator, licence
 
-# One id-only selector list finds the licence boxes anywhere on the page: each css() call costs
-# ~20k instructions of set-up plus a walk, so one list beats two queries.
-_CHROME_SEL = "#license-tr, div#infobox"
+# The licence boxes, <base href> and the page headers in one query of the page (each css() call
+# costs ~20k instructions of set-up plus a walk of every node).
+_PAGE_SEL = "#license-tr, div#infobox, base[href], header.arxiv-html-header, .ltx_page_header"
+# The links of the page header (B pages, whose <base> names no paper). Matching "header … a[href]"
+# over the page tests the ancestors of every link, a dear selector on a page of many references:
+# see _back_links for the usual way round it.
 _BACK_LINKS = "header.arxiv-html-header a[href], .ltx_page_header a[href]"
 
 
@@ -235,28 +238,29 @@ def _generator(body: bytes) -> str | None:
     return f"LaTeXML{' oxide' if found.group(1) else ''} {found.group(2).decode()}"
 
 
-# The licence boxes and <base> in one query (each css() call walks the whole page); the links of the
-# page header only when <base> names no paper (B pages): matching "header … a[href]" tests the
-# ancestors of every link of the page, a dear selector on a page of many references.
-_PAGE_SEL = f"{_CHROME_SEL}, base[href]"
-
-
 @dataclass(slots=True)
 class _Chrome:
     license_rows: list[LexborNode]  # ``#license-tr`` rows (A pages), in document order
     infoboxes: list[LexborNode]  # ``div#infobox`` boxes (B pages)
     base: LexborNode | None  # the first ``<base href>``
+    # nodes whose class may name a page header, with how many selectors of _PAGE_SEL they match
+    headers: list[tuple[LexborNode, int]]
 
 
 def _chrome(tree: LexborHTMLParser) -> _Chrome:
-    """The page's licence boxes and ``<base href>`` (see _Chrome), from one query of the page."""
-    chrome = _Chrome([], [], None)
-    last = 0
-    for n in tree.css(_PAGE_SEL):
+    """The page's licence boxes, ``<base href>`` and headers (see _Chrome), from one query."""
+    chrome = _Chrome([], [], None, [])
+    hits = tree.css(_PAGE_SEL)
+    n_hits = len(hits)
+    i = 0
+    while i < n_hits:
+        n = hits[i]
         nid = n.mem_id
-        if nid == last:  # reported once per matching selector
-            continue
-        last = nid
+        j = i + 1
+        while j < n_hits and hits[j].mem_id == nid:  # reported once per matching selector
+            j += 1
+        matched = j - i
+        i = j
         attrs = n.attributes
         node_id = attrs.get("id")
         if node_id == "license-tr":
@@ -266,7 +270,27 @@ def _chrome(tree: LexborHTMLParser) -> _Chrome:
             chrome.infoboxes.append(n)
         if tag_id == BASE and chrome.base is None and "href" in attrs:
             chrome.base = n
+        cls = (attrs.get("class") or "").lower()  # (quirks mode matches classes in any case)
+        if "arxiv-html-header" in cls or "ltx_page_header" in cls:
+            chrome.headers.append((n, matched))
     return chrome
+
+
+def _back_links(tree: LexborHTMLParser, headers: list[tuple[LexborNode, int]]) -> list[LexborNode]:
+    """``tree.css(_BACK_LINKS)``: the links below the page headers, once per header selector
+    they match. With one header (the usual page) they are its own links, found in its subtree
+    instead of testing the ancestors of every link of the page."""
+    if not headers:  # a node that matches a header selector is among them
+        return []
+    header, matched = headers[0]
+    # One node reported once, with no id and not a <base>: it matched one header selector, and
+    # no other node matches either.
+    if len(headers) > 1 or matched != 1 or header.tag_id == BASE or "id" in header.attributes:
+        return tree.css(_BACK_LINKS)
+    links = header.css("a[href]")
+    if links and links[0].mem_id == header.mem_id:  # css() includes the node itself; the
+        links = links[1:]  # descendant combinator does not
+    return links
 
 
 def _served_version(
@@ -279,7 +303,7 @@ def _served_version(
     base_href = base.attributes.get("href") if base is not None else None
     back = None
     if id_version(base_href)[0] is None:  # the link only counts when <base> has no id
-        for a in tree.css(_BACK_LINKS):
+        for a in _back_links(tree, chrome.headers):
             space_breaks(a.css("br"))  # a second space before a <br> changes no test here
             if "abstract" in a.text_lexbor().lower():
                 back = a.attributes.get("href")
