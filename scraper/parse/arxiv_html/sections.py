@@ -25,7 +25,6 @@ from .dom import (
     P,
     class_set,
     classes_of,
-    css_classes_of,
     css_classes_of_classed,
     first_element_child,
     first_with_class,
@@ -64,16 +63,16 @@ def mark_up_body(blocks: Blocks) -> set[int]:
     text and gets the marker after it. A cite that links no bibliography entry is left as printed.
     Runs after tables, captions, notes and references were read: only running text changes. The
     nodes come from the article query (Blocks); those inside removed notes/floats are skipped."""
-    _math_as_tex(blocks.maths)
+    _math_as_tex(blocks.maths, "$")
+    _math_as_tex(blocks.display_maths, "$$")
     _cites_as_markers(blocks.cites)
     return _line_block_ids(blocks.text_blocks)
 
 
-def _math_as_tex(maths: list[LexborNode]) -> None:
+def _math_as_tex(maths: list[LexborNode], mark: str) -> None:
     for n in maths:
         tex = n.first_child  # the TeX, one text node (the math pre-pass wrote it)
         if n.parent is not None and tex is not None and tex.is_text_node:
-            mark = "$$" if "ltx_tex_block" in css_classes_of_classed(n) else "$"
             tex.replace_with(f"{mark}{tex.text_content}{mark}")
 
 
@@ -84,13 +83,13 @@ def _cites_as_markers(cites: list[LexborNode]) -> None:
         entries = []
         for a in n.traverse():
             if a.tag_id == A:
-                href = a.attributes.get("href") or ""
+                href = a.attrs.get("href") or ""  # (attrs: no dict of every attribute)
                 at = href.rfind("#bib")  # "#bib.bib12", absolute or relative link
                 if at != -1 and _BIB_ID.fullmatch(href, at + 1) and href[at + 1 :] not in entries:
                     entries.append(href[at + 1 :])
         if entries:
             marker = "[" + "; ".join(entries) + "]"
-            if "ltx_citemacro_citep" in css_classes_of(n):
+            if "ltx_citemacro_citep" in css_classes_of_classed(n):
                 n.replace_with(marker)
                 continue
             printed = squash_whitespace(n.text_lexbor())
@@ -214,7 +213,8 @@ def read_sections(sections: list[LexborNode], structured: set[int] | None = None
     structured = structured or set()
     out = []
     for sec in sections:
-        cls = sec.attributes.get("class") or ""
+        attrs = sec.attributes
+        cls = attrs.get("class") or ""
         level = _section_level(cls)
         if level is None:  # bibliography, ltx_index…
             continue
@@ -222,7 +222,7 @@ def read_sections(sections: list[LexborNode], structured: set[int] | None = None
         number, title = _number_and_title(heading)
         out.append(
             {
-                "id": sec.attributes.get("id"),
+                "id": attrs.get("id"),
                 "number": number,
                 "title": title or None,
                 "level": level,
