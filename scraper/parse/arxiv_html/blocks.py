@@ -29,11 +29,13 @@ from .dom import (
 )
 
 _ARTICLE_SEL = (
-    "br, .ltx_ERROR, .ltx_note, section, figure, img, li, table, div.ltx_listing, "
-    "div.ltx_listing_data, span.ltx_tex, cite, pre"
+    'br, .ltx_ERROR, .ltx_note, section, figure, img, li, table, div[class*="ltx_listing"], '
+    "span.ltx_tex, cite, pre"
 )
 # ("li" rather than "li.ltx_bibitem, ul, ol": one type selector finds the bibliography items and
-# the list items, whose parent list is a text block; each selector costs a walk's worth of tests)
+# the list items, whose parent list is a text block; each selector costs a walk's worth of tests.
+# Likewise one selector for div.ltx_listing and div.ltx_listing_data: _sort reads the classes of
+# every div it reports, and ignores the others, such as the lines of a listing.)
 
 
 class Blocks:
