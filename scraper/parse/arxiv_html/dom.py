@@ -316,12 +316,17 @@ def first_element_child(node: LexborNode) -> LexborNode | None:
     return child
 
 
-def first_with_class(node: LexborNode, cls: str, tag: str | None = None) -> LexborNode | None:
+def first_with_class(
+    node: LexborNode, cls: str, tag: str | None = None, classes: frozenset[str] | None = None
+) -> LexborNode | None:
     """``node.css_first(f"{tag or ''}.{cls}")`` with a fast path for the usual layout, where
     the match is the node's first element child (css_first costs ~1.5 µs, mostly selector
     compilation). The node itself comes first in document order, so it is checked first.
-    `tag` may only be "span" (compared by tag id)."""
-    if (tag is None or node.tag_id == SPAN) and cls in css_classes_of(node):
+    `tag` may only be "span" (compared by tag id); `classes`: the node's css_classes_of(), when
+    the caller has read them already."""
+    if classes is None:
+        classes = css_classes_of(node)
+    if (tag is None or node.tag_id == SPAN) and cls in classes:
         return node
     child = first_element_child(node)
     if child is None:  # no element below the node at all

@@ -25,6 +25,7 @@ from .dom import (
     P,
     class_set,
     classes_of,
+    css_class_set,
     css_classes_of_classed,
     first_element_child,
     first_with_class,
@@ -218,8 +219,8 @@ def read_sections(sections: list[LexborNode], structured: set[int] | None = None
         level = _section_level(cls)
         if level is None:  # bibliography, ltx_index…
             continue
-        heading, lines = _heading_and_lines(sec, structured)
-        number, title = _number_and_title(heading)
+        heading, heading_class, lines = _heading_and_lines(sec, structured)
+        number, title = _number_and_title(heading, heading_class)
         out.append(
             {
                 "id": attrs.get("id"),
@@ -244,17 +245,24 @@ def _section_level(cls: str) -> int | None:
     return level
 
 
-def _heading_and_lines(sec: LexborNode, structured: set[int]) -> tuple[LexborNode | None, list[str]]:
-    """The section's heading and the text lines of its own blocks (not subsections or floats)."""
+def _heading_and_lines(
+    sec: LexborNode, structured: set[int]
+) -> tuple[LexborNode | None, str | None, list[str]]:
+    """The section's heading (and its class attribute) and the text lines of its own blocks (not
+    subsections or floats)."""
     heading = None
+    heading_class = None
     lines: list[str] = []
     for child in sec.iter():
         tag_id = child.tag_id
         if tag_id in (SECTION, FIGURE):
             continue
-        if heading is None and tag_id in HEADING_IDS and "ltx_title" in classes_of(child):
-            heading = child
-            continue
+        if heading is None and tag_id in HEADING_IDS:
+            cls = child.attributes.get("class")
+            if "ltx_title" in class_set(cls):
+                heading = child
+                heading_class = cls
+                continue
         if not child.is_element_node:  # a comment: text() gave "", text_lexbor() its data
             continue
         if structured and child.mem_id in structured:
@@ -263,16 +271,16 @@ def _heading_and_lines(sec: LexborNode, structured: set[int]) -> tuple[LexborNod
         t = squash_whitespace(child.text_lexbor())
         if t:
             lines.append(t)
-    return heading, lines
+    return heading, heading_class, lines
 
 
-def _number_and_title(heading: LexborNode | None) -> tuple[str | None, str | None]:
+def _number_and_title(heading: LexborNode | None, heading_class: str | None) -> tuple[str | None, str | None]:
     """("3.1", "Setup") from a heading "3.1 Setup" (its ltx_tag span split off)."""
     if heading is None:
         return None, None
     title = node_text(heading)
     number = None
-    tag_node = first_with_class(heading, "ltx_tag")
+    tag_node = first_with_class(heading, "ltx_tag", classes=css_class_set(heading_class))
     if tag_node is not None:
         tag_text = node_text(tag_node)
         if title.startswith(tag_text):
