@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.parse.arxiv_id import ID as ID_GRAMMAR
 from scraper.parse.errors import ParseError
 
-from .dom import BASE, DIV, node_text, space_breaks
+from .dom import BASE, BR, DIV, node_text, space_breaks
 
 KIND = "arxiv_html"
 
@@ -276,21 +276,25 @@ def _chrome(tree: LexborHTMLParser) -> _Chrome:
     return chrome
 
 
-def _back_links(tree: LexborHTMLParser, headers: list[tuple[LexborNode, int]]) -> list[LexborNode]:
+def _back_links(
+    tree: LexborHTMLParser, headers: list[tuple[LexborNode, int]]
+) -> tuple[list[LexborNode], bool]:
     """``tree.css(_BACK_LINKS)``: the links below the page headers, once per header selector
-    they match. With one header (the usual page) they are its own links, found in its subtree
-    instead of testing the ancestors of every link of the page."""
+    they match, and whether a ``<br>`` may be among them. With one header (the usual page) they
+    are its own links, found in its subtree instead of testing the ancestors of every link of
+    the page, with its <br>s in the same query."""
     if not headers:  # a node that matches a header selector is among them
-        return []
+        return [], False
     header, matched = headers[0]
     # One node reported once, with no id and not a <base>: it matched one header selector, and
     # no other node matches either.
     if len(headers) > 1 or matched != 1 or header.tag_id == BASE or "id" in header.attributes:
-        return tree.css(_BACK_LINKS)
-    links = header.css("a[href]")
-    if links and links[0].mem_id == header.mem_id:  # css() includes the node itself; the
-        links = links[1:]  # descendant combinator does not
-    return links
+        return tree.css(_BACK_LINKS), True
+    hits = header.css("a[href], br")
+    if hits and hits[0].mem_id == header.mem_id:  # css() includes the node itself; the
+        hits = hits[1:]  # descendant combinator does not
+    links = [n for n in hits if n.tag_id != BR]
+    return links, len(links) < len(hits)
 
 
 def _served_version(
@@ -303,8 +307,10 @@ def _served_version(
     base_href = base.attributes.get("href") if base is not None else None
     back = None
     if id_version(base_href)[0] is None:  # the link only counts when <base> has no id
-        for a in _back_links(tree, chrome.headers):
-            space_breaks(a.css("br"))  # a second space before a <br> changes no test here
+        links, breaks = _back_links(tree, chrome.headers)
+        for a in links:
+            if breaks:
+                space_breaks(a.css("br"))  # a second space before a <br> changes no test here
             if "abstract" in a.text_lexbor().lower():
                 back = a.attributes.get("href")
                 break
