@@ -193,8 +193,12 @@ def no_html_row(body: bytes, url: str) -> dict:
 # The chrome: identity, generator, licence
 
 # The licence boxes, <base href> and the page headers in one query of the page (each css() call
-# costs ~20k instructions of set-up plus a walk of every node).
-_PAGE_SEL = "#license-tr, div#infobox, base[href], header.arxiv-html-header, .ltx_page_header"
+# costs ~20k instructions of set-up plus a walk of every node). A pages, whose <base> in the head
+# names the paper, need no header: their query leaves its selectors out (~0.5M instructions on a
+# big page), see read_page.
+_PAGE_SEL = "#license-tr, div#infobox, base[href]"
+_HEADERS_SEL = "header.arxiv-html-header, .ltx_page_header"
+_BASE_LOOKAHEAD = 8192  # bytes where an A page's <base> is
 # The links of the page header (B pages, whose <base> names no paper). Matching "header … a[href]"
 # over the page tests the ancestors of every link, a dear selector on a page of many references:
 # see _back_links for the usual way round it.
@@ -217,7 +221,7 @@ class Page:
 
 def read_page(tree: LexborHTMLParser, body: bytes, url: str) -> Page:
     """Identity, generator and licence of a parsed arXiv HTML page (`body`: its original bytes)."""
-    chrome = _chrome(tree)
+    chrome = _chrome(tree, with_headers=body.find(b"<base", 0, _BASE_LOOKAHEAD) == -1)
     license_rows, infoboxes = chrome.license_rows, chrome.infoboxes
     arxiv_id, version, watermark = _served_version(tree, chrome, body, url)
     primary = watermark.group(3).decode("utf-8", "replace").strip() if watermark else None
@@ -243,14 +247,16 @@ class _Chrome:
     license_rows: list[LexborNode]  # ``#license-tr`` rows (A pages), in document order
     infoboxes: list[LexborNode]  # ``div#infobox`` boxes (B pages)
     base: LexborNode | None  # the first ``<base href>``
-    # nodes whose class may name a page header, with how many selectors of _PAGE_SEL they match
-    headers: list[tuple[LexborNode, int]]
+    # nodes whose class may name a page header, with how many selectors of the query they match;
+    # None when the query did not look for headers
+    headers: list[tuple[LexborNode, int]] | None
 
 
-def _chrome(tree: LexborHTMLParser) -> _Chrome:
-    """The page's licence boxes, ``<base href>`` and headers (see _Chrome), from one query."""
-    chrome = _Chrome([], [], None, [])
-    hits = tree.css(_PAGE_SEL)
+def _chrome(tree: LexborHTMLParser, with_headers: bool) -> _Chrome:
+    """The page's licence boxes, ``<base href>`` and, `with_headers`, its headers (see _Chrome),
+    from one query."""
+    chrome = _Chrome([], [], None, [] if with_headers else None)
+    hits = tree.css(f"{_PAGE_SEL}, {_HEADERS_SEL}" if with_headers else _PAGE_SEL)
     n_hits = len(hits)
     i = 0
     while i < n_hits:
@@ -270,19 +276,22 @@ def _chrome(tree: LexborHTMLParser) -> _Chrome:
             chrome.infoboxes.append(n)
         if tag_id == BASE and chrome.base is None and "href" in attrs:
             chrome.base = n
-        cls = (attrs.get("class") or "").lower()  # (quirks mode matches classes in any case)
-        if "arxiv-html-header" in cls or "ltx_page_header" in cls:
-            chrome.headers.append((n, matched))
+        if chrome.headers is not None:
+            cls = (attrs.get("class") or "").lower()  # (quirks mode matches classes in any case)
+            if "arxiv-html-header" in cls or "ltx_page_header" in cls:
+                chrome.headers.append((n, matched))
     return chrome
 
 
 def _back_links(
-    tree: LexborHTMLParser, headers: list[tuple[LexborNode, int]]
+    tree: LexborHTMLParser, headers: list[tuple[LexborNode, int]] | None
 ) -> tuple[list[LexborNode], bool]:
     """``tree.css(_BACK_LINKS)``: the links below the page headers, once per header selector
     they match, and whether a ``<br>`` may be among them. With one header (the usual page) they
     are its own links, found in its subtree instead of testing the ancestors of every link of
     the page, with its <br>s in the same query."""
+    if headers is None:  # not looked for
+        return tree.css(_BACK_LINKS), True
     if not headers:  # a node that matches a header selector is among them
         return [], False
     header, matched = headers[0]
