@@ -7,7 +7,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from .dom import node_text, squash_whitespace
+from .dom import first_with_class, node_text, squash_whitespace
 
 
 def _tokens(node: LexborNode, out: list[tuple[str, str]]) -> None:
@@ -94,7 +94,7 @@ def read_authors(article: LexborNode) -> list[dict]:
         return []
     creators = box.css(".ltx_creator.ltx_role_author") or box.css(".ltx_creator")
     if len(creators) == 1:
-        person = creators[0].css_first(".ltx_personname")
+        person = first_with_class(creators[0], "ltx_personname")
         if person is not None:
             numbered = _numbered_authors(person)
             if numbered:
@@ -107,7 +107,7 @@ def read_authors(article: LexborNode) -> list[dict]:
 
 def _creator_authors(creator: LexborNode) -> list[dict]:
     """The authors of one ``ltx_creator`` block (several when its personname lists several)."""
-    person = creator.css_first(".ltx_personname")
+    person = first_with_class(creator, "ltx_personname")  # css_first, usually without a query
     if person is None:
         return []
     affs = _affiliations(creator)

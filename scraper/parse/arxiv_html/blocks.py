@@ -29,11 +29,13 @@ from .dom import (
 )
 
 _ARTICLE_SEL = (
-    "br, .ltx_ERROR, .ltx_note, section, figure, img, li, table, div.ltx_listing, "
-    "div.ltx_listing_data, span.ltx_tex, cite, pre"
+    'br, .ltx_ERROR, .ltx_note, section, figure, img, li, table, div[class*="ltx_listing"], '
+    "span.ltx_tex, cite, pre"
 )
 # ("li" rather than "li.ltx_bibitem, ul, ol": one type selector finds the bibliography items and
-# the list items, whose parent list is a text block; each selector costs a walk's worth of tests)
+# the list items, whose parent list is a text block; each selector costs a walk's worth of tests.
+# Likewise one selector for div.ltx_listing and div.ltx_listing_data: _sort reads the classes of
+# every div it reports, and ignores the others, such as the lines of a listing.)
 
 
 class Blocks:
@@ -52,6 +54,7 @@ class Blocks:
         "listings",
         "equations",
         "maths",
+        "display_maths",
         "cites",
         "text_blocks",
         "_last_list",
@@ -70,6 +73,7 @@ class Blocks:
         self.listings: list[LexborNode] = []  # div.ltx_listing
         self.equations: list[tuple[LexborNode, int]] = []  # (table, matching selectors)
         self.maths: list[LexborNode] = []  # span.ltx_tex (math, from the pre-pass)
+        self.display_maths: list[LexborNode] = []  # those of them also .ltx_tex_block
         self.cites: list[LexborNode] = []
         self.text_blocks: list[LexborNode] = []  # lists, listings, pre: text kept line by line
         self._last_list = 0  # mem_id of the last list put in text_blocks (its items come in a row)
@@ -99,9 +103,11 @@ class Blocks:
                 if tag_id == IMG:
                     self.imgs.append(node)
                     continue
-                if tag_id == SPAN and node.attrs.get("class") in TEX_CLASSES:  # one of ours
-                    self.maths.append(node)
-                    continue
+                if tag_id == SPAN:
+                    cls = node.attrs.get("class")
+                    if cls in TEX_CLASSES:  # one of ours
+                        (self.display_maths if "ltx_tex_block" in cls else self.maths).append(node)
+                        continue
                 if tag_id == CITE:
                     self.cites.append(node)
                     continue
@@ -111,7 +117,7 @@ class Blocks:
             self._sort(node, tag_id)
 
     def _sort(self, node: LexborNode, tag_id: int) -> None:
-        toks = css_classes_of_classed(node) if tag_id in (FIGURE, TABLE) else css_classes_of(node)
+        toks = css_classes_of_classed(node) if tag_id in (FIGURE, TABLE, LI) else css_classes_of(node)
         if "ltx_ERROR" in toks:
             self.errors.append(node)
         if "ltx_note" in toks:
@@ -152,7 +158,7 @@ class Blocks:
                 self.floats.append(node)
         elif tag_id == SPAN:
             if "ltx_tex" in toks:
-                self.maths.append(node)
+                (self.display_maths if "ltx_tex_block" in toks else self.maths).append(node)
         elif tag_id == CITE:
             self.cites.append(node)
         elif tag_id == PRE:

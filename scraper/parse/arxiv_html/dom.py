@@ -59,15 +59,17 @@ _TEX_SPANS = {
 # the alttext as groups, <math id=… class=… alttext=… display=… intent=…> (oxide, later LaTeXML).
 # No value holds "<" (so the first "</math>" after the tag is the first after "<math", as the
 # general path finds it) and only the alttext may hold a quote (so the display attribute alone can
-# make the tag a block for _DISPLAY_BLOCK, unless the alttext does: see _strip_usual_math).
+# make the tag a block for _DISPLAY_BLOCK, unless the alttext does: see _strip_usual_math). The
+# "<" of the alttexts, the longest values, is looked for in all of them at once: a character set
+# costs more per byte in a pattern than the one character of [^"]*.
 _PLAIN = rb'"[^"\'<]*"'
 _USUAL_TAGS = (
     re.compile(
-        rb' alttext="([^"<]*)" class=' + _PLAIN + rb' display="([a-z]+)" id=' + _PLAIN
+        rb' alttext="([^"]*)" class=' + _PLAIN + rb' display="([a-z]+)" id=' + _PLAIN
         + rb"(?: intent=" + _PLAIN + rb")?>"
     ),
     re.compile(
-        rb' id="([^"\'<]*)" class="([^"\'<]*)" alttext="([^"<]*)" display="([a-z]+)" intent='
+        rb' id="([^"\'<]*)" class="([^"\'<]*)" alttext="([^"]*)" display="([a-z]+)" intent='
         + _PLAIN + rb">"
     ),
 )  # fmt: skip
@@ -124,9 +126,14 @@ def _strip_usual_math(pieces: list[bytes]) -> bytes | None:
         styled = tex[:1] in _FONT_LEAD_FIRST and _TEX_FONT_LEAD.match(tex) is not None
         out += (_TEX_SPANS[display == b"block", styled], tex, b"</span>", piece[j + 7 :])
     # The general path takes a tag's first alttext (an id or class before it must hold none), and
-    # finds display="block" anywhere in the tag (the alttext must hold none): checked at once.
+    # finds display="block" anywhere in the tag (the alttext must hold none): checked at once,
+    # with the "<" no alttext may hold.
     all_texts = b"\n".join(texts)
-    if _DISPLAY.search(all_texts) is not None or (before_alttext and all_texts.count(b"alttext")):
+    if (
+        b"<" in all_texts
+        or _DISPLAY.search(all_texts) is not None
+        or (before_alttext and all_texts.count(b"alttext"))
+    ):
         return None
     return b"".join(out)
 
@@ -309,12 +316,17 @@ def first_element_child(node: LexborNode) -> LexborNode | None:
     return child
 
 
-def first_with_class(node: LexborNode, cls: str, tag: str | None = None) -> LexborNode | None:
+def first_with_class(
+    node: LexborNode, cls: str, tag: str | None = None, classes: frozenset[str] | None = None
+) -> LexborNode | None:
     """``node.css_first(f"{tag or ''}.{cls}")`` with a fast path for the usual layout, where
     the match is the node's first element child (css_first costs ~1.5 µs, mostly selector
     compilation). The node itself comes first in document order, so it is checked first.
-    `tag` may only be "span" (compared by tag id)."""
-    if (tag is None or node.tag_id == SPAN) and cls in css_classes_of(node):
+    `tag` may only be "span" (compared by tag id); `classes`: the node's css_classes_of(), when
+    the caller has read them already."""
+    if classes is None:
+        classes = css_classes_of(node)
+    if (tag is None or node.tag_id == SPAN) and cls in classes:
         return node
     child = first_element_child(node)
     if child is None:  # no element below the node at all

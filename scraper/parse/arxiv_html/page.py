@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.parse.arxiv_id import ID as ID_GRAMMAR
 from scraper.parse.errors import ParseError
 
-from .dom import BASE, DIV, node_text, space_breaks
+from .dom import BASE, BR, DIV, node_text, space_breaks
 
 KIND = "arxiv_html"
 
@@ -192,9 +192,16 @@ def no_html_row(body: bytes, url: str) -> dict:
 # --------------------------------------------------------------------------------------------
 # The chrome: identity, generator, licence
 
-# One id-only selector list finds the licence boxes anywhere on the page: each css() call costs
-# ~20k instructions of set-up plus a walk, so one list beats two queries.
-_CHROME_SEL = "#license-tr, div#infobox"
+# The licence boxes, <base href> and the page headers in one query of the page (each css() call
+# costs ~20k instructions of set-up plus a walk of every node). A pages, whose <base> in the head
+# names the paper, need no header: their query leaves its selectors out (~0.5M instructions on a
+# big page), see read_page.
+_PAGE_SEL = "#license-tr, div#infobox, base[href]"
+_HEADERS_SEL = "header.arxiv-html-header, .ltx_page_header"
+_BASE_LOOKAHEAD = 8192  # bytes where an A page's <base> is
+# The links of the page header (B pages, whose <base> names no paper). Matching "header … a[href]"
+# over the page tests the ancestors of every link, a dear selector on a page of many references:
+# see _back_links for the usual way round it.
 _BACK_LINKS = "header.arxiv-html-header a[href], .ltx_page_header a[href]"
 
 
@@ -214,7 +221,7 @@ class Page:
 
 def read_page(tree: LexborHTMLParser, body: bytes, url: str) -> Page:
     """Identity, generator and licence of a parsed arXiv HTML page (`body`: its original bytes)."""
-    chrome = _chrome(tree)
+    chrome = _chrome(tree, with_headers=body.find(b"<base", 0, _BASE_LOOKAHEAD) == -1)
     license_rows, infoboxes = chrome.license_rows, chrome.infoboxes
     arxiv_id, version, watermark = _served_version(tree, chrome, body, url)
     primary = watermark.group(3).decode("utf-8", "replace").strip() if watermark else None
@@ -235,28 +242,31 @@ def _generator(body: bytes) -> str | None:
     return f"LaTeXML{' oxide' if found.group(1) else ''} {found.group(2).decode()}"
 
 
-# The licence boxes and <base> in one query (each css() call walks the whole page); the links of the
-# page header only when <base> names no paper (B pages): matching "header … a[href]" tests the
-# ancestors of every link of the page, a dear selector on a page of many references.
-_PAGE_SEL = f"{_CHROME_SEL}, base[href]"
-
-
 @dataclass(slots=True)
 class _Chrome:
     license_rows: list[LexborNode]  # ``#license-tr`` rows (A pages), in document order
     infoboxes: list[LexborNode]  # ``div#infobox`` boxes (B pages)
     base: LexborNode | None  # the first ``<base href>``
+    # nodes whose class may name a page header, with how many selectors of the query they match;
+    # None when the query did not look for headers
+    headers: list[tuple[LexborNode, int]] | None
 
 
-def _chrome(tree: LexborHTMLParser) -> _Chrome:
-    """The page's licence boxes and ``<base href>`` (see _Chrome), from one query of the page."""
-    chrome = _Chrome([], [], None)
-    last = 0
-    for n in tree.css(_PAGE_SEL):
+def _chrome(tree: LexborHTMLParser, with_headers: bool) -> _Chrome:
+    """The page's licence boxes, ``<base href>`` and, `with_headers`, its headers (see _Chrome),
+    from one query."""
+    chrome = _Chrome([], [], None, [] if with_headers else None)
+    hits = tree.css(f"{_PAGE_SEL}, {_HEADERS_SEL}" if with_headers else _PAGE_SEL)
+    n_hits = len(hits)
+    i = 0
+    while i < n_hits:
+        n = hits[i]
         nid = n.mem_id
-        if nid == last:  # reported once per matching selector
-            continue
-        last = nid
+        j = i + 1
+        while j < n_hits and hits[j].mem_id == nid:  # reported once per matching selector
+            j += 1
+        matched = j - i
+        i = j
         attrs = n.attributes
         node_id = attrs.get("id")
         if node_id == "license-tr":
@@ -266,7 +276,34 @@ def _chrome(tree: LexborHTMLParser) -> _Chrome:
             chrome.infoboxes.append(n)
         if tag_id == BASE and chrome.base is None and "href" in attrs:
             chrome.base = n
+        if chrome.headers is not None:
+            cls = (attrs.get("class") or "").lower()  # (quirks mode matches classes in any case)
+            if "arxiv-html-header" in cls or "ltx_page_header" in cls:
+                chrome.headers.append((n, matched))
     return chrome
+
+
+def _back_links(
+    tree: LexborHTMLParser, headers: list[tuple[LexborNode, int]] | None
+) -> tuple[list[LexborNode], bool]:
+    """``tree.css(_BACK_LINKS)``: the links below the page headers, once per header selector
+    they match, and whether a ``<br>`` may be among them. With one header (the usual page) they
+    are its own links, found in its subtree instead of testing the ancestors of every link of
+    the page, with its <br>s in the same query."""
+    if headers is None:  # not looked for
+        return tree.css(_BACK_LINKS), True
+    if not headers:  # a node that matches a header selector is among them
+        return [], False
+    header, matched = headers[0]
+    # One node reported once, with no id and not a <base>: it matched one header selector, and
+    # no other node matches either.
+    if len(headers) > 1 or matched != 1 or header.tag_id == BASE or "id" in header.attributes:
+        return tree.css(_BACK_LINKS), True
+    hits = header.css("a[href], br")
+    if hits and hits[0].mem_id == header.mem_id:  # css() includes the node itself; the
+        hits = hits[1:]  # descendant combinator does not
+    links = [n for n in hits if n.tag_id != BR]
+    return links, len(links) < len(hits)
 
 
 def _served_version(
@@ -279,8 +316,10 @@ def _served_version(
     base_href = base.attributes.get("href") if base is not None else None
     back = None
     if id_version(base_href)[0] is None:  # the link only counts when <base> has no id
-        for a in tree.css(_BACK_LINKS):
-            space_breaks(a.css("br"))  # a second space before a <br> changes no test here
+        links, breaks = _back_links(tree, chrome.headers)
+        for a in links:
+            if breaks:
+                space_breaks(a.css("br"))  # a second space before a <br> changes no test here
             if "abstract" in a.text_lexbor().lower():
                 back = a.attributes.get("href")
                 break

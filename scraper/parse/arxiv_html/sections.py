@@ -25,7 +25,7 @@ from .dom import (
     P,
     class_set,
     classes_of,
-    css_classes_of,
+    css_class_set,
     css_classes_of_classed,
     first_element_child,
     first_with_class,
@@ -64,16 +64,16 @@ def mark_up_body(blocks: Blocks) -> set[int]:
     text and gets the marker after it. A cite that links no bibliography entry is left as printed.
     Runs after tables, captions, notes and references were read: only running text changes. The
     nodes come from the article query (Blocks); those inside removed notes/floats are skipped."""
-    _math_as_tex(blocks.maths)
+    _math_as_tex(blocks.maths, "$")
+    _math_as_tex(blocks.display_maths, "$$")
     _cites_as_markers(blocks.cites)
     return _line_block_ids(blocks.text_blocks)
 
 
-def _math_as_tex(maths: list[LexborNode]) -> None:
+def _math_as_tex(maths: list[LexborNode], mark: str) -> None:
     for n in maths:
         tex = n.first_child  # the TeX, one text node (the math pre-pass wrote it)
         if n.parent is not None and tex is not None and tex.is_text_node:
-            mark = "$$" if "ltx_tex_block" in css_classes_of_classed(n) else "$"
             tex.replace_with(f"{mark}{tex.text_content}{mark}")
 
 
@@ -84,17 +84,27 @@ def _cites_as_markers(cites: list[LexborNode]) -> None:
         entries = []
         for a in n.traverse():
             if a.tag_id == A:
-                href = a.attributes.get("href") or ""
+                href = a.attrs.get("href") or ""  # (attrs: no dict of every attribute)
                 at = href.rfind("#bib")  # "#bib.bib12", absolute or relative link
-                if at != -1 and _BIB_ID.fullmatch(href, at + 1) and href[at + 1 :] not in entries:
-                    entries.append(href[at + 1 :])
+                if at != -1 and _is_bib_id(href, at + 1):
+                    entry = href[at + 1 :]
+                    if entry not in entries:
+                        entries.append(entry)
         if entries:
             marker = "[" + "; ".join(entries) + "]"
-            if "ltx_citemacro_citep" in css_classes_of(n):
+            if "ltx_citemacro_citep" in css_classes_of_classed(n):
                 n.replace_with(marker)
                 continue
             printed = squash_whitespace(n.text_lexbor())
             n.replace_with(marker if printed[:1] in ("(", "[") else f"{printed} {marker}")
+
+
+def _is_bib_id(href: str, at: int) -> bool:
+    """_BIB_ID.fullmatch(href, at), where href[at:] starts with "bib". The usual "bib.bib12" is
+    told by isalnum() (\\w: alphanumerics and "_"), the pattern costs ~2k instructions."""
+    return (href[at + 3 : at + 4] == "." and href[at + 4 :].isalnum()) or (
+        _BIB_ID.fullmatch(href, at) is not None
+    )
 
 
 def _line_block_ids(text_blocks: list[LexborNode]) -> set[int]:
@@ -214,15 +224,16 @@ def read_sections(sections: list[LexborNode], structured: set[int] | None = None
     structured = structured or set()
     out = []
     for sec in sections:
-        cls = sec.attributes.get("class") or ""
+        attrs = sec.attributes
+        cls = attrs.get("class") or ""
         level = _section_level(cls)
         if level is None:  # bibliography, ltx_index…
             continue
-        heading, lines = _heading_and_lines(sec, structured)
-        number, title = _number_and_title(heading)
+        heading, heading_class, lines = _heading_and_lines(sec, structured)
+        number, title = _number_and_title(heading, heading_class)
         out.append(
             {
-                "id": sec.attributes.get("id"),
+                "id": attrs.get("id"),
                 "number": number,
                 "title": title or None,
                 "level": level,
@@ -244,17 +255,24 @@ def _section_level(cls: str) -> int | None:
     return level
 
 
-def _heading_and_lines(sec: LexborNode, structured: set[int]) -> tuple[LexborNode | None, list[str]]:
-    """The section's heading and the text lines of its own blocks (not subsections or floats)."""
+def _heading_and_lines(
+    sec: LexborNode, structured: set[int]
+) -> tuple[LexborNode | None, str | None, list[str]]:
+    """The section's heading (and its class attribute) and the text lines of its own blocks (not
+    subsections or floats)."""
     heading = None
+    heading_class = None
     lines: list[str] = []
     for child in sec.iter():
         tag_id = child.tag_id
         if tag_id in (SECTION, FIGURE):
             continue
-        if heading is None and tag_id in HEADING_IDS and "ltx_title" in classes_of(child):
-            heading = child
-            continue
+        if heading is None and tag_id in HEADING_IDS:
+            cls = child.attributes.get("class")
+            if "ltx_title" in class_set(cls):
+                heading = child
+                heading_class = cls
+                continue
         if not child.is_element_node:  # a comment: text() gave "", text_lexbor() its data
             continue
         if structured and child.mem_id in structured:
@@ -263,16 +281,16 @@ def _heading_and_lines(sec: LexborNode, structured: set[int]) -> tuple[LexborNod
         t = squash_whitespace(child.text_lexbor())
         if t:
             lines.append(t)
-    return heading, lines
+    return heading, heading_class, lines
 
 
-def _number_and_title(heading: LexborNode | None) -> tuple[str | None, str | None]:
+def _number_and_title(heading: LexborNode | None, heading_class: str | None) -> tuple[str | None, str | None]:
     """("3.1", "Setup") from a heading "3.1 Setup" (its ltx_tag span split off)."""
     if heading is None:
         return None, None
     title = node_text(heading)
     number = None
-    tag_node = first_with_class(heading, "ltx_tag")
+    tag_node = first_with_class(heading, "ltx_tag", classes=css_class_set(heading_class))
     if tag_node is not None:
         tag_text = node_text(tag_node)
         if title.startswith(tag_text):
