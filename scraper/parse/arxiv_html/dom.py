@@ -229,6 +229,16 @@ def class_attr(node: LexborNode) -> str:
     return node.attributes.get("class") or ""
 
 
+def attr(node: LexborNode, name: str) -> str | None:
+    """One attribute's value (None when the node has none, or is no element, e.g. a comment):
+    ``attrs`` decodes that attribute alone, where ``attributes`` would decode every attribute
+    (ids, styles…) into a dict."""
+    try:
+        return node.attrs[name]
+    except (KeyError, TypeError):
+        return None
+
+
 NO_CLASSES: frozenset[str] = frozenset()
 CLASS_SETS: dict[str, frozenset[str]] = {}
 
@@ -336,12 +346,17 @@ def first_with_class(
     return node.css_first(f"{tag or ''}.{cls}")
 
 
-def is_under(node: LexborNode, root_id: int) -> bool:
-    """True when `node` is the node with mem_id `root_id` or one of its descendants."""
+def is_under(node: LexborNode, root_id: int, stop_id: int | None = None) -> bool:
+    """True when `node` is the node with mem_id `root_id` or one of its descendants. `stop_id`: a
+    node known to hold both (or to be the root): the walk up ends there instead of at the document
+    root."""
     p: LexborNode | None = node
     while p is not None:
-        if p.mem_id == root_id:
+        pid = p.mem_id
+        if pid == root_id:
             return True
+        if pid == stop_id:
+            return False
         p = p.parent
     return False
 

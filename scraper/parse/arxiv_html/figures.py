@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborNode
 
-from .dom import FIGCAPTION, first_with_class, squash_whitespace, top_level
+from .dom import FIGCAPTION, attr, first_with_class, squash_whitespace, top_level
 
 
 def caption_of(figure: LexborNode, tag_class: str) -> tuple[str | None, str | None]:
@@ -30,15 +30,6 @@ def caption_of(figure: LexborNode, tag_class: str) -> tuple[str | None, str | No
     return label, full or None
 
 
-def _src(img: LexborNode) -> str:
-    """The src attribute ("" for none): ``attrs`` decodes it alone, ``attributes`` would decode
-    every attribute of the img (id, class, alt, width, height…)."""
-    try:
-        return img.attrs["src"] or ""
-    except KeyError:
-        return ""
-
-
 def read_figures(figures: list[LexborNode], imgs: list[LexborNode], root_id: int) -> list[dict]:
     """Figure records; `figures` = every figure.ltx_figure, `imgs` = every img under the root."""
     top = top_level(figures, "ltx_figure")
@@ -49,7 +40,7 @@ def read_figures(figures: list[LexborNode], imgs: list[LexborNode], root_id: int
             pid = p.mem_id
             found = srcs.get(pid)
             if found is not None:
-                found.append(_src(img))
+                found.append(attr(img, "src") or "")  # (attrs: see dom.attr)
                 break
             if pid == root_id:
                 break

@@ -12,11 +12,13 @@ from scraper.parse.arxiv_id import ID as ID_GRAMMAR
 from .dom import (
     SUP,
     A,
+    attr,
     class_attr,
     css_class_set,
     css_classes_of_classed,
     first_element_child,
     in_table_cell,
+    is_under,
     node_text,
     squash_whitespace,
     superscript,
@@ -61,7 +63,7 @@ def pull_notes(notes: list[LexborNode]) -> tuple[list[dict], list[dict]]:
             content = note
         else:  # only the junk inside the content (the node itself included)
             cid = content.mem_id
-            junk = [j for j in junk if _under(j, cid, note_id)]
+            junk = [j for j in junk if is_under(j, cid, note_id)]
         for j in junk:
             j.decompose()
         text = node_text(content)
@@ -75,21 +77,6 @@ def pull_notes(notes: list[LexborNode]) -> tuple[list[dict], list[dict]]:
         else:
             note.decompose()
     return footnotes, others
-
-
-def _under(node: LexborNode, inner_id: int, outer_id: int) -> bool:
-    """True when `node` (below the node with mem_id `outer_id`) is the node with mem_id
-    `inner_id` or one of its descendants (`inner_id` being `outer_id` or below it): the walk up
-    stops at `outer_id`, not at the document root as dom.is_under does."""
-    p: LexborNode | None = node
-    while p is not None:
-        pid = p.mem_id
-        if pid == inner_id:
-            return True
-        if pid == outer_id:
-            return False
-        p = p.parent
-    return False
 
 
 _ARXIV_REF = re.compile(
@@ -108,14 +95,6 @@ _BIB_PARTS = ".ltx_tag_bibitem, .ltx_tag, .ltx_bibblock, a[href]"
 
 # What read_references needs of a bibitem: its tag node, its bibblocks, the href values of its links
 _Parts = tuple[LexborNode | None, list[LexborNode], list[str | None]]
-
-
-def _class_of(node: LexborNode) -> str | None:
-    """The class attribute: ``attrs`` decodes only it, ``attributes`` every attribute."""
-    try:
-        return node.attrs["class"]
-    except KeyError:
-        return None
 
 
 def _parts_of(hits: list[LexborNode]) -> _Parts:
@@ -155,7 +134,7 @@ def _bib_parts(items: list[LexborNode]) -> list[_Parts]:
             out: list[_Parts] = []
             for item, found in zip(items, _by_item(parent, ".ltx_bibblock, a[href]", index), strict=True):
                 # the item is one of its own parts when its classes say so
-                own = css_class_set(_class_of(item))
+                own = css_class_set(attr(item, "class"))
                 blocks = [item] if "ltx_bibblock" in own else []
                 links: list[str | None] = []
                 for n in found:
@@ -181,7 +160,7 @@ def _tag_of(item: LexborNode, own: frozenset[str]) -> LexborNode | None:
     child = first_element_child(item)
     if child is None:  # nothing below the item
         return item if "ltx_tag" in own else None
-    toks = css_class_set(_class_of(child))
+    toks = css_class_set(attr(child, "class"))
     if "ltx_tag_bibitem" in toks:
         return child
     tag = item.css_first(".ltx_tag_bibitem")

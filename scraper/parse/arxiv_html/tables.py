@@ -42,6 +42,7 @@ from .dom import (
     TH,
     THEAD,
     TR,
+    attr,
     class_set,
     classes_of,
     css_class_set,
@@ -252,15 +253,6 @@ def _cell_kind(kinds: CellKinds, cls: str | None) -> tuple[dict, bool, bool, boo
     return kind
 
 
-def _class_of(node: LexborNode) -> str | None:
-    """The class attribute (None for none, or for a comment): ``attrs`` decodes only it, where
-    ``attributes`` would decode every attribute (ids, styles…)."""
-    try:
-        return node.attrs["class"]
-    except (KeyError, TypeError):
-        return None
-
-
 class _Row:
     """One row of a tabular: its cell records (and cell mem_ids), and what the header rule needs."""
 
@@ -337,14 +329,14 @@ def _table_rows(table: LexborNode, kinds: CellKinds, spans: dict[int, dict], tra
     rows: list[_Row] = []
     for child in table.iter():
         tag_id = child.tag_id
-        cls = _class_of(child) or ""
+        cls = attr(child, "class") or ""
         toks = class_set(cls)
         if tag_id == TR or "ltx_tr" in toks:
             rows.append(_Row(child, toks, False, kinds, spans, bool(tracked) and child.mem_id in tracked))
         elif tag_id in ROW_GROUP_IDS or "ltx_thead" in cls or "ltx_tbody" in cls:
             in_head = tag_id == THEAD or "ltx_thead" in toks
             for row in child.iter():
-                row_toks = class_set(_class_of(row))
+                row_toks = class_set(attr(row, "class"))
                 if row.tag_id == TR or "ltx_tr" in row_toks:
                     track = bool(tracked) and row.mem_id in tracked
                     rows.append(_Row(row, row_toks, in_head, kinds, spans, track))
