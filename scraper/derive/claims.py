@@ -64,24 +64,25 @@ _TIMES = re.compile(r"(\d)\s*(?:times\b|-fold\b|fold\b)")
 
 # An abbreviation ending a part does not end its sentence; matched on the part's last characters
 # (anchored at the start of that tail: a search for "…\.$" would try every position of the part).
-_ABBREV = re.compile(r"(?:.*\W)?(?:e\.g|i\.e|et al|vs|Fig|Figs|Eq|Sec|approx|cf|resp|etc|No)\.")
+_ABBREVIATIONS = (
+    "e.g",
+    "i.e",
+    "et al",
+    "vs",
+    "Fig",
+    "Figs",
+    "Eq",
+    "Sec",
+    "approx",
+    "cf",
+    "resp",
+    "etc",
+    "No",
+)
+_ABBREV = re.compile(rf"(?:.*\W)?(?:{'|'.join(map(re.escape, _ABBREVIATIONS))})\.")
 _ABBREV_TAIL = 8  # len("approx.") + the character before it
 # what a part must end with for _ABBREV to match: a quick test that spares most parts the regex
-_ABBREV_ENDS = (
-    "e.g.",
-    "i.e.",
-    "et al.",
-    "vs.",
-    "Fig.",
-    "Figs.",
-    "Eq.",
-    "Sec.",
-    "approx.",
-    "cf.",
-    "resp.",
-    "etc.",
-    "No.",
-)
+_ABBREV_ENDS = tuple(f"{a}." for a in _ABBREVIATIONS)
 # A sentence ends at . ! ? then whitespace before a capital, a digit, a quote or a bracket; the
 # pattern starts with the end mark so that the regex engine skips to candidates.
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z0-9\"'(\[~])")
@@ -102,7 +103,7 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     start = 0
     ends = _SENTENCE_END if "!" in text or "?" in text else _SENTENCE_END_DOT
     for m in ends.finditer(text):
-        if out and text.endswith(_ABBREV_ENDS, *out[-1]) and _ends_in_abbreviation(text, *out[-1]):
+        if out and _ends_in_abbreviation(text, *out[-1]):
             out[-1] = (out[-1][0], m.start() + 1)
         else:
             out.append((start, m.start() + 1))

@@ -58,9 +58,8 @@ class Grid:
             row_values = values[r]
             c = 0
             for cell in row.get("cells") or ():
-                if c < len(line):  # slots taken by cells spanning down from rows above
-                    while c < len(line) and line[c] is not None:
-                        c += 1
+                while c < len(line) and line[c] is not None:  # taken by a cell spanning down
+                    c += 1
                 if c >= MAX_COLUMNS:
                     break
                 text = cell.get("text")
@@ -69,16 +68,20 @@ class Grid:
                 items = parse(text) if text else _NO_ITEMS
                 span_c = cell.get("colspan")
                 span_r = cell.get("rowspan")
-                if (span_c == 1 or span_c is None) and (span_r == 1 or span_r is None) and c == len(line):
-                    # the common cell, one slot at the end of its row; the label is worked out
-                    # when first asked for (an empty cell's is known: "")
-                    placed = [r, c, cell, text, items, None if text else "", 1, False]
-                    line.append(placed)
-                    span_c = 1
+                # the common cell takes one slot at the end of its row: its spans need no reading
+                common = (
+                    (span_c == 1 or span_c is None) and (span_r == 1 or span_r is None) and c == len(line)
+                )
+                if common:
+                    span_c = span_r = 1
                 else:
                     span_c = 1 if span_c is None or span_c == 1 else min(_span(span_c), MAX_COLUMNS - c)
                     span_r = 1 if span_r is None or span_r == 1 else _span(span_r)
-                    placed = [r, c, cell, text, items, None if text else "", span_c, False]
+                # the label is worked out when first asked for (an empty cell's is known: "")
+                placed = [r, c, cell, text, items, None if text else "", span_c, False]
+                if common:
+                    line.append(placed)
+                else:
                     for rr in range(r, min(n, r + span_r)):
                         target = slots[rr]
                         if len(target) < c + span_c:

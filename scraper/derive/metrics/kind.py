@@ -223,15 +223,12 @@ def table_kind(
     if "details" in cap_words or "parameters" in cap_words or "prompt" in cap_words:
         config += 2 * len(_CONFIG_PHRASE.findall(caption))
     data = 2 * len(_DATA_CAPTION & cap_words) + len(_DATA_CAPTION_WEAK & cap_words)
-    if config or data:
-        # A table of values with outcome evidence is `results` unless its caption speaks of
-        # settings or data and not at all of results (below): then whether it speaks of results
-        # decides, and the phrase scans of a long caption are left out where a word tells.
-        if has_values and outcome and _speaks_of_results(caption, cap_words):
-            return "results"
-        data += _data_phrases(caption, cap_words)
-    else:
-        data = _data_phrases(caption, cap_words)
+    # A table of values with outcome evidence is `results` unless its caption speaks of settings
+    # or data and not at all of results (below): then whether it speaks of results decides, and
+    # the phrase scans of a long caption are left out where a word tells.
+    if (config or data) and has_values and outcome and _speaks_of_results(caption, cap_words):
+        return "results"
+    data += _data_phrases(caption, cap_words)
     # The caption's words of results (a scan of the whole caption) are counted only when they
     # can change the answer: a table of values with outcome evidence and no caption words of
     # settings or data is `results` whatever they say.
